@@ -1,0 +1,1 @@
+"""Homecoming: the information system of a post-conflict return programme."""

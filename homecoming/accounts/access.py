@@ -1,0 +1,56 @@
+"""Who may do what, and where: the one place that knows the roles.
+
+Pages, API and exports ask :func:`user_can` for an action and
+:func:`district_scope` for the districts; each aggregate's access helper
+(``household_list_for_user`` and friends) combines the two.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from homecoming.accounts.models import Role, User
+
+HOUSEHOLD_VIEW = "household.view"
+HOUSEHOLD_CHANGE = "household.change"
+HOUSEHOLD_EXPORT = "household.export"
+PLACES_IMPORT = "places.import"
+
+_ALL = frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: _ALL,
+    Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
+    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT}),
+    Role.MINE_ACTION: frozenset(),
+    Role.RECONSTRUCTION: frozenset(),
+    Role.MONITORING_EDITOR: frozenset(),
+    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW}),
+    Role.VIEWER: frozenset(),
+}
+
+# Roles whose work is always local: without a district they see no records.
+SCOPED_ROLES = frozenset({Role.REGISTRATION_OFFICER})
+
+
+def user_can(user: User, action: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return action in PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user: User, action: str) -> None:
+    if not user_can(user, action):
+        raise PermissionDenied(f"Your role may not do this ({action}).")
+
+
+def district_scope(user: User) -> frozenset[int] | None:
+    """The ids of the districts ``user`` works on, or ``None`` for every district."""
+    if user.is_superuser:
+        return None
+    ids = frozenset(user.districts.values_list("id", flat=True))
+    if ids or user.role in SCOPED_ROLES:
+        return ids
+    return None

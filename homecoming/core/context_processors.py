@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.registry.models import Household
+
+
+def shell(request: HttpRequest) -> dict:
+    """What the page frame needs: which sections to show and whether the data is synthetic."""
+    user = getattr(request, "user", None)
+    return {
+        "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
+        "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
+        "map_settings": {
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "detailUrl": reverse("places:settlement_list"),
+            "labels": {"approximate": gettext("approximate position")},
+        },
+    }

@@ -1,0 +1,266 @@
+"""Reading import files and reporting on them, the same way for every import.
+
+Every import in Homecoming is all-or-nothing: all rows are checked first, every
+problem is reported with its row number (as the user sees it in a spreadsheet)
+and column, and nothing is written unless every row is good. ``--dry-run`` goes
+further and writes inside a transaction that is then rolled back, so that the
+database's own constraints are checked too.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from homecoming.core.errors import ApplicationError
+from homecoming.core.text import clean, invisible_characters
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # the row's number in the file as a spreadsheet shows it (header = 1)
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: list[str]
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+        }
+
+
+def _is_hxl_row(cells: list[str]) -> bool:
+    filled = [c.strip() for c in cells if c and c.strip()]
+    return bool(filled) and all(c.startswith("#") for c in filled)
+
+
+def _xlsx_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_rows(path: Path) -> Iterator[list[str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ApplicationError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
+        yield from csv.reader(io.StringIO(text, newline=""))
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ApplicationError(f"{path.name}: not a readable XLSX workbook ({exc})") from exc
+        try:
+            for values in workbook.worksheets[0].iter_rows(values_only=True):
+                yield [_xlsx_cell(v) for v in values]
+        finally:
+            workbook.close()
+    else:
+        raise ApplicationError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+
+
+def read_table(path: Path | str) -> Table:
+    """Read a CSV (UTF-8) or XLSX file whose first row names the columns.
+
+    A second row of HXL hashtags (``#adm2+name``…) is recognised and skipped.
+    Column names are compared in lower case without surrounding spaces.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ApplicationError(f"{path}: no such file")
+    rows = _read_rows(path)
+    header = next(rows, None)
+    if not header or not any(h.strip() for h in header):
+        raise ApplicationError(f"{path.name}: the file is empty; the first row must name the columns")
+    columns = [h.strip().lower() for h in header]
+    table_rows: list[Row] = []
+    for number, cells in enumerate(rows, start=2):
+        if number == 2 and _is_hxl_row(cells):
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        padded = cells + [""] * (len(columns) - len(cells))
+        values = {col: padded[i] for i, col in enumerate(columns) if col}
+        table_rows.append(Row(number=number, values=values))
+    return Table(name=path.name, columns=columns, rows=table_rows)
+
+
+def require_columns(table: Table, required: set[str]) -> list[RowError]:
+    missing = sorted(required - set(table.columns))
+    return [RowError(1, col, "required column is missing") for col in missing]
+
+
+class RowReader:
+    """Typed access to one row's cells that records a :class:`RowError` per bad cell.
+
+    Each accessor returns ``None`` when the cell is empty or bad, so an importer
+    reads every cell, then checks ``reader.ok`` once.
+    """
+
+    def __init__(self, row: Row, errors: list[RowError]) -> None:
+        self.row = row
+        self._errors = errors
+        self._count = len(errors)
+
+    @property
+    def ok(self) -> bool:
+        return len(self._errors) == self._count
+
+    def error(self, column: str, message: str) -> None:
+        self._errors.append(RowError(self.row.number, column, message))
+
+    def raw(self, column: str) -> str:
+        return self.row.values.get(column, "") or ""
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
+        raw = self.raw(column)
+        hidden = invisible_characters(raw)
+        if hidden:
+            self.error(column, f"contains invisible characters ({', '.join(hidden)})")
+            return ""
+        value = clean(raw)
+        if required and not value:
+            self.error(column, "is required")
+        elif len(value) > max_length:
+            self.error(column, f"is longer than {max_length} characters")
+            return ""
+        return value
+
+    def choice(self, column: str, allowed: list[str], *, required: bool = True) -> str | None:
+        value = self.text(column, required=required).lower()
+        if not value:
+            return None
+        if value not in allowed:
+            self.error(column, f"{value!r} is not one of {', '.join(allowed)}")
+            return None
+        return value
+
+    def decimal(
+        self, column: str, *, required: bool = False, minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> Decimal | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            number = Decimal(value.replace(",", "")) if re.fullmatch(r"-?[\d,]*\.?\d+", value) \
+                else Decimal("NaN")
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if number.is_nan():
+            self.error(column, f"{value!r} is not a number")
+            return None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            self.error(column, f"{value} is outside {minimum} … {maximum}")
+            return None
+        return number
+
+    def date(self, column: str, *, required: bool = False, allow_future: bool = False) -> dt.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            self.error(column, f"{value!r} is not a date in the form YYYY-MM-DD")
+            return None
+        if not allow_future and day > timezone.localdate():
+            self.error(column, f"{value} is in the future")
+            return None
+        return day
+
+    def geojson(self, column: str, *, kinds: tuple[str, ...]) -> dict | None:
+        """A GeoJSON geometry in WGS84 whose type is one of ``kinds``; must be valid."""
+        value = self.raw(column).strip()
+        if not value:
+            return None
+        from homecoming.core.geometry import GeometryError, parse_geometry
+
+        try:
+            return parse_geometry(json.loads(value), kinds=kinds)
+        except json.JSONDecodeError as exc:
+            self.error(column, f"is not GeoJSON ({exc.msg} at character {exc.pos})")
+        except GeometryError as exc:
+            self.error(column, str(exc))
+        return None
+
+
+def write_all_or_nothing(report: ImportReport, write: Callable[[], tuple[int, int]]) -> ImportReport:
+    """Run ``write`` (which returns created, updated) in one transaction.
+
+    Nothing runs when the report already holds errors. A dry run writes and rolls
+    back, so the report's counts are what a real run would do.
+    """
+    if report.errors:
+        return report
+    with transaction.atomic():
+        report.created, report.updated = write()
+        if report.dry_run:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
+from homecoming.places.models import Area, Settlement
+from homecoming.registry.selectors import household_list_for_user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = district_scope(user)
+    districts = Area.objects.filter(level=Area.Level.DISTRICT)
+    context = {
+        "districts": districts.count(),
+        "settlements": Settlement.objects.count(),
+        "my_districts": None if scope is None else districts.filter(pk__in=scope).order_by("name"),
+        "households": household_list_for_user(user).count()
+        if user_can(user, HOUSEHOLD_VIEW) else None,
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_not_required
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and `make demo`'s wait: the app answers and reaches its database."""
+    Area.objects.exists()
+    return JsonResponse({"status": "ok", "database": settings.DATABASES["default"]["ENGINE"]})

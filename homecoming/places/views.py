@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.places import selectors
+from homecoming.places.forms import SettlementFilterForm
+from homecoming.places.models import Settlement
+from homecoming.registry.selectors import household_list_for_user
+
+
+def settlement_list(request: HttpRequest) -> HttpResponse:
+    form = SettlementFilterForm(request.GET)
+    settlements = selectors.settlement_search(**form.filters())
+    page = Paginator(settlements, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "total": page.paginator.count}
+    template = "places/_settlement_rows.html" if request.htmx else "places/settlement_list.html"
+    return render(request, template, context)
+
+
+def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        settlement = selectors.settlement_get(code)
+    except Settlement.DoesNotExist as exc:
+        raise Http404("No such settlement.") from exc
+    households = None
+    if user_can(request.user, HOUSEHOLD_VIEW):
+        households = household_list_for_user(request.user).filter(
+            origin_settlement=settlement
+        ).count()
+    geojson = selectors.settlements_geojson(Settlement.objects.filter(pk=settlement.pk)
+                                            .select_related("district"))
+    return render(request, "places/settlement_detail.html", {
+        "settlement": settlement, "households": households, "geojson": geojson,
+    })
+
+
+def settlement_map(request: HttpRequest) -> HttpResponse:
+    form = SettlementFilterForm(request.GET)
+    return render(request, "places/settlement_map.html", {"form": form})
+
+
+def settlements_geojson(request: HttpRequest) -> JsonResponse:
+    form = SettlementFilterForm(request.GET)
+    return JsonResponse(selectors.settlements_geojson(selectors.settlement_search(**form.filters())))

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from homecoming.core.api import Pagination
+from homecoming.registry.models import Household, Member
+from homecoming.registry.selectors import (
+    household_get_for_user,
+    household_list_for_user,
+    household_search,
+)
+
+
+class MemberOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Member
+        fields = ["id", "relation", "given_name", "family_name", "patronymic", "sex",
+                  "birth_date", "birth_year_only"]
+
+
+class HouseholdOutput(serializers.ModelSerializer):
+    origin_settlement = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    size = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "reference", "origin_settlement", "origin_address", "displaced_on",
+                  "accommodation", "status", "registered_on", "is_synthetic", "size"]
+
+
+class HouseholdDetailOutput(HouseholdOutput):
+    members = MemberOutput(many=True, read_only=True)
+
+    class Meta(HouseholdOutput.Meta):
+        fields = [*HouseholdOutput.Meta.fields, "members"]
+
+
+class HouseholdFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                              help_text="reference or words of a member's names")
+    settlement = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                       help_text="origin settlement code")
+
+
+class HouseholdListApi(APIView):
+    @extend_schema(parameters=[HouseholdFilter], responses=HouseholdOutput(many=True))
+    def get(self, request: Request) -> Response:
+        filters = HouseholdFilter(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        households = household_search(household_list_for_user(request.user),
+                                      **filters.validated_data)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(households, request, view=self)
+        return paginator.get_paginated_response(HouseholdOutput(page, many=True).data)
+
+
+class HouseholdDetailApi(APIView):
+    @extend_schema(responses=HouseholdDetailOutput)
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_for_user(request.user, household_id)
+        return Response(HouseholdDetailOutput(household).data)

@@ -1,0 +1,48 @@
+"""Reads of the registry, always through the user's access: the one place that applies it."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
+from homecoming.accounts.models import User
+from homecoming.core.text import fold
+from homecoming.registry.models import Household, Member
+
+
+def household_list_for_user(user: User) -> QuerySet[Household]:
+    """The households ``user`` may see: their role allows it, and within their districts."""
+    require(user, HOUSEHOLD_VIEW)
+    households = Household.objects.select_related(
+        "origin_settlement", "origin_settlement__district"
+    ).annotate(size=Count("members")).order_by("reference")
+    scope = district_scope(user)
+    if scope is not None:
+        households = households.filter(origin_settlement__district_id__in=scope)
+    return households
+
+
+def household_get_for_user(user: User, household_id: int) -> Household:
+    """One household, or 404 alike for a missing one and one outside the user's districts."""
+    try:
+        return household_list_for_user(user).prefetch_related("members").get(pk=household_id)
+    except (Household.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such household.") from exc
+
+
+def household_search(
+    households: QuerySet[Household], *, q: str = "", settlement: str = ""
+) -> QuerySet[Household]:
+    """Narrow ``households`` to a reference or member names (any case or accent) and origin."""
+    if settlement:
+        households = households.filter(origin_settlement__code=settlement)
+    q = q.strip()
+    if q:
+        named = Member.objects.all()
+        for word in fold(q).split():
+            named = named.filter(name_key__contains=word)
+        households = households.filter(
+            Q(reference__iexact=q) | Q(pk__in=named.values("household_id"))
+        )
+    return households

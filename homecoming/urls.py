@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from homecoming.core import views as core_views
+from homecoming.places import api as places_api
+from homecoming.registry import api as registry_api
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
+    path("places/settlements/", places_api.SettlementListApi.as_view(), name="settlement_list"),
+    path("places/settlements/<str:code>/", places_api.SettlementDetailApi.as_view(),
+         name="settlement_detail"),
+    path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
+    path("registry/households/<int:household_id>/", registry_api.HouseholdDetailApi.as_view(),
+         name="household_detail"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("places/", include("homecoming.places.urls")),
+    path("registry/", include("homecoming.registry.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+]
