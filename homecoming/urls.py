@@ -14,11 +14,17 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
     path("places/settlements/", places_api.SettlementListApi.as_view(), name="settlement_list"),
-    path("places/settlements/<str:code>/", places_api.SettlementDetailApi.as_view(),
-         name="settlement_detail"),
+    path(
+        "places/settlements/<str:code>/",
+        places_api.SettlementDetailApi.as_view(),
+        name="settlement_detail",
+    ),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
-    path("registry/households/<int:household_id>/", registry_api.HouseholdDetailApi.as_view(),
-         name="household_detail"),
+    path(
+        "registry/households/<int:household_id>/",
+        registry_api.HouseholdDetailApi.as_view(),
+        name="household_detail",
+    ),
 ]
 
 urlpatterns = [

@@ -30,7 +30,11 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[s
         yield writer.writerow([safe_cell(v) for v in row])
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[object]]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Iterable[object]]
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

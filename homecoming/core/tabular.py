@@ -50,7 +50,9 @@ class RowError:
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"
-        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return (
+            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
 
 
 @dataclass
@@ -80,7 +82,9 @@ class ImportReport:
             "updated": self.updated,
             "dry_run": self.dry_run,
             "written": self.written,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
         }
 
 
@@ -137,7 +141,9 @@ def read_table(path: Path | str) -> Table:
     rows = _read_rows(path)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
-        raise ApplicationError(f"{path.name}: the file is empty; the first row must name the columns")
+        raise ApplicationError(
+            f"{path.name}: the file is empty; the first row must name the columns"
+        )
     columns = [h.strip().lower() for h in header]
     table_rows: list[Row] = []
     for number, cells in enumerate(rows, start=2):
@@ -202,15 +208,22 @@ class RowReader:
         return value
 
     def decimal(
-        self, column: str, *, required: bool = False, minimum: float | None = None,
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        minimum: float | None = None,
         maximum: float | None = None,
     ) -> Decimal | None:
         value = self.text(column, required=required)
         if not value:
             return None
         try:
-            number = Decimal(value.replace(",", "")) if re.fullmatch(r"-?[\d,]*\.?\d+", value) \
+            number = (
+                Decimal(value.replace(",", ""))
+                if re.fullmatch(r"-?[\d,]*\.?\d+", value)
                 else Decimal("NaN")
+            )
         except InvalidOperation:
             number = Decimal("NaN")
         if number.is_nan():
@@ -221,7 +234,9 @@ class RowReader:
             return None
         return number
 
-    def date(self, column: str, *, required: bool = False, allow_future: bool = False) -> dt.date | None:
+    def date(
+        self, column: str, *, required: bool = False, allow_future: bool = False
+    ) -> dt.date | None:
         value = self.text(column, required=required)
         if not value:
             return None
@@ -251,7 +266,9 @@ class RowReader:
         return None
 
 
-def write_all_or_nothing(report: ImportReport, write: Callable[[], tuple[int, int]]) -> ImportReport:
+def write_all_or_nothing(
+    report: ImportReport, write: Callable[[], tuple[int, int]]
+) -> ImportReport:
     """Run ``write`` (which returns created, updated) in one transaction.
 
     Nothing runs when the report already holds errors. A dry run writes and rolls

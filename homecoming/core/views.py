@@ -19,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "settlements": Settlement.objects.count(),
         "my_districts": None if scope is None else districts.filter(pk__in=scope).order_by("name"),
         "households": household_list_for_user(user).count()
-        if user_can(user, HOUSEHOLD_VIEW) else None,
+        if user_can(user, HOUSEHOLD_VIEW)
+        else None,
     }
     return render(request, "core/home.html", context)
 

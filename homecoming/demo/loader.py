@@ -28,8 +28,13 @@ from homecoming.registry.models import Accommodation, Household, Member
 from homecoming.registry.services import member_name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEED_KIND = {"economic_region": "economic_region", "district": "district", "city": "city",
-             "settlement": "urban_settlement", "village": "village"}
+SEED_KIND = {
+    "economic_region": "economic_region",
+    "district": "district",
+    "city": "city",
+    "settlement": "urban_settlement",
+    "village": "village",
+}
 COUNTRY = {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan"}
 
 
@@ -47,7 +52,9 @@ def demo_places_table() -> Table:
     """The seed places as a places-import table, with the country added on top."""
     with (DATA_DIR / "seed-places.csv").open(encoding="utf-8") as handle:
         seed = list(csv.DictReader(handle))
-    centres = {r["name"]: (float(r["lat"]), float(r["lon"])) for r in seed if r["kind"] == "district"}
+    centres = {
+        r["name"]: (float(r["lat"]), float(r["lon"])) for r in seed if r["kind"] == "district"
+    }
     rows = [Row(2, {**COUNTRY, "parent": ""})]
     for number, record in enumerate(seed, start=3):
         values = {
@@ -62,9 +69,14 @@ def demo_places_table() -> Table:
         }
         if not record["lat"] and record["kind"] in ("city", "settlement", "village"):
             lat, lon = _approximate_point(record["name"], *centres[record["parent"]])
-            values |= {"lat": str(lat), "lon": str(lon), "coordinates": "approximate",
-                       "note": "; ".join(filter(None, [record["note"],
-                                                        "position synthetic (not in the sources)"]))}
+            values |= {
+                "lat": str(lat),
+                "lon": str(lon),
+                "coordinates": "approximate",
+                "note": "; ".join(
+                    filter(None, [record["note"], "position synthetic (not in the sources)"])
+                ),
+            }
         rows.append(Row(number, values))
     columns = ["kind", "name", "name_az", "parent", "lat", "lon", "coordinates", "note", "code"]
     return Table(name="seed-places.csv", columns=columns, rows=rows)
@@ -109,26 +121,116 @@ def demo_users_ensure() -> list[DemoUser]:
     return DEMO_USERS
 
 
-MALE_NAMES = ["Elvin", "Rəşad", "Orxan", "Tural", "Kamran", "Elçin", "Vüqar", "Anar", "Rövşən",
-              "Nicat", "Fərid", "Ramil", "Səbuhi", "Elnur", "Zaur", "Namiq", "İlqar", "Mübariz",
-              "Əli", "Hüseyn", "Məhəmməd", "Cavid", "Tofiq", "Vaqif", "Şahin", "Ağası", "Qurban",
-              "Eldar", "Xəyyam", "Ruslan"]
-FEMALE_NAMES = ["Aygün", "Gülnar", "Səbinə", "Leyla", "Nərgiz", "Aynur", "Günel", "Şəbnəm",
-                "Ülviyyə", "Xədicə", "Zəhra", "Fatimə", "Sevinc", "Lalə", "Könül", "Nigar",
-                "Aytən", "Təranə", "Rəna", "Solmaz", "Mehriban", "Gülşən", "İradə", "Zülfiyyə",
-                "Aysel", "Fidan", "Nurlana", "Həcər", "Mədinə", "Pərvin"]
-FAMILY_STEMS = ["Məmmədov", "Əliyev", "Həsənov", "Hüseynov", "Quliyev", "İsmayılov", "Rzayev",
-                "Abbasov", "Kərimov", "Cəfərov", "Süleymanov", "Babayev", "Nəsirov", "Qasımov",
-                "Vəliyev", "Orucov", "Bayramov", "Səfərov", "Zeynalov", "Mustafayev", "Şükürov",
-                "Allahverdiyev", "Hacıyev", "Kazımov", "Xəlilov", "Rəhimov", "Ağayev", "İbrahimov"]
+MALE_NAMES = [
+    "Elvin",
+    "Rəşad",
+    "Orxan",
+    "Tural",
+    "Kamran",
+    "Elçin",
+    "Vüqar",
+    "Anar",
+    "Rövşən",
+    "Nicat",
+    "Fərid",
+    "Ramil",
+    "Səbuhi",
+    "Elnur",
+    "Zaur",
+    "Namiq",
+    "İlqar",
+    "Mübariz",
+    "Əli",
+    "Hüseyn",
+    "Məhəmməd",
+    "Cavid",
+    "Tofiq",
+    "Vaqif",
+    "Şahin",
+    "Ağası",
+    "Qurban",
+    "Eldar",
+    "Xəyyam",
+    "Ruslan",
+]
+FEMALE_NAMES = [
+    "Aygün",
+    "Gülnar",
+    "Səbinə",
+    "Leyla",
+    "Nərgiz",
+    "Aynur",
+    "Günel",
+    "Şəbnəm",
+    "Ülviyyə",
+    "Xədicə",
+    "Zəhra",
+    "Fatimə",
+    "Sevinc",
+    "Lalə",
+    "Könül",
+    "Nigar",
+    "Aytən",
+    "Təranə",
+    "Rəna",
+    "Solmaz",
+    "Mehriban",
+    "Gülşən",
+    "İradə",
+    "Zülfiyyə",
+    "Aysel",
+    "Fidan",
+    "Nurlana",
+    "Həcər",
+    "Mədinə",
+    "Pərvin",
+]
+FAMILY_STEMS = [
+    "Məmmədov",
+    "Əliyev",
+    "Həsənov",
+    "Hüseynov",
+    "Quliyev",
+    "İsmayılov",
+    "Rzayev",
+    "Abbasov",
+    "Kərimov",
+    "Cəfərov",
+    "Süleymanov",
+    "Babayev",
+    "Nəsirov",
+    "Qasımov",
+    "Vəliyev",
+    "Orucov",
+    "Bayramov",
+    "Səfərov",
+    "Zeynalov",
+    "Mustafayev",
+    "Şükürov",
+    "Allahverdiyev",
+    "Hacıyev",
+    "Kazımov",
+    "Xəlilov",
+    "Rəhimov",
+    "Ağayev",
+    "İbrahimov",
+]
 # Where the synthetic households come from: most from Kalbajar and Khojaly, as in the sources.
 DISTRICT_WEIGHTS = {"Kalbajar": 0.55, "Khojaly": 0.2, "Khankendi": 0.15, "Aghdara": 0.1}
-DISPLACED_ON = {"Kalbajar": dt.date(1993, 4, 2), "Khojaly": dt.date(1992, 2, 26),
-                "Khankendi": dt.date(1991, 12, 15), "Aghdara": dt.date(1992, 6, 30)}
+DISPLACED_ON = {
+    "Kalbajar": dt.date(1993, 4, 2),
+    "Khojaly": dt.date(1992, 2, 26),
+    "Khankendi": dt.date(1991, 12, 15),
+    "Aghdara": dt.date(1992, 6, 30),
+}
 ACCOMMODATION_WEIGHTS = {
-    Accommodation.HOSTEL: 0.25, Accommodation.SANATORIUM: 0.15,
-    Accommodation.ADMINISTRATIVE_BUILDING: 0.15, Accommodation.DORMITORY: 0.1,
-    Accommodation.RENTED: 0.2, Accommodation.WITH_RELATIVES: 0.1, Accommodation.OTHER: 0.05,
+    Accommodation.HOSTEL: 0.25,
+    Accommodation.SANATORIUM: 0.15,
+    Accommodation.ADMINISTRATIVE_BUILDING: 0.15,
+    Accommodation.DORMITORY: 0.1,
+    Accommodation.RENTED: 0.2,
+    Accommodation.WITH_RELATIVES: 0.1,
+    Accommodation.OTHER: 0.05,
 }
 HOUSEHOLD_SIZES = {1: 0.06, 2: 0.12, 3: 0.18, 4: 0.24, 5: 0.2, 6: 0.11, 7: 0.06, 8: 0.03}
 
@@ -154,14 +256,26 @@ def _synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[di
     head_sex = Member.Sex.MALE if rng.random() < 0.8 else Member.Sex.FEMALE
     head_name = rng.choice(MALE_NAMES if head_sex == Member.Sex.MALE else FEMALE_NAMES)
     head_age = rng.randint(28, 78)
-    members = [dict(relation=Member.Relation.HEAD, sex=head_sex, given_name=head_name,
-                    father=rng.choice(MALE_NAMES), birth=_birth(rng, head_age, head_age, today))]
+    members = [
+        dict(
+            relation=Member.Relation.HEAD,
+            sex=head_sex,
+            given_name=head_name,
+            father=rng.choice(MALE_NAMES),
+            birth=_birth(rng, head_age, head_age, today),
+        )
+    ]
     if size > 1 and rng.random() < 0.85:
         sex = Member.Sex.FEMALE if head_sex == Member.Sex.MALE else Member.Sex.MALE
-        members.append(dict(relation=Member.Relation.SPOUSE, sex=sex,
-                            given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
-                            father=rng.choice(MALE_NAMES),
-                            birth=_birth(rng, max(18, head_age - 8), head_age + 3, today)))
+        members.append(
+            dict(
+                relation=Member.Relation.SPOUSE,
+                sex=sex,
+                given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
+                father=rng.choice(MALE_NAMES),
+                birth=_birth(rng, max(18, head_age - 8), head_age + 3, today),
+            )
+        )
     father = head_name if head_sex == Member.Sex.MALE else rng.choice(MALE_NAMES)
     while len(members) < size:
         if head_age > 60 and rng.random() < 0.3:
@@ -169,9 +283,15 @@ def _synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[di
         else:
             relation, age = Member.Relation.CHILD, rng.randint(0, max(0, min(40, head_age - 18)))
         sex = rng.choice([Member.Sex.FEMALE, Member.Sex.MALE])
-        members.append(dict(relation=relation, sex=sex, father=father,
-                            given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
-                            birth=_birth(rng, age, age, today)))
+        members.append(
+            dict(
+                relation=relation,
+                sex=sex,
+                father=father,
+                given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
+                birth=_birth(rng, age, age, today),
+            )
+        )
     for member in members:
         member["family_name"] = _family_name(stem, member["sex"])
         member["patronymic"] = _patronymic(member.pop("father"), member["sex"])
@@ -194,27 +314,39 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
         district = _pick(rng, weights)
         settlement = rng.choice(settlements[district])
         registered = dt.date(2021, 1, 15) + dt.timedelta(days=rng.randint(0, 1500))
-        households.append(Household(
-            reference=f"DEMO-{number:05d}",
-            origin_settlement=settlement,
-            origin_address=f"{settlement.name}, house {rng.randint(1, 240)}",
-            displaced_on=DISPLACED_ON[district],
-            accommodation=_pick(rng, ACCOMMODATION_WEIGHTS),
-            status=Household.Status.VERIFIED if rng.random() < 0.7 else Household.Status.REGISTERED,
-            registered_on=min(registered, today),
-            is_synthetic=True,
-        ))
+        households.append(
+            Household(
+                reference=f"DEMO-{number:05d}",
+                origin_settlement=settlement,
+                origin_address=f"{settlement.name}, house {rng.randint(1, 240)}",
+                displaced_on=DISPLACED_ON[district],
+                accommodation=_pick(rng, ACCOMMODATION_WEIGHTS),
+                status=Household.Status.VERIFIED
+                if rng.random() < 0.7
+                else Household.Status.REGISTERED,
+                registered_on=min(registered, today),
+                is_synthetic=True,
+            )
+        )
         member_rows.append(_synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today))
     with transaction.atomic():
         created = Household.objects.bulk_create(households, batch_size=500)
         Member.objects.bulk_create(
             [
-                Member(household=household, relation=m["relation"], sex=m["sex"],
-                       given_name=m["given_name"], family_name=m["family_name"],
-                       patronymic=m["patronymic"], birth_date=m["birth"],
-                       name_key=member_name_key(given_name=m["given_name"],
-                                                family_name=m["family_name"],
-                                                patronymic=m["patronymic"]))
+                Member(
+                    household=household,
+                    relation=m["relation"],
+                    sex=m["sex"],
+                    given_name=m["given_name"],
+                    family_name=m["family_name"],
+                    patronymic=m["patronymic"],
+                    birth_date=m["birth"],
+                    name_key=member_name_key(
+                        given_name=m["given_name"],
+                        family_name=m["family_name"],
+                        patronymic=m["patronymic"],
+                    ),
+                )
                 for household, members in zip(created, member_rows, strict=True)
                 for m in members
             ],
@@ -233,6 +365,8 @@ class DemoResult:
 def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> DemoResult:
     places = places_import(table=demo_places_table())
     if not places.ok:
-        raise ApplicationError("The demo places do not import: " + "; ".join(map(str, places.errors)))
+        raise ApplicationError(
+            "The demo places do not import: " + "; ".join(map(str, places.errors))
+        )
     created = demo_households_create(count=households, seed=seed, today=today)
     return DemoResult(places=places, households_created=created, users=demo_users_ensure())

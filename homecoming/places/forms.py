@@ -9,12 +9,15 @@ from homecoming.places.models import Area, Settlement
 class SettlementFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     district = forms.ModelChoiceField(
-        label=_("District"), required=False, to_field_name="code",
+        label=_("District"),
+        required=False,
+        to_field_name="code",
         queryset=Area.objects.filter(level=Area.Level.DISTRICT).order_by("name"),
         empty_label=_("All districts"),
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False,
+        label=_("Kind"),
+        required=False,
         choices=[("", _("All kinds")), *Settlement.Kind.choices],
     )
 
@@ -22,5 +25,8 @@ class SettlementFilterForm(forms.Form):
         """The cleaned filters as plain strings, ignoring any invalid field."""
         data = self.cleaned_data if self.is_valid() else {}
         district = data.get("district")
-        return {"q": data.get("q", ""), "district": district.code if district else "",
-                "kind": data.get("kind", "")}
+        return {
+            "q": data.get("q", ""),
+            "district": district.code if district else "",
+            "kind": data.get("kind", ""),
+        }

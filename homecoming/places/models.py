@@ -76,11 +76,17 @@ class Settlement(Place):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     district = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="settlements",
+        Area,
+        on_delete=models.PROTECT,
+        related_name="settlements",
         limit_choices_to={"level": Area.Level.DISTRICT},
     )
     municipality = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"level": Area.Level.MUNICIPALITY},
     )
 

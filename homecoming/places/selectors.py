@@ -35,8 +35,11 @@ def settlement_counts_by_district() -> dict[int, int]:
     return {row["district_id"]: row["n"] for row in rows}
 
 
-def settlements_geojson(settlements: QuerySet[Settlement]) -> dict:
-    """A GeoJSON FeatureCollection of settlement points, with what the map shows on click."""
+def settlements_geojson(settlements: QuerySet[Settlement], *, current: str = "") -> dict:
+    """A GeoJSON FeatureCollection of settlement points, with what the map shows on click.
+
+    ``current`` is the code of a settlement to highlight among its neighbours.
+    """
     features = [
         {
             "type": "Feature",
@@ -48,6 +51,7 @@ def settlements_geojson(settlements: QuerySet[Settlement]) -> dict:
                 "kind": s.kind,
                 "district": s.district.name,
                 "approximate": s.coordinates_approximate,
+                "current": s.code == current,
             },
         }
         for s in settlements

@@ -23,8 +23,12 @@ from homecoming.core.tabular import (
 from homecoming.core.text import fold
 from homecoming.places.models import Area, Settlement
 
-AREA_LEVELS = [Area.Level.COUNTRY, Area.Level.ECONOMIC_REGION, Area.Level.DISTRICT,
-               Area.Level.MUNICIPALITY]
+AREA_LEVELS = [
+    Area.Level.COUNTRY,
+    Area.Level.ECONOMIC_REGION,
+    Area.Level.DISTRICT,
+    Area.Level.MUNICIPALITY,
+]
 SETTLEMENT_PARENT_LEVELS = {Area.Level.DISTRICT, Area.Level.MUNICIPALITY}
 CODE_RE = re.compile(r"^[A-Z]{2}(\d\d)*\d{0,3}$")
 
@@ -83,7 +87,8 @@ class _Index:
     def next_code(self, parent_code: str, level: str) -> str:
         width = 3 if level == "settlement" else 2
         taken = [
-            int(code[len(parent_code):]) for code in self.by_code
+            int(code[len(parent_code) :])
+            for code in self.by_code
             if code.startswith(parent_code) and len(code) == len(parent_code) + width
         ]
         return f"{parent_code}{max(taken, default=0) + 1:0{width}d}"
@@ -94,8 +99,14 @@ class _Index:
         for area in Area.objects.select_related("parent").only(
             "code", "level", "name", "name_az", "name_ru", "parent__code"
         ):
-            index.add(_Node(area.code, area.level, area.parent.code if area.parent else None,
-                            (area.name, area.name_az, area.name_ru)))
+            index.add(
+                _Node(
+                    area.code,
+                    area.level,
+                    area.parent.code if area.parent else None,
+                    (area.name, area.name_az, area.name_ru),
+                )
+            )
         for s in Settlement.objects.select_related("district", "municipality").only(
             "code", "name", "name_az", "name_ru", "district__code", "municipality__code"
         ):
@@ -147,8 +158,9 @@ def _plan_row(row: Row, index: _Index, errors: list) -> _Planned | None:
     precision = reader.text("coordinates").lower()
     if precision not in ("", "exact", "approximate"):
         reader.error("coordinates", f"{precision!r} is not 'exact' or 'approximate'")
-    if (lat is None) != (lon is None):
-        reader.error("lat" if lat is None else "lon", "give both latitude and longitude, or neither")
+    has_lat, has_lon = bool(reader.raw("lat").strip()), bool(reader.raw("lon").strip())
+    if has_lat != has_lon:
+        reader.error("lon" if has_lat else "lat", "give both latitude and longitude, or neither")
     footprint = reader.geojson("footprint", kinds=("Polygon", "MultiPolygon"))
     if kind is None:
         return None
@@ -163,8 +175,13 @@ def _plan_row(row: Row, index: _Index, errors: list) -> _Planned | None:
     exists = code in index.by_code
     index.add(_Node(code, level, parent_code, (name, name_az, name_ru)))
     fields = {
-        "name": name, "name_az": name_az, "name_ru": name_ru, "note": note,
-        "lat": lat, "lon": lon, "coordinates_approximate": precision == "approximate",
+        "name": name,
+        "name_az": name_az,
+        "name_ru": name_ru,
+        "note": note,
+        "lat": lat,
+        "lon": lon,
+        "coordinates_approximate": precision == "approximate",
         "footprint": footprint,
         "search_key": search_key(code=code, names=(name, name_az, name_ru)),
     }
@@ -188,16 +205,23 @@ def _resolve_code(
         return index.next_code(parent_code, level)
     width = 3 if level == "settlement" else 2
     expected_length = len(parent_code) + width if parent_code else 2
-    if not CODE_RE.match(code) or len(code) != expected_length or (
-        parent_code and not code.startswith(parent_code)
+    if (
+        not CODE_RE.match(code)
+        or len(code) != expected_length
+        or (parent_code and not code.startswith(parent_code))
     ):
-        shape = f"{parent_code} followed by {width} digits" if parent_code else "two capital letters"
+        shape = (
+            f"{parent_code} followed by {width} digits" if parent_code else "two capital letters"
+        )
         reader.error("code", f"{code!r} does not fit its parent: expected {shape}")
         return None
     known = index.by_code.get(code)
     if known and (known.level != level or known.parent_code != parent_code):
-        reader.error("code", f"{code} is already a {known.level} under {known.parent_code}; "
-                             "a code never changes kind or parent")
+        reader.error(
+            "code",
+            f"{code} is already a {known.level} under {known.parent_code}; "
+            "a code never changes kind or parent",
+        )
         return None
     return code
 
@@ -250,9 +274,9 @@ def places_import(
             continue
         if plan.code in seen_codes:
             RowReader(row, report.errors).error(
-                "code", f"{plan.code} is also given on row {seen_codes[plan.code]}")
+                "code", f"{plan.code} is also given on row {seen_codes[plan.code]}"
+            )
             continue
         seen_codes[plan.code] = row.number
         plans.append(plan)
     return write_all_or_nothing(report, lambda: _write(plans, progress))
-

@@ -27,14 +27,21 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such settlement.") from exc
     households = None
     if user_can(request.user, HOUSEHOLD_VIEW):
-        households = household_list_for_user(request.user).filter(
-            origin_settlement=settlement
-        ).count()
-    geojson = selectors.settlements_geojson(Settlement.objects.filter(pk=settlement.pk)
-                                            .select_related("district"))
-    return render(request, "places/settlement_detail.html", {
-        "settlement": settlement, "households": households, "geojson": geojson,
-    })
+        households = (
+            household_list_for_user(request.user).filter(origin_settlement=settlement).count()
+        )
+    geojson = selectors.settlements_geojson(
+        selectors.settlement_search(district=settlement.district.code), current=settlement.code
+    )
+    return render(
+        request,
+        "places/settlement_detail.html",
+        {
+            "settlement": settlement,
+            "households": households,
+            "geojson": geojson,
+        },
+    )
 
 
 def settlement_map(request: HttpRequest) -> HttpResponse:
@@ -44,4 +51,6 @@ def settlement_map(request: HttpRequest) -> HttpResponse:
 
 def settlements_geojson(request: HttpRequest) -> JsonResponse:
     form = SettlementFilterForm(request.GET)
-    return JsonResponse(selectors.settlements_geojson(selectors.settlement_search(**form.filters())))
+    return JsonResponse(
+        selectors.settlements_geojson(selectors.settlement_search(**form.filters()))
+    )

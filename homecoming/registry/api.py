@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homecoming.core.api import Pagination
+from homecoming.core.api import validated_query
 from homecoming.registry.models import Household, Member
 from homecoming.registry.selectors import (
     household_get_for_user,
@@ -18,8 +19,16 @@ from homecoming.registry.selectors import (
 class MemberOutput(serializers.ModelSerializer):
     class Meta:
         model = Member
-        fields = ["id", "relation", "given_name", "family_name", "patronymic", "sex",
-                  "birth_date", "birth_year_only"]
+        fields = [
+            "id",
+            "relation",
+            "given_name",
+            "family_name",
+            "patronymic",
+            "sex",
+            "birth_date",
+            "birth_year_only",
+        ]
 
 
 class HouseholdOutput(serializers.ModelSerializer):
@@ -28,8 +37,18 @@ class HouseholdOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "reference", "origin_settlement", "origin_address", "displaced_on",
-                  "accommodation", "status", "registered_on", "is_synthetic", "size"]
+        fields = [
+            "id",
+            "reference",
+            "origin_settlement",
+            "origin_address",
+            "displaced_on",
+            "accommodation",
+            "status",
+            "registered_on",
+            "is_synthetic",
+            "size",
+        ]
 
 
 class HouseholdDetailOutput(HouseholdOutput):
@@ -40,22 +59,27 @@ class HouseholdDetailOutput(HouseholdOutput):
 
 
 class HouseholdFilter(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                              help_text="reference or words of a member's names")
-    settlement = serializers.CharField(required=False, allow_blank=True, max_length=20,
-                                       help_text="origin settlement code")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="reference or words of a member's names",
+    )
+    settlement = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="origin settlement code"
+    )
 
 
-class HouseholdListApi(APIView):
-    @extend_schema(parameters=[HouseholdFilter], responses=HouseholdOutput(many=True))
-    def get(self, request: Request) -> Response:
-        filters = HouseholdFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        households = household_search(household_list_for_user(request.user),
-                                      **filters.validated_data)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(households, request, view=self)
-        return paginator.get_paginated_response(HouseholdOutput(page, many=True).data)
+class HouseholdListApi(ListAPIView):
+    serializer_class = HouseholdOutput
+
+    @extend_schema(parameters=[HouseholdFilter])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = validated_query(HouseholdFilter, self.request)
+        return household_search(household_list_for_user(self.request.user), **filters)
 
 
 class HouseholdDetailApi(APIView):

@@ -30,13 +30,17 @@ class Household(models.Model):
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     origin_settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, related_name="origin_households",
+        Settlement,
+        on_delete=models.PROTECT,
+        related_name="origin_households",
         verbose_name=_("origin settlement"),
     )
     origin_address = models.CharField(_("address before displacement"), max_length=300, blank=True)
     displaced_on = models.DateField(_("date of displacement"), null=True, blank=True)
     accommodation = models.CharField(
-        _("temporary accommodation"), max_length=32, choices=Accommodation.choices,
+        _("temporary accommodation"),
+        max_length=32,
+        choices=Accommodation.choices,
         default=Accommodation.OTHER,
     )
     status = models.CharField(
@@ -44,7 +48,8 @@ class Household(models.Model):
     )
     registered_on = models.DateField(_("registered on"))
     is_synthetic = models.BooleanField(
-        _("synthetic"), default=False,
+        _("synthetic"),
+        default=False,
         help_text=_("Generated for the demo or a benchmark; not a real household."),
     )
 
@@ -85,7 +90,8 @@ class Member(models.Model):
         verbose_name = _("member")
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=models.Q(relation="head"),
+                fields=["household"],
+                condition=models.Q(relation="head"),
                 name="member_one_head_per_household",
             ),
         ]

@@ -14,9 +14,11 @@ from homecoming.registry.models import Household, Member
 def household_list_for_user(user: User) -> QuerySet[Household]:
     """The households ``user`` may see: their role allows it, and within their districts."""
     require(user, HOUSEHOLD_VIEW)
-    households = Household.objects.select_related(
-        "origin_settlement", "origin_settlement__district"
-    ).annotate(size=Count("members")).order_by("reference")
+    households = (
+        Household.objects.select_related("origin_settlement", "origin_settlement__district")
+        .annotate(size=Count("members"))
+        .order_by("reference")
+    )
     scope = district_scope(user)
     if scope is not None:
         households = households.filter(origin_settlement__district_id__in=scope)

@@ -14,7 +14,10 @@ from homecoming.registry.selectors import (
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {"q": request.GET.get("q", "")[:100], "settlement": request.GET.get("settlement", "")[:20]}
+    return {
+        "q": request.GET.get("q", "")[:100],
+        "settlement": request.GET.get("settlement", "")[:20],
+    }
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -34,12 +37,29 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     """The households of the list, as CSV: the same access and filters as the page."""
     require(request.user, HOUSEHOLD_EXPORT)
     households = household_search(household_list_for_user(request.user), **_filters(request))
-    header = ["reference", "origin_settlement_code", "origin_settlement", "district", "size",
-              "accommodation", "status", "registered_on", "synthetic"]
+    header = [
+        "reference",
+        "origin_settlement_code",
+        "origin_settlement",
+        "district",
+        "size",
+        "accommodation",
+        "status",
+        "registered_on",
+        "synthetic",
+    ]
     rows = (
-        [h.reference, h.origin_settlement.code, h.origin_settlement.name,
-         h.origin_settlement.district.name, h.size, h.accommodation, h.status,
-         h.registered_on.isoformat(), "yes" if h.is_synthetic else "no"]
+        [
+            h.reference,
+            h.origin_settlement.code,
+            h.origin_settlement.name,
+            h.origin_settlement.district.name,
+            h.size,
+            h.accommodation,
+            h.status,
+            h.registered_on.isoformat(),
+            "yes" if h.is_synthetic else "no",
+        ]
         for h in households.iterator(chunk_size=2000)
     )
     return csv_response("households.csv", header, rows)

@@ -44,8 +44,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check every row and report, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check every row and report, write nothing"
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, kind: str, file: str, dry_run: bool, format: str, **options) -> None:
@@ -68,6 +69,8 @@ def describe(report: ImportReport) -> str:
     lines += [f"  {error}" for error in report.errors]
     if report.ok:
         verb = "would create" if report.dry_run else "created"
-        lines.append(f"{verb} {report.created}, {'would update' if report.dry_run else 'updated'} "
-                     f"{report.updated}" + (" (dry run: nothing written)" if report.dry_run else ""))
+        lines.append(
+            f"{verb} {report.created}, {'would update' if report.dry_run else 'updated'} "
+            f"{report.updated}" + (" (dry run: nothing written)" if report.dry_run else "")
+        )
     return "\n".join(lines)

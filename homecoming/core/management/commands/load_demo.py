@@ -17,11 +17,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, households: int, seed: int, **options) -> None:
         result = load_demo(households=households, seed=seed, today=timezone.localdate())
-        self.stdout.write(f"Places: {result.places.created} created, "
-                          f"{result.places.updated} already there.")
+        self.stdout.write(
+            f"Places: {result.places.created} created, {result.places.updated} already there."
+        )
         if result.households_created:
-            self.stdout.write(f"Synthetic households: {result.households_created} generated "
-                              f"(seed {seed}).")
+            self.stdout.write(
+                f"Synthetic households: {result.households_created} generated (seed {seed})."
+            )
         else:
             self.stdout.write("Synthetic households: already loaded, reused.")
         self.stdout.write("\nDemo users (username / password — role):")

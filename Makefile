@@ -1,0 +1,54 @@
+# Homecoming: `make demo` serves the demo, `make test` runs every check. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint system-deps lock messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installed from the locked versions in constraints.txt; `make lock` refreshes them.
+$(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@ $(VENV)/.installed-runtime
+
+demo: $(VENV)/.installed-runtime
+	$(BIN)/homecoming migrate --noinput
+	$(BIN)/homecoming collectstatic --noinput --verbosity 0
+	$(BIN)/homecoming load-demo
+	@echo "Serving Homecoming on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/homecoming runserver $(HOST):$(PORT) --noreload
+
+system-deps:
+	bash scripts/system-deps.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/homecoming makemigrations --check --dry-run
+
+test: $(VENV)/.installed-test system-deps lint
+	@echo "== tests on SQLite =="
+	$(BIN)/pytest
+	@echo "== tests on a throwaway PostgreSQL cluster =="
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+# Refresh the translation catalogue after changing texts (needs GNU gettext); the compiled
+# .mo files are committed, so running Homecoming does not need gettext.
+messages: $(VENV)/.installed-test
+	cd homecoming && ../$(BIN)/homecoming makemessages --locale az --ignore 'demo/*' \
+		--ignore '*/tests/*' --no-obsolete && ../$(BIN)/homecoming compilemessages --locale az
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,187 @@
+"""Fixtures shared by every test: a small set of places, personas, households.
+
+Places are made through the real places import, so every test that uses them
+also exercises it. Personas follow the roles of the programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from homecoming.accounts.models import Role, User
+from homecoming.core.tabular import Row, Table
+from homecoming.places.models import Area, Settlement
+from homecoming.places.services import places_import
+from homecoming.registry.models import Household, Member
+from homecoming.registry.services import member_name_key
+
+PLACES = [
+    {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan", "parent": ""},
+    {
+        "kind": "economic_region",
+        "name": "East Zangezur",
+        "name_az": "Şərqi Zəngəzur",
+        "parent": "AZ",
+    },
+    {"kind": "economic_region", "name": "Karabakh", "name_az": "Qarabağ", "parent": "AZ"},
+    {
+        "kind": "district",
+        "name": "Kalbajar",
+        "name_az": "Kəlbəcər",
+        "parent": "East Zangezur",
+        "lat": "40.10",
+        "lon": "46.04",
+        "coordinates": "approximate",
+    },
+    {"kind": "district", "name": "Khojaly", "name_az": "Xocalı", "parent": "Karabakh"},
+    {
+        "kind": "city",
+        "name": "Kalbajar city",
+        "name_az": "Kəlbəcər",
+        "parent": "Kalbajar",
+        "lat": "40.105",
+        "lon": "46.038",
+        "coordinates": "approximate",
+    },
+    {
+        "kind": "village",
+        "name": "Zar",
+        "name_az": "Zar",
+        "parent": "Kalbajar",
+        "lat": "40.01",
+        "lon": "46.20",
+        "coordinates": "approximate",
+    },
+    {
+        "kind": "village",
+        "name": "Ballija",
+        "name_az": "Ballıca",
+        "parent": "Khojaly",
+        "lat": "39.98",
+        "lon": "46.67",
+    },
+]
+
+
+def make_table(rows: list[dict], name: str = "test.csv") -> Table:
+    columns = sorted({key for row in rows for key in row})
+    return Table(
+        name=name,
+        columns=columns,
+        rows=[Row(number, row) for number, row in enumerate(rows, start=2)],
+    )
+
+
+@dataclass
+class Places:
+    kalbajar: Area
+    khojaly: Area
+    kalbajar_city: Settlement
+    zar: Settlement
+    ballija: Settlement
+
+
+@pytest.fixture
+def places(db) -> Places:
+    report = places_import(table=make_table(PLACES))
+    assert report.ok, report.errors
+    return Places(
+        kalbajar=Area.objects.get(name="Kalbajar"),
+        khojaly=Area.objects.get(name="Khojaly"),
+        kalbajar_city=Settlement.objects.get(name="Kalbajar city"),
+        zar=Settlement.objects.get(name="Zar"),
+        ballija=Settlement.objects.get(name="Ballija"),
+    )
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str, districts: tuple[Area, ...] = (), **extra) -> User:
+        user = User.objects.create_user(
+            username=username, password=f"{username}-password", role=role, **extra
+        )
+        user.districts.set(districts)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user("admin", Role.ADMINISTRATOR, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def kalbajar_officer(make_user, places) -> User:
+    return make_user("kalbajar", Role.REGISTRATION_OFFICER, (places.kalbajar,))
+
+
+@pytest.fixture
+def khojaly_officer(make_user, places) -> User:
+    return make_user("khojaly", Role.REGISTRATION_OFFICER, (places.khojaly,))
+
+
+@pytest.fixture
+def planner(make_user) -> User:
+    return make_user("planner", Role.RETURN_PLANNER)
+
+
+@pytest.fixture
+def auditor(make_user) -> User:
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def viewer(make_user) -> User:
+    return make_user("viewer", Role.VIEWER)
+
+
+_references = itertools.count(1)
+
+
+@pytest.fixture
+def make_household(db):
+    def make(settlement: Settlement, *names: tuple[str, str]) -> Household:
+        household = Household.objects.create(
+            reference=f"T-{next(_references):05d}",
+            origin_settlement=settlement,
+            registered_on=dt.date(2024, 5, 1),
+        )
+        for index, (given, family) in enumerate(names or [("Elvin", "Məmmədov")]):
+            Member.objects.create(
+                household=household,
+                given_name=given,
+                family_name=family,
+                relation=Member.Relation.HEAD if index == 0 else Member.Relation.CHILD,
+                sex=Member.Sex.MALE,
+                name_key=member_name_key(given_name=given, family_name=family),
+            )
+        return household
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    def login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for():
+    def login(user: User) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return login

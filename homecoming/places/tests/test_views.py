@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_ask_an_anonymous_visitor_to_sign_in(client, places):
+    response = client.get("/places/settlements/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/places/settlements/"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kelbecer", ["Kalbajar city"]),
+        ("KƏLBƏCƏR", ["Kalbajar city"]),
+        ("ballıca", ["Ballija"]),
+        ("az0101002", ["Zar"]),
+        ("", ["Kalbajar city", "Zar", "Ballija"]),
+    ],
+)
+def test_the_settlement_list_finds_names_in_any_spelling(
+    client_for, viewer, places, query, expected
+):
+    response = client_for(viewer).get("/places/settlements/", {"q": query})
+    assert [s.name for s in response.context["page"]] == expected
+
+
+def test_the_settlement_list_filters_by_district_and_kind(client_for, viewer, places):
+    client = client_for(viewer)
+    by_district = client.get("/places/settlements/", {"district": places.khojaly.code})
+    assert [s.name for s in by_district.context["page"]] == ["Ballija"]
+    by_kind = client.get("/places/settlements/", {"kind": "city"})
+    assert [s.name for s in by_kind.context["page"]] == ["Kalbajar city"]
+
+
+def test_an_htmx_request_gets_only_the_rows(client_for, viewer, places):
+    response = client_for(viewer).get("/places/settlements/", {"q": "zar"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'href="/places/settlements/AZ0101002/"' in body
+
+
+def test_the_settlement_page_shows_names_district_and_approximate_position(
+    client_for, viewer, places
+):
+    response = client_for(viewer).get(f"/places/settlements/{places.zar.code}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Kalbajar" in body
+    assert "approximate" in body
+    assert response.context["households"] is None  # a viewer sees no personal data
+
+
+def test_the_settlement_page_counts_households_within_the_officers_scope(
+    client_for, kalbajar_officer, places, make_household
+):
+    make_household(places.zar)
+    make_household(places.zar)
+    response = client_for(kalbajar_officer).get(f"/places/settlements/{places.zar.code}/")
+    assert response.context["households"] == 2
+
+
+def test_an_unknown_settlement_is_404(client_for, viewer, places):
+    assert client_for(viewer).get("/places/settlements/AZ9999999/").status_code == 404
+
+
+def test_the_map_feed_is_geojson_with_the_approximate_flag(client_for, viewer, places):
+    data = (
+        client_for(viewer)
+        .get("/places/settlements.geojson", {"district": places.kalbajar.code})
+        .json()
+    )
+    assert data["type"] == "FeatureCollection"
+    by_name = {f["properties"]["name"]: f for f in data["features"]}
+    assert sorted(by_name) == ["Kalbajar city", "Zar"]
+    assert by_name["Zar"]["geometry"] == {"type": "Point", "coordinates": [46.2, 40.01]}
+    assert by_name["Zar"]["properties"]["approximate"] is True
+
+
+def test_the_language_switch_translates_the_shell_and_place_names(client_for, viewer, places):
+    client = client_for(viewer)
+    client.post("/i18n/setlang/", {"language": "az", "next": "/places/settlements/"})
+    body = client.get(f"/places/settlements/{places.ballija.code}/").content.decode()
+    assert "Yaşayış məntəqələri" in body  # "Settlements" in the navigation
+    assert "<h1>Ballıca" in body

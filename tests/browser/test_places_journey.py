@@ -1,0 +1,76 @@
+"""The Kalbajar officer's first steps: sign in, settlements, a settlement, language, map."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from homecoming.demo.loader import load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    return load_demo(households=80, seed=3, today=dt.date(2026, 11, 23))
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url("/accounts/login/?next=/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"{username}-homecoming")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Return programme overview")).to_be_visible()
+
+
+def test_the_kalbajar_officer_browses_settlements_in_two_languages(demo, page, screenshot):
+    sign_in(page, "kalbajar")
+    expect(page.get_by_text("in your districts")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("synthetic")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settlements").click()
+    expect(page.locator("#settlement-count")).to_have_text("21 settlements")
+    page.get_by_label("District").select_option(label="Kalbajar")
+    expect(page.locator("#settlement-count")).to_have_text("17 settlements")
+    page.get_by_label("Search").fill("QILINC")
+    expect(page.locator("#settlement-count")).to_have_text("1 settlement")
+    expect(page).to_have_url("/places/settlements/?q=QILINC&district=AZ0201&kind=")
+    page.get_by_label("Search").fill("")
+    expect(page.locator("#settlement-count")).to_have_text("17 settlements")
+    screenshot("settlements-list")
+
+    page.get_by_role("link", name="Zar", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Zar")
+    expect(page.locator(".settlement-marker")).to_have_count(17)  # Zar among its district
+    expect(page.locator(".settlement-marker.current")).to_have_count(1)
+    expect(page.get_by_text("The position is approximate")).to_be_visible()
+    screenshot("settlement-page")
+
+    page.get_by_role("button", name="AZ").click()
+    expect(
+        page.get_by_role("navigation").get_by_role("link", name="Yaşayış məntəqələri")
+    ).to_be_visible()
+    expect(page.get_by_text("Mövqe təxminidir")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "az")
+    screenshot("settlement-page-az")
+
+    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="Map").click()
+    expect(page.locator("#map")).to_have_attribute("data-markers", "21")
+    page.get_by_label("District").select_option(label="Kalbajar")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#map")).to_have_attribute("data-markers", "17")
+    expect(page.locator(".settlement-marker")).to_have_count(17)
+    screenshot("settlements-map")
+
+
+def test_the_kalbajar_officer_sees_only_kalbajar_households(demo, page, screenshot):
+    sign_in(page, "kalbajar")
+    page.get_by_role("link", name="Households", exact=True).click()
+    districts = page.locator("#household-rows tbody tr td:nth-child(3)")
+    expect(districts.first).to_be_visible()
+    assert set(districts.all_inner_texts()) == {"Kalbajar"}
+    screenshot("households-list")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import authenticate
+
+from homecoming.accounts.access import district_scope
+from homecoming.accounts.models import User
+from homecoming.demo.loader import DEMO_USERS, load_demo
+from homecoming.places.models import Area, Settlement
+from homecoming.registry.models import Household, Member
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_the_demo_holds_the_places_of_the_documents_with_villages_flagged_approximate():
+    load_demo(households=50, today=TODAY)
+    assert Area.objects.filter(level="district").count() == 11
+    kalbajar = Settlement.objects.filter(district__name="Kalbajar")
+    assert kalbajar.count() == 17  # Kalbajar city, Istisu and 15 villages
+    zar = Settlement.objects.get(name="Zar")
+    assert zar.coordinates_approximate
+    assert zar.has_point
+    assert "position synthetic" in zar.note
+    assert abs(float(zar.lat) - 40.10) < 0.2
+    assert abs(float(zar.lon) - 46.04) < 0.25
+
+
+def test_the_synthetic_households_are_deterministic_and_labelled():
+    load_demo(households=120, seed=5, today=TODAY)
+    first = list(
+        Member.objects.order_by("id").values_list("given_name", "family_name", "birth_date")[:40]
+    )
+    Household.objects.all().delete()
+    load_demo(households=120, seed=5, today=TODAY)
+    assert (
+        list(
+            Member.objects.order_by("id").values_list("given_name", "family_name", "birth_date")[
+                :40
+            ]
+        )
+        == first
+    )
+    assert Household.objects.filter(is_synthetic=False).count() == 0
+    heads = Member.objects.filter(relation=Member.Relation.HEAD).count()
+    assert heads == Household.objects.count() == 120
+
+
+def test_a_second_load_reuses_the_demo():
+    load_demo(households=40, today=TODAY)
+    second = load_demo(households=40, today=TODAY)
+    assert (second.places.created, second.households_created) == (0, 0)
+    assert Household.objects.count() == 40
+    assert Settlement.objects.count() == 21
+
+
+def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_scoped():
+    load_demo(households=10, today=TODAY)
+    for spec in DEMO_USERS:
+        assert authenticate(username=spec.username, password=spec.password) is not None
+    kalbajar = User.objects.get(username="kalbajar")
+    assert district_scope(kalbajar) == {Area.objects.get(name="Kalbajar").pk}
+    roles = {spec.role for spec in DEMO_USERS}
+    assert len(roles) == 8
