@@ -133,11 +133,16 @@ def _resolve_parent(reader: RowReader, index: _Index, kind: str) -> str | None:
         reader.error("parent", f"is required for a {kind}")
         return None
     node = index.by_code.get(ref.upper())
-    candidates = [node] if node else index.areas_named(ref)
-    candidates = [c for c in candidates if c.level in expected]
+    matches = [node] if node else index.areas_named(ref)
+    candidates = [c for c in matches if c.level in expected]
     if not candidates:
         levels = " or ".join(sorted(expected))
-        reader.error("parent", f"no {levels} {ref!r} exists or comes earlier in the file")
+        reader.error(
+            "parent",
+            f"{ref!r} is a {matches[0].level}; the parent of a {kind} must be one of: {levels}"
+            if matches
+            else f"no {levels} {ref!r} exists or comes earlier in the file",
+        )
         return None
     if len(candidates) > 1:
         codes = ", ".join(c.code for c in candidates)

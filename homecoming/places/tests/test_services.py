@@ -120,7 +120,7 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing():
         ),
         (
             {"kind": "district", "name": "Lachin", "parent": "Azerbaijan"},
-            "row 10, parent: no economic_region 'Azerbaijan' exists or comes earlier in the file",
+            "row 10, parent: 'Azerbaijan' is a country; the parent of a district must be one of: economic_region",
         ),
         (
             {
