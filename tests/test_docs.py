@@ -1,0 +1,22 @@
+"""The example files in docs/examples import as the documentation says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from homecoming.core.tabular import read_table
+from homecoming.places.models import Settlement
+from homecoming.places.services import places_import
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+
+
+@pytest.mark.django_db
+def test_the_places_example_imports_cleanly():
+    report = places_import(table=read_table(EXAMPLES / "places.csv"))
+    assert report.ok, report.errors
+    assert report.created == 5
+    zar = Settlement.objects.get(name="Zar")
+    assert (zar.code, zar.name_ru, zar.footprint["type"]) == ("AZ0201002", "Зар", "Polygon")
