@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "homecoming.accounts",
     "homecoming.places",
     "homecoming.registry",
+    "homecoming.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("homecoming.places.urls")),
     path("registry/", include("homecoming.registry.urls")),
+    path("monitoring/", include("homecoming.monitoring.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

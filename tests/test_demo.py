@@ -51,7 +51,8 @@ def test_the_synthetic_households_are_deterministic_and_labelled():
 def test_a_second_load_reuses_the_demo():
     load_demo(households=40, today=TODAY)
     second = load_demo(households=40, today=TODAY)
-    assert (second.places.created, second.households_created) == (0, 0)
+    assert (second.places.created, second.figures.created, second.households_created) == (0, 0, 0)
+    assert second.figures.updated == 55
     assert Household.objects.count() == 40
     assert Settlement.objects.count() == 21
 

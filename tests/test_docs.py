@@ -20,3 +20,14 @@ def test_the_places_example_imports_cleanly():
     assert report.created == 5
     zar = Settlement.objects.get(name="Zar")
     assert (zar.code, zar.name_ru, zar.footprint["type"]) == ("AZ0201002", "Зар", "Polygon")
+
+
+@pytest.mark.django_db
+def test_the_figures_example_imports_cleanly():
+    from homecoming.monitoring.models import Figure
+    from homecoming.monitoring.services import figures_import
+
+    report = figures_import(table=read_table(EXAMPLES / "figures.csv"))
+    assert report.ok, report.errors
+    assert Figure.objects.count() == 4
+    assert Figure.objects.get(indicator="relocated_households").note == "139 persons"

@@ -229,8 +229,15 @@ class RowReader:
         if number.is_nan():
             self.error(column, f"{value!r} is not a number")
             return None
-        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            self.error(column, f"{value} is outside {minimum} … {maximum}")
+        too_low = minimum is not None and number < minimum
+        too_high = maximum is not None and number > maximum
+        if too_low or too_high:
+            if minimum is not None and maximum is not None:
+                self.error(column, f"must be between {minimum} and {maximum} (got {value})")
+            elif too_low:
+                self.error(column, f"must be at least {minimum} (got {value})")
+            else:
+                self.error(column, f"must be at most {maximum} (got {value})")
             return None
         return number
 

@@ -21,7 +21,8 @@ from django.db import transaction
 
 from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
-from homecoming.core.tabular import ImportReport, Row, Table
+from homecoming.core.tabular import ImportReport, Row, Table, read_table
+from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
 from homecoming.registry.models import Accommodation, Household, Member
@@ -358,15 +359,23 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
 @dataclass(frozen=True)
 class DemoResult:
     places: ImportReport
+    figures: ImportReport
     households_created: int
     users: list[DemoUser]
 
 
-def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> DemoResult:
-    places = places_import(table=demo_places_table())
-    if not places.ok:
+def _require_ok(report: ImportReport) -> ImportReport:
+    if not report.ok:
         raise ApplicationError(
-            "The demo places do not import: " + "; ".join(map(str, places.errors))
+            f"The demo file {report.file} does not import: " + "; ".join(map(str, report.errors))
         )
+    return report
+
+
+def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> DemoResult:
+    places = _require_ok(places_import(table=demo_places_table()))
+    figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
     created = demo_households_create(count=households, seed=seed, today=today)
-    return DemoResult(places=places, households_created=created, users=demo_users_ensure())
+    return DemoResult(
+        places=places, figures=figures, households_created=created, users=demo_users_ensure()
+    )

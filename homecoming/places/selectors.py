@@ -24,6 +24,10 @@ def settlement_search(*, q: str = "", district: str = "", kind: str = "") -> Que
     return settlements.order_by("district__name", "name")
 
 
+def area_get(code: str) -> Area:
+    return Area.objects.select_related("parent").get(code=code)
+
+
 def settlement_get(code: str) -> Settlement:
     return Settlement.objects.select_related("district", "district__parent", "municipality").get(
         code=code

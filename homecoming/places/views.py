@@ -5,9 +5,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.monitoring.selectors import figures_about
 from homecoming.places import selectors
 from homecoming.places.forms import SettlementFilterForm
-from homecoming.places.models import Settlement
+from homecoming.places.models import Area, Settlement
 from homecoming.registry.selectors import household_list_for_user
 
 
@@ -40,6 +41,25 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
             "settlement": settlement,
             "households": households,
             "geojson": geojson,
+            "figures": figures_about(settlement),
+        },
+    )
+
+
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        area = selectors.area_get(code)
+    except Area.DoesNotExist as exc:
+        raise Http404("No such area.") from exc
+    settlements = selectors.settlement_search(district=code) if area.level == "district" else None
+    return render(
+        request,
+        "places/area_detail.html",
+        {
+            "area": area,
+            "children": area.children.order_by("name"),
+            "settlements": settlements,
+            "figures": figures_about(area),
         },
     )
 

@@ -74,3 +74,13 @@ def test_the_kalbajar_officer_sees_only_kalbajar_households(demo, page, screensh
     expect(districts.first).to_be_visible()
     assert set(districts.all_inner_texts()) == {"Kalbajar"}
     screenshot("households-list")
+
+
+def test_the_district_page_shows_published_figures_side_by_side(demo, page, screenshot):
+    sign_in(page, "planner")
+    page.goto("/places/areas/AZ0201/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kalbajar")
+    rows = page.locator("table.figures tbody tr", has_text="population_before_displacement")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("Grokipedia")
+    screenshot("district-page")

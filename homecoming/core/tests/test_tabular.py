@@ -70,7 +70,7 @@ def test_row_reader_reports_every_bad_cell_with_row_and_column():
     assert reader.decimal("count") is None
     assert not reader.ok
     assert [str(e) for e in errors] == [
-        "row 7, lat: 95 is outside -90 … 90",
+        "row 7, lat: must be between -90 and 90 (got 95)",
         "row 7, when: 2999-01-01 is in the future",
         "row 7, kind: 'town' is not one of city, village",
         "row 7, name: contains invisible characters (U+200B)",

@@ -40,7 +40,7 @@ def test_a_bad_file_fails_with_the_row_report_and_writes_nothing(tmp_path, capsy
     path.write_text(GOOD + ",village,Moz,Moz,AZ0101,40.0,460\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"1 error\(s\): nothing was imported"):
         call_command("import", "places", str(path))
-    assert "row 7, lon: 460 is outside -180 … 180" in capsys.readouterr().out
+    assert "row 7, lon: must be between -180 and 180 (got 460)" in capsys.readouterr().out
     assert not Settlement.objects.exists()
 
 

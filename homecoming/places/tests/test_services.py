@@ -53,7 +53,7 @@ def test_one_bad_row_changes_nothing_and_names_the_row():
         {"kind": "village", "name": "Vang", "parent": "Kalbajar", "lat": "95", "lon": "46"},
     ]
     report = places_import(table=make_table(rows))
-    assert [str(e) for e in report.errors] == ["row 10, lat: 95 is outside -90 … 90"]
+    assert [str(e) for e in report.errors] == ["row 10, lat: must be between -90 and 90 (got 95)"]
     assert not report.written
     assert Area.objects.count() == 0
     assert Settlement.objects.count() == 0

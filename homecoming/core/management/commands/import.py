@@ -14,6 +14,7 @@ from homecoming.core.tabular import ImportReport, read_table
 # Each import kind and the service that takes a Table. A new import is one line here.
 IMPORTERS = {
     "places": "homecoming.places.services.places_import",
+    "figures": "homecoming.monitoring.services.figures_import",
 }
 
 

@@ -20,6 +20,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Places: {result.places.created} created, {result.places.updated} already there."
         )
+        self.stdout.write(
+            f"Published figures: {result.figures.created} added to the ledger, "
+            f"{result.figures.updated} already there."
+        )
         if result.households_created:
             self.stdout.write(
                 f"Synthetic households: {result.households_created} generated (seed {seed})."
