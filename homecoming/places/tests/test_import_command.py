@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -47,3 +48,17 @@ def test_a_bad_file_fails_with_the_row_report_and_writes_nothing(tmp_path, capsy
 def test_a_missing_file_is_a_clear_command_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import", "places", str(tmp_path / "nope.csv"))
+
+
+def test_import_places_reads_xlsx_with_the_same_rules(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for line in GOOD.splitlines():
+        workbook.active.append(line.split(","))
+    workbook.active.append(["", "village", "Vang", "Vəng", "AZ0101", 40.06, 45.93, "approximate"])
+    path = tmp_path / "places.xlsx"
+    workbook.save(path)
+    call_command("import", "places", str(path))
+    assert "created 5, updated 0" in capsys.readouterr().out
+    assert Settlement.objects.get(name="Vang").lat == Decimal("40.060000")
