@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "homecoming.accounts",
     "homecoming.places",
     "homecoming.registry",
+    "homecoming.mineaction",
     "homecoming.monitoring",
 ]
 
@@ -143,7 +144,11 @@ STORAGES = {
 }
 # Leaflet's files come from the django-leaflet package (not installed as an app: it
 # would pull in GeoDjango and GDAL, which Homecoming does not need).
-STATICFILES_DIRS = [Path(find_spec("leaflet").submodule_search_locations[0]) / "static"]
+# Plotly's offline bundle comes from the plotly package, served under static/plotly/.
+STATICFILES_DIRS = [
+    Path(find_spec("leaflet").submodule_search_locations[0]) / "static",
+    ("plotly", Path(find_spec("plotly").submodule_search_locations[0]) / "package_data"),
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -172,6 +177,10 @@ SPECTACULAR_SETTINGS = {
 # (e.g. an internal tile server) to draw one under the settlements.
 MAP_TILE_URL = os.environ.get("HOMECOMING_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("HOMECOMING_MAP_TILE_ATTRIBUTION", "")
+
+# Land readiness: the radius around a settlement's point, in metres, within which every
+# hazard area must be released when the settlement has no footprint polygon.
+LAND_READINESS_BUFFER_M = envint("HOMECOMING_LAND_BUFFER_M", 1000)
 
 # Largest upload accepted by imports through the web, in bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("places/", include("homecoming.places.urls")),
     path("registry/", include("homecoming.registry.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),
+    path("mineaction/", include("homecoming.mineaction.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -15,17 +15,19 @@ HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
 HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
+# Individual mine accidents and victims; everyone else sees them aggregated.
+CASUALTY_VIEW = "casualty.view"
 
-_ALL = frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT})
+_ALL = frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT, CASUALTY_VIEW})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
     Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
     Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT}),
-    Role.MINE_ACTION: frozenset(),
+    Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
     Role.RECONSTRUCTION: frozenset(),
     Role.MONITORING_EDITOR: frozenset(),
-    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW}),
+    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW}),
     Role.VIEWER: frozenset(),
 }
 

@@ -19,6 +19,7 @@ def shell(request: HttpRequest) -> dict:
             "tiles": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
             "detailUrl": reverse("places:settlement_list"),
+            "hazardUrl": reverse("mineaction:hazard_list"),
             "labels": {"approximate": gettext("approximate position")},
         },
     }

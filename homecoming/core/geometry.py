@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pyproj import Geod
 from shapely import geometry as shp
 from shapely.validation import explain_validity
+
+_WGS84 = Geod(ellps="WGS84")
 
 
 class GeometryError(ValueError):
@@ -32,3 +35,9 @@ def parse_geometry(data: object, *, kinds: tuple[str, ...]) -> dict:
     if not shape.is_valid:
         raise GeometryError(f"is not a valid {data['type']}: {explain_validity(shape)}")
     return {"type": data["type"], "coordinates": data["coordinates"]}
+
+
+def geodesic_area_m2(geometry: dict) -> float:
+    """The area of a GeoJSON (Multi)Polygon on the WGS84 ellipsoid, in square metres."""
+    area, _perimeter = _WGS84.geometry_area_perimeter(shp.shape(geometry))
+    return abs(area)

@@ -126,7 +126,9 @@ def _read_rows(path: Path) -> Iterator[list[str]]:
         finally:
             workbook.close()
     else:
-        raise ApplicationError(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+        raise ApplicationError(
+            f"{path.name}: unsupported file type {suffix!r}; use .csv, .xlsx or .geojson"
+        )
 
 
 def read_table(path: Path | str) -> Table:
@@ -138,6 +140,8 @@ def read_table(path: Path | str) -> Table:
     path = Path(path)
     if not path.is_file():
         raise ApplicationError(f"{path}: no such file")
+    if path.suffix.lower() in (".geojson", ".json"):
+        return _read_features(path)
     rows = _read_rows(path)
     header = next(rows, None)
     if not header or not any(h.strip() for h in header):
@@ -155,6 +159,30 @@ def read_table(path: Path | str) -> Table:
         values = {col: padded[i] for i, col in enumerate(columns) if col}
         table_rows.append(Row(number=number, values=values))
     return Table(name=path.name, columns=columns, rows=table_rows)
+
+
+def _read_features(path: Path) -> Table:
+    """A GeoJSON FeatureCollection as a table: one row per feature, numbered from 1,
+    its properties as columns and its geometry, as GeoJSON text, in ``geometry``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApplicationError(f"{path.name}: not a GeoJSON file ({exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ApplicationError(f"{path.name}: a GeoJSON FeatureCollection is expected")
+    columns: list[str] = ["geometry"]
+    rows = []
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        if not isinstance(feature, dict):
+            raise ApplicationError(f"{path.name}: feature {number} is not an object")
+        properties = feature.get("properties") or {}
+        values = {
+            str(k).strip().lower(): "" if v is None else str(v) for k, v in properties.items()
+        }
+        values["geometry"] = json.dumps(feature.get("geometry"))
+        columns += [c for c in values if c not in columns]
+        rows.append(Row(number=number, values=values))
+    return Table(name=path.name, columns=columns, rows=rows)
 
 
 def require_columns(table: Table, required: set[str]) -> list[RowError]:
@@ -240,6 +268,25 @@ class RowReader:
                 self.error(column, f"must be at most {maximum} (got {value})")
             return None
         return number
+
+    def integer(self, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
+        number = self.decimal(column, required=required, minimum=minimum)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            self.error(column, f"must be a whole number (got {self.raw(column).strip()})")
+            return None
+        return int(number)
+
+    def codes(self, column: str, allowed: list[str]) -> list[str]:
+        """A ``;``-separated list of choices, e.g. ``ap_mines; uxo``."""
+        values = [v.strip().lower() for v in self.text(column, max_length=500).split(";")]
+        values = [v for v in values if v]
+        wrong = [v for v in values if v not in allowed]
+        if wrong:
+            self.error(column, f"{', '.join(map(repr, wrong))} not in {', '.join(allowed)}")
+            return []
+        return sorted(set(values), key=values.index)
 
     def date(
         self, column: str, *, required: bool = False, allow_future: bool = False

@@ -22,6 +22,10 @@ from django.db import transaction
 from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.tabular import ImportReport, Row, Table, read_table
+from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
+from homecoming.demo.mineaction import demo_mine_action_tables
+from homecoming.mineaction import services as mineaction_services
+from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
@@ -361,6 +365,7 @@ class DemoResult:
     places: ImportReport
     figures: ImportReport
     households_created: int
+    mine_action: list[ImportReport]
     users: list[DemoUser]
 
 
@@ -377,5 +382,20 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
     figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
     created = demo_households_create(count=households, seed=seed, today=today)
     return DemoResult(
-        places=places, figures=figures, households_created=created, users=demo_users_ensure()
+        places=places,
+        figures=figures,
+        households_created=created,
+        mine_action=demo_mine_action_load(seed=seed, today=today),
+        users=demo_users_ensure(),
     )
+
+
+def demo_mine_action_load(*, seed: int, today: dt.date) -> list[ImportReport]:
+    """Import the synthetic mine-action records, unless the demo already has them."""
+    if HazardArea.objects.filter(source=MINE_ACTION_SOURCE).exists():
+        return []
+    with transaction.atomic():
+        return [
+            _require_ok(getattr(mineaction_services, f"{kind}_import")(table=table))
+            for kind, table in demo_mine_action_tables(seed=seed, today=today)
+        ]

@@ -5,6 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.mineaction.models import HazardArea
+from homecoming.mineaction.selectors import hazards_geojson, settlement_land_readiness
 from homecoming.monitoring.selectors import figures_about
 from homecoming.places import selectors
 from homecoming.places.forms import SettlementFilterForm
@@ -31,9 +33,13 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
         households = (
             household_list_for_user(request.user).filter(origin_settlement=settlement).count()
         )
+    land = settlement_land_readiness(settlement)
     geojson = selectors.settlements_geojson(
         selectors.settlement_search(district=settlement.district.code), current=settlement.code
     )
+    geojson["features"] += hazards_geojson(
+        HazardArea.objects.filter(pk__in=[h.pk for h in land.hazards]), Settlement.objects.none()
+    )["features"]
     return render(
         request,
         "places/settlement_detail.html",
@@ -42,6 +48,7 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
             "households": households,
             "geojson": geojson,
             "figures": figures_about(settlement),
+            "land": land,
         },
     )
 

@@ -13,3 +13,15 @@ def figure(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return f"{Decimal(value).normalize():,f}"
+
+
+@register.filter
+def figure_1(value: float | None) -> str:
+    """A measured quantity to one decimal, thousands grouped: 12,418.6."""
+    return "" if value is None else f"{value:,.1f}"
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share as a whole percentage, rounded down so that 99.6 % is not shown as done."""
+    return "" if share is None else f"{int(share * 100)} %"

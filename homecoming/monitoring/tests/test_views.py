@@ -8,15 +8,36 @@ from homecoming.monitoring.services import figures_import
 pytestmark = pytest.mark.django_db
 
 FIGURES = [
-    {"place": "Kalbajar district", "indicator": "population_before_displacement",
-     "value": "61000", "unit": "persons", "as_of": "1993-04-01", "publisher": "Grokipedia",
-     "title": "Kalbajar", "note": "intro"},
-    {"place": "Kalbajar district", "indicator": "population_before_displacement",
-     "value": "58000", "unit": "persons", "as_of": "1993-04-01", "publisher": "Grokipedia",
-     "title": "Kalbajar", "note": "demographics section"},
-    {"place": "Ballija village", "indicator": "relocated_households", "value": "8",
-     "unit": "households", "as_of": "", "publisher": "Caliber.Az", "title": "Great Return"},
-]  # fmt: skip
+    {
+        "place": "Kalbajar district",
+        "indicator": "population_before_displacement",
+        "value": "61000",
+        "unit": "persons",
+        "as_of": "1993-04-01",
+        "publisher": "Grokipedia",
+        "title": "Kalbajar",
+        "note": "intro",
+    },
+    {
+        "place": "Kalbajar district",
+        "indicator": "population_before_displacement",
+        "value": "58000",
+        "unit": "persons",
+        "as_of": "1993-04-01",
+        "publisher": "Grokipedia",
+        "title": "Kalbajar",
+        "note": "demographics section",
+    },
+    {
+        "place": "Ballija village",
+        "indicator": "relocated_households",
+        "value": "8",
+        "unit": "households",
+        "as_of": "",
+        "publisher": "Caliber.Az",
+        "title": "Great Return",
+    },
+]
 
 
 @pytest.fixture
@@ -25,8 +46,9 @@ def figures(places):
 
 
 def test_the_ledger_lists_every_figure_with_its_source(client_for, viewer, figures):
-    response = client_for(viewer).get("/monitoring/figures/",
-                                      {"indicator": "population_before_displacement"})  # fmt: skip
+    response = client_for(viewer).get(
+        "/monitoring/figures/", {"indicator": "population_before_displacement"}
+    )
     body = response.content.decode()
     assert response.context["page"].paginator.count == 2
     assert "61,000" in body

@@ -15,6 +15,10 @@ from homecoming.core.tabular import ImportReport, read_table
 IMPORTERS = {
     "places": "homecoming.places.services.places_import",
     "figures": "homecoming.monitoring.services.figures_import",
+    "hazards": "homecoming.mineaction.services.hazards_import",
+    "landrelease": "homecoming.mineaction.services.landrelease_import",
+    "devices": "homecoming.mineaction.services.devices_import",
+    "casualties": "homecoming.mineaction.services.casualties_import",
 }
 
 
@@ -40,7 +44,7 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or XLSX file, all rows or none. Kinds: " + ", ".join(IMPORTERS)
+    help = "Import a CSV, XLSX or GeoJSON file, all rows or none. Kinds: " + ", ".join(IMPORTERS)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS))

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             f"Published figures: {result.figures.created} added to the ledger, "
             f"{result.figures.updated} already there."
         )
+        if result.mine_action:
+            counts = ", ".join(f"{r.created} {r.kind}" for r in result.mine_action)
+            self.stdout.write(f"Synthetic mine-action records: {counts}.")
+        else:
+            self.stdout.write("Synthetic mine-action records: already loaded, reused.")
         if result.households_created:
             self.stdout.write(
                 f"Synthetic households: {result.households_created} generated (seed {seed})."

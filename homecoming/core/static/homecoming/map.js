@@ -24,6 +24,14 @@
     return document.documentElement.lang === "az" && p.name_az ? p.name_az : p.name;
   }
 
+  const STATUS_COLOURS = { open: "#b3261e", in_progress: "#d9822b", released: "#1e6b3a" };
+
+  function hazardPopup(p) {
+    return `<strong><a href="${settings.hazardUrl}${encodeURIComponent(p.code)}/">${escape(p.code)}</a></strong>` +
+      `<br>${escape(p.status_label)} · ${escape(p.area_ha)} ha · ${escape(p.released_percent)} %` +
+      `<br>${escape(p.district)}`;
+  }
+
   function popup(p) {
     const approx = p.approximate ? `<br><em>≈ ${escape(settings.labels.approximate)}</em>` : "";
     return `<strong><a href="${settings.detailUrl}${encodeURIComponent(p.code)}/">${escape(localName(p))}</a></strong>` +
@@ -34,7 +42,8 @@
     // Names stay on the map while they are few enough to read; a small map names only
     // the settlement the page is about.
     const small = element.classList.contains("small");
-    const labelled = (p) => (small ? p.current : collection.features.length <= 60);
+    const points = collection.features.filter((f) => f.geometry.type === "Point").length;
+    const labelled = (p) => (small ? p.current : points <= 60);
     const layer = L.geoJSON(collection, {
       pointToLayer: (feature, latlng) => {
         const p = feature.properties;
@@ -47,7 +56,16 @@
           className: p.current ? "settlement-marker current" : "settlement-marker",
         });
       },
+      // Leaflet applies `style` to circle markers too; points keep their own style.
+      style: (feature) => (feature.geometry.type === "Point" ? {} : {
+        color: STATUS_COLOURS[feature.properties.status] || "#555", weight: 1.5, fillOpacity: 0.35,
+        className: `hazard-polygon ${feature.properties.status}`,
+      }),
       onEachFeature: (feature, marker) => {
+        if (feature.properties.kind === "hazard") {
+          marker.bindPopup(hazardPopup(feature.properties));
+          return;
+        }
         marker.bindPopup(popup(feature.properties));
         marker.bindTooltip(escape(localName(feature.properties)), {
           permanent: labelled(feature.properties), direction: "right", className: "settlement-label",
@@ -60,7 +78,9 @@
     } else {
       map.setView([40.1, 46.6], 8);
     }
-    element.dataset.markers = String(collection.features.length);
+    element.dataset.markers = String(points);
+    element.dataset.polygons = String(
+      collection.features.filter((f) => f.geometry.type !== "Point").length);
   }
 
   if (element.dataset.points) {

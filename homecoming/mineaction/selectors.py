@@ -1,0 +1,229 @@
+"""Reads of the mine-action record: scoped lists, readiness with reasons, aggregates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils.translation import gettext as _
+
+from homecoming.accounts.access import district_scope
+from homecoming.accounts.models import User
+from homecoming.mineaction.models import (
+    Accident,
+    DeviceReport,
+    HazardArea,
+    LandReleaseActivity,
+    Victim,
+)
+from homecoming.mineaction.readiness import (
+    HazardState,
+    LandVerdict,
+    SettlementZone,
+    land_readiness,
+)
+from homecoming.places.models import Settlement
+
+
+def scoped(queryset: QuerySet, user: User, field: str = "district") -> QuerySet:
+    """``queryset`` narrowed to the user's districts through ``field``."""
+    scope = district_scope(user)
+    return queryset if scope is None else queryset.filter(**{f"{field}_id__in": scope})
+
+
+def hazard_area_list_for_user(user: User) -> QuerySet[HazardArea]:
+    return scoped(HazardArea.objects.select_related("district"), user)
+
+
+def zone_of(settlement: Settlement) -> SettlementZone:
+    return SettlementZone(
+        settlement.code, float(settlement.lon), float(settlement.lat), settlement.footprint
+    )
+
+
+def hazard_state(hazard: HazardArea) -> HazardState:
+    return HazardState(hazard.code, hazard.polygon, hazard.status == HazardArea.Status.RELEASED)
+
+
+@dataclass(frozen=True)
+class HazardReason:
+    hazard: HazardArea
+    text: str
+
+
+@dataclass(frozen=True)
+class LandReadiness:
+    settlement: Settlement
+    verdict: LandVerdict
+    hazards: list[HazardArea]
+    reasons: list[HazardReason]  # one per hazard area not released
+    releases: list[LandReleaseActivity]  # the release history around the settlement
+    buffer_m: int
+
+    @property
+    def ready(self) -> bool:
+        return self.verdict.ready
+
+
+def _nearby(zone: SettlementZone, buffer_m: float) -> QuerySet[HazardArea]:
+    """Hazard areas whose bounding box meets the zone's: the database narrows, Shapely decides."""
+    minx, miny, maxx, maxy = zone.geometry(buffer_m).bounds
+    return HazardArea.objects.filter(
+        min_lon__lte=maxx, max_lon__gte=minx, min_lat__lte=maxy, max_lat__gte=miny
+    )
+
+
+def hazard_reason(hazard: HazardArea, activities: list[LandReleaseActivity]) -> str:
+    """Why a hazard area still blocks: "HA-0231, 12.4 ha, clearance 60 % done"."""
+    size = f"{hazard.code}, {hazard.area_ha:,.1f} ha"
+    working = [a for a in activities if a.status != LandReleaseActivity.Status.COMPLETED]
+    if not activities:
+        return _("%(hazard)s, no land-release activity yet") % {"hazard": size}
+    latest = (working or activities)[-1]
+    return _("%(hazard)s, %(method)s %(percent)d %% done") % {
+        "hazard": size,
+        "method": latest.get_method_display().lower(),
+        "percent": int(hazard.released_share * 100),
+    }
+
+
+def settlement_land_readiness(settlement: Settlement) -> LandReadiness:
+    buffer_m = settings.LAND_READINESS_BUFFER_M
+    zone = zone_of(settlement)
+    candidates = list(
+        (_nearby(zone, buffer_m) | settlement.hazard_areas.all()).distinct().order_by("code")
+    )
+    declared = {settlement.code: [h.code for h in settlement.hazard_areas.all()]}
+    verdict = land_readiness(
+        [zone], [hazard_state(h) for h in candidates], buffer_m=buffer_m, declared=declared
+    )[settlement.code]
+    hazards = [h for h in candidates if h.code in verdict.hazards]
+    activities = defaultdict(list)
+    for activity in LandReleaseActivity.objects.filter(hazard_area__in=hazards).select_related(
+        "hazard_area"
+    ):
+        activities[activity.hazard_area_id].append(activity)
+    reasons = [
+        HazardReason(h, hazard_reason(h, activities[h.pk]))
+        for h in hazards
+        if h.code in verdict.blocking
+    ]
+    releases = sorted(
+        (a for acts in activities.values() for a in acts),
+        key=lambda a: (a.release_date, a.reference),
+    )
+    return LandReadiness(settlement, verdict, hazards, reasons, releases, buffer_m)
+
+
+def land_readiness_by_settlement() -> dict[str, LandVerdict]:
+    """Every settlement's land verdict, for maps and overviews: one spatial index, one pass."""
+    settlements = [zone_of(s) for s in Settlement.objects.all()]
+    hazards = [hazard_state(h) for h in HazardArea.objects.only("code", "polygon", "status")]
+    declared = defaultdict(list)
+    for settlement_code, hazard_code in HazardArea.settlements.through.objects.values_list(
+        "settlement__code", "hazardarea__code"
+    ):
+        declared[settlement_code].append(hazard_code)
+    return land_readiness(
+        settlements, hazards, buffer_m=settings.LAND_READINESS_BUFFER_M, declared=declared
+    )
+
+
+def hazards_geojson(hazards: QuerySet[HazardArea], settlements: QuerySet[Settlement]) -> dict:
+    """Hazard polygons coloured by status, with the settlements around them as points."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": h.polygon,
+            "properties": {
+                "kind": "hazard",
+                "code": h.code,
+                "status": h.status,
+                "status_label": h.get_status_display(),
+                "area_ha": round(h.area_ha, 2),
+                "released_percent": int(h.released_share * 100),
+                "district": h.district.name,
+            },
+        }
+        for h in hazards.select_related("district")
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(s.lon), float(s.lat)]},
+            "properties": {
+                "kind": "settlement",
+                "code": s.code,
+                "name": s.name,
+                "name_az": s.name_az,
+                "district": s.district.name,
+                "approximate": s.coordinates_approximate,
+            },
+        }
+        for s in settlements.select_related("district")
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass(frozen=True)
+class Overview:
+    hazards_by_status: dict[str, int]
+    released_ha: float
+    open_ha_by_district: list[tuple[str, float]]
+    released_ha_by_month: list[tuple[str, float]]
+    devices_by_week: list[dict]
+    victims_by_year: list[dict]
+
+
+def mine_action_overview(user: User) -> Overview:
+    hazards = scoped(HazardArea.objects.all(), user)
+    by_status = dict(hazards.values_list("status").annotate(n=Count("id")))
+    open_by_district = (
+        hazards.exclude(status=HazardArea.Status.RELEASED)
+        .values("district__name")
+        .annotate(open_m2=Sum(F("area_m2") - F("released_m2")))
+        .order_by("-open_m2")
+    )
+    activities = scoped(LandReleaseActivity.objects.all(), user, "hazard_area__district")
+    by_month = (
+        activities.annotate(month=TruncMonth("end_date"))
+        .filter(month__isnull=False)
+        .values("month")
+        .annotate(m2=Sum(F("cancelled_m2") + F("reduced_m2") + F("cleared_m2")))
+        .order_by("month")
+    )
+    devices = (
+        scoped(DeviceReport.objects.all(), user)
+        .values("week")
+        .annotate(
+            ap_mines=Sum("ap_mines"), at_mines=Sum("at_mines"), uxo=Sum("uxo"), axo=Sum("axo")
+        )
+        .order_by("week")
+    )
+    victims = (
+        scoped(Victim.objects.all(), user, "accident__district")
+        .annotate(year=ExtractYear("accident__date"))
+        .values("year")
+        .annotate(
+            killed=Count("id", filter=Q(outcome=Victim.Outcome.KILLED)),
+            injured=Count("id", filter=Q(outcome=Victim.Outcome.INJURED)),
+        )
+        .order_by("year")
+    )
+    return Overview(
+        hazards_by_status=by_status,
+        released_ha=sum(row["m2"] or 0 for row in by_month) / 10_000,
+        open_ha_by_district=[
+            (r["district__name"], r["open_m2"] / 10_000) for r in open_by_district
+        ],
+        released_ha_by_month=[(r["month"].strftime("%Y-%m"), r["m2"] / 10_000) for r in by_month],
+        devices_by_week=list(devices),
+        victims_by_year=list(victims),
+    )
+
+
+def accident_list_for_user(user: User) -> QuerySet[Accident]:
+    return scoped(Accident.objects.select_related("district", "settlement"), user)
