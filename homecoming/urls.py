@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from homecoming.core import views as core_views
+from homecoming.mineaction import api as mineaction_api
 from homecoming.places import api as places_api
 from homecoming.registry import api as registry_api
 
@@ -19,6 +20,18 @@ api_patterns = [
         places_api.SettlementDetailApi.as_view(),
         name="settlement_detail",
     ),
+    path(
+        "mineaction/hazard-areas/",
+        mineaction_api.HazardAreaListApi.as_view(),
+        name="hazard_area_list",
+    ),
+    path("mineaction/activities/", mineaction_api.ActivityListApi.as_view(), name="activity_list"),
+    path(
+        "mineaction/device-reports/",
+        mineaction_api.DeviceReportListApi.as_view(),
+        name="device_report_list",
+    ),
+    path("mineaction/casualties/", mineaction_api.CasualtiesApi.as_view(), name="casualties"),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(
         "registry/households/<int:household_id>/",

@@ -186,7 +186,7 @@ def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Tab
                             start,
                             None,
                             "ongoing",
-                            {column: round(area * share)},
+                            {column: math.ceil(area * share)},
                         )
                     )
             elif index < len(near) or rng.random() < 0.3:

@@ -72,8 +72,13 @@
         });
       },
     }).addTo(map);
-    const bounds = layer.getBounds();
-    if (bounds.isValid()) {
+    // A page about one settlement frames it and its hazard areas, not the whole district.
+    const focus = L.geoJSON({ type: "FeatureCollection", features: collection.features.filter(
+      (f) => f.properties.current || f.properties.kind === "hazard") });
+    const bounds = focus.getLayers().length ? focus.getBounds() : layer.getBounds();
+    if (small && bounds.isValid()) {
+      map.fitBounds(bounds.pad(0.4), { maxZoom: 15 });
+    } else if (bounds.isValid()) {
       map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
     } else {
       map.setView([40.1, 46.6], 8);
