@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint system-deps lock messages clean
+.PHONY: demo test lint system-deps lock messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ test: $(VENV)/.installed-test system-deps lint
 	$(BIN)/pytest
 	@echo "== tests on a throwaway PostgreSQL cluster =="
 	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest
+
+# Benchmarks (not part of `make test`): each prints a Markdown section with its figures next
+# to their references; together they are docs/performance.md.
+bench: $(VENV)/.installed-test
+	@{ echo "# Performance"; echo; \
+	   echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d), $$(nproc) cores, Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')."; echo; \
+	   for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; echo; done; } > docs/performance.md.new
+	mv docs/performance.md.new docs/performance.md
+	@cat docs/performance.md
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -31,3 +31,29 @@ def test_the_figures_example_imports_cleanly():
     assert report.ok, report.errors
     assert Figure.objects.count() == 4
     assert Figure.objects.get(indicator="relocated_households").note == "139 persons"
+
+
+@pytest.mark.django_db
+def test_the_mine_action_examples_import_in_order_and_drive_readiness():
+    from homecoming.mineaction.models import HazardArea
+    from homecoming.mineaction.selectors import settlement_land_readiness
+    from homecoming.mineaction.services import (
+        casualties_import,
+        devices_import,
+        hazards_import,
+        landrelease_import,
+    )
+
+    assert places_import(table=read_table(EXAMPLES / "places.csv")).ok
+    for importer, name in [
+        (hazards_import, "hazards.csv"),
+        (hazards_import, "hazards.geojson"),
+        (landrelease_import, "landrelease.csv"),
+        (devices_import, "devices.csv"),
+        (casualties_import, "casualties.csv"),
+    ]:
+        report = importer(table=read_table(EXAMPLES / name))
+        assert report.ok, (name, report.errors)
+    assert HazardArea.objects.get(code="HA-0232").status == "released"
+    readiness = settlement_land_readiness(Settlement.objects.get(name="Zar"))
+    assert [r.hazard.code for r in readiness.reasons] == ["HA-0231", "HA-0233"]
