@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "homecoming.places",
     "homecoming.registry",
     "homecoming.mineaction",
+    "homecoming.housing",
     "homecoming.monitoring",
 ]
 
@@ -181,6 +182,11 @@ MAP_TILE_ATTRIBUTION = os.environ.get("HOMECOMING_MAP_TILE_ATTRIBUTION", "")
 # Land readiness: the radius around a settlement's point, in metres, within which every
 # hazard area must be released when the settlement has no footprint polygon.
 LAND_READINESS_BUFFER_M = envint("HOMECOMING_LAND_BUFFER_M", 1000)
+
+# Readiness for return: the utilities and services a settlement must have commissioned.
+RETURN_REQUIRED_SERVICES = envlist(
+    "HOMECOMING_REQUIRED_SERVICES", "electricity,water,school,clinic"
+)
 
 # Largest upload accepted by imports through the web, in bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

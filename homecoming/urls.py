@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from homecoming.core import views as core_views
+from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
 from homecoming.places import api as places_api
 from homecoming.registry import api as registry_api
@@ -32,6 +33,14 @@ api_patterns = [
         name="device_report_list",
     ),
     path("mineaction/casualties/", mineaction_api.CasualtiesApi.as_view(), name="casualties"),
+    path("housing/projects/", housing_api.ProjectListApi.as_view(), name="project_list"),
+    path("housing/units/", housing_api.UnitListApi.as_view(), name="unit_list"),
+    path("housing/utilities/", housing_api.UtilityListApi.as_view(), name="utility_list"),
+    path(
+        "housing/settlements/<str:code>/readiness/",
+        housing_api.SettlementReadinessApi.as_view(),
+        name="settlement_readiness",
+    ),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(
         "registry/households/<int:household_id>/",
@@ -50,6 +59,7 @@ urlpatterns = [
     path("registry/", include("homecoming.registry.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),
     path("mineaction/", include("homecoming.mineaction.urls")),
+    path("housing/", include("homecoming.housing.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -63,6 +63,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows that are imported but deserve a look (e.g. a project on land not yet released).
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -84,6 +86,9 @@ class ImportReport:
             "written": self.written,
             "errors": [
                 {"row": e.row, "column": e.column, "message": e.message} for e in self.errors
+            ],
+            "warnings": [
+                {"row": w.row, "column": w.column, "message": w.message} for w in self.warnings
             ],
         }
 
@@ -287,6 +292,17 @@ class RowReader:
             self.error(column, f"{', '.join(map(repr, wrong))} not in {', '.join(allowed)}")
             return []
         return sorted(set(values), key=values.index)
+
+    def boolean(self, column: str, *, default: bool = False) -> bool:
+        value = self.text(column).lower()
+        if not value:
+            return default
+        if value in ("yes", "true", "1", "y"):
+            return True
+        if value in ("no", "false", "0", "n"):
+            return False
+        self.error(column, f"{value!r} is not yes or no")
+        return default
 
     def date(
         self, column: str, *, required: bool = False, allow_future: bool = False

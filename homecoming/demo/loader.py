@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,13 @@ from django.db import transaction
 
 from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
+from homecoming.core.imports import importer
 from homecoming.core.tabular import ImportReport, Row, Table, read_table
+from homecoming.demo.housing import SOURCE as HOUSING_SOURCE
+from homecoming.demo.housing import demo_housing_tables
 from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
 from homecoming.demo.mineaction import demo_mine_action_tables
-from homecoming.mineaction import services as mineaction_services
+from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
@@ -366,6 +370,7 @@ class DemoResult:
     figures: ImportReport
     households_created: int
     mine_action: list[ImportReport]
+    housing: list[ImportReport]
     users: list[DemoUser]
 
 
@@ -386,16 +391,28 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
         figures=figures,
         households_created=created,
         mine_action=demo_mine_action_load(seed=seed, today=today),
+        housing=demo_housing_load(seed=seed, today=today),
         users=demo_users_ensure(),
     )
 
 
-def demo_mine_action_load(*, seed: int, today: dt.date) -> list[ImportReport]:
-    """Import the synthetic mine-action records, unless the demo already has them."""
-    if HazardArea.objects.filter(source=MINE_ACTION_SOURCE).exists():
+def _import_once(already_loaded: bool, tables: Callable[[], list]) -> list[ImportReport]:
+    """Import the demo tables through the real imports, all in one transaction, once."""
+    if already_loaded:
         return []
     with transaction.atomic():
-        return [
-            _require_ok(getattr(mineaction_services, f"{kind}_import")(table=table))
-            for kind, table in demo_mine_action_tables(seed=seed, today=today)
-        ]
+        return [_require_ok(importer(kind)(table=table)) for kind, table in tables()]
+
+
+def demo_mine_action_load(*, seed: int, today: dt.date) -> list[ImportReport]:
+    return _import_once(
+        HazardArea.objects.filter(source=MINE_ACTION_SOURCE).exists(),
+        lambda: demo_mine_action_tables(seed=seed, today=today),
+    )
+
+
+def demo_housing_load(*, seed: int, today: dt.date) -> list[ImportReport]:
+    return _import_once(
+        Utility.objects.filter(source=HOUSING_SOURCE).exists(),
+        lambda: demo_housing_tables(seed=seed, today=today),
+    )

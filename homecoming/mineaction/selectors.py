@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
+from shapely import geometry as shp
 
 from homecoming.accounts.access import district_scope
 from homecoming.accounts.models import User
@@ -74,6 +75,16 @@ def _nearby(zone: SettlementZone, buffer_m: float) -> QuerySet[HazardArea]:
     return HazardArea.objects.filter(
         min_lon__lte=maxx, max_lon__gte=minx, min_lat__lte=maxy, max_lat__gte=miny
     )
+
+
+def open_hazards_at(geometry: dict) -> list[HazardArea]:
+    """The hazard areas not yet released that a GeoJSON geometry (a project site) touches."""
+    shape = shp.shape(geometry)
+    minx, miny, maxx, maxy = shape.bounds
+    nearby = HazardArea.objects.exclude(status=HazardArea.Status.RELEASED).filter(
+        min_lon__lte=maxx, max_lon__gte=minx, min_lat__lte=maxy, max_lat__gte=miny
+    )
+    return [h for h in nearby.order_by("code") if shape.intersects(shp.shape(h.polygon))]
 
 
 def hazard_reason(hazard: HazardArea, activities: list[LandReleaseActivity]) -> str:

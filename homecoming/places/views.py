@@ -5,8 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.models import HazardArea
-from homecoming.mineaction.selectors import hazards_geojson, settlement_land_readiness
+from homecoming.mineaction.selectors import hazards_geojson
 from homecoming.monitoring.selectors import figures_about
 from homecoming.places import selectors
 from homecoming.places.forms import SettlementFilterForm
@@ -33,7 +34,8 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
         households = (
             household_list_for_user(request.user).filter(origin_settlement=settlement).count()
         )
-    land = settlement_land_readiness(settlement)
+    readiness = settlement_return_readiness(settlement)
+    land = readiness.land
     geojson = selectors.settlements_geojson(
         selectors.settlement_search(district=settlement.district.code), current=settlement.code
     )
@@ -49,6 +51,7 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
             "geojson": geojson,
             "figures": figures_about(settlement),
             "land": land,
+            "readiness": readiness,
         },
     )
 

@@ -6,20 +6,10 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.module_loading import import_string
 
 from homecoming.core.errors import ApplicationError
+from homecoming.core.imports import IMPORTERS, importer
 from homecoming.core.tabular import ImportReport, read_table
-
-# Each import kind and the service that takes a Table. A new import is one line here.
-IMPORTERS = {
-    "places": "homecoming.places.services.places_import",
-    "figures": "homecoming.monitoring.services.figures_import",
-    "hazards": "homecoming.mineaction.services.hazards_import",
-    "landrelease": "homecoming.mineaction.services.landrelease_import",
-    "devices": "homecoming.mineaction.services.devices_import",
-    "casualties": "homecoming.mineaction.services.casualties_import",
-}
 
 
 class ProgressBar:
@@ -55,10 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, kind: str, file: str, dry_run: bool, format: str, **options) -> None:
-        importer = import_string(IMPORTERS[kind])
         try:
             table = read_table(file)
-            report = importer(table=table, dry_run=dry_run, progress=ProgressBar(sys.stderr))
+            report = importer(kind)(table=table, dry_run=dry_run, progress=ProgressBar(sys.stderr))
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if format == "json":
@@ -72,6 +61,7 @@ class Command(BaseCommand):
 def describe(report: ImportReport) -> str:
     lines = [f"{report.file}: {report.rows} row(s) read"]
     lines += [f"  {error}" for error in report.errors]
+    lines += [f"  warning: {warning}" for warning in report.warnings]
     if report.ok:
         verb = "would create" if report.dry_run else "created"
         lines.append(

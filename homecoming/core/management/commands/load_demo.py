@@ -29,6 +29,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Synthetic mine-action records: {counts}.")
         else:
             self.stdout.write("Synthetic mine-action records: already loaded, reused.")
+        if result.housing:
+            projects = [r for r in result.housing if r.kind == "projects"]
+            units = sum(r.created for r in result.housing if r.kind == "units")
+            self.stdout.write(
+                f"Synthetic reconstruction records: {projects[-1].rows} projects "
+                f"from {len(projects)} quarterly reports, {units} housing units."
+            )
+        else:
+            self.stdout.write("Synthetic reconstruction records: already loaded, reused.")
         if result.households_created:
             self.stdout.write(
                 f"Synthetic households: {result.households_created} generated (seed {seed})."
