@@ -185,3 +185,7 @@ def api_for():
         return client
 
     return login
+
+
+# Mine-action fixtures are shared with the housing tests (readiness needs both).
+pytest_plugins = ["homecoming.mineaction.tests.conftest"]

@@ -27,11 +27,13 @@ def chart(
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "barmode": "stack" if stacked else "group",
-        "xaxis" if horizontal else "yaxis": {
-            "title": {"text": y_title},
-            "gridcolor": "#e3e7ec",
-            "rangemode": "tozero",
-        },
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    layout["xaxis" if horizontal else "yaxis"] |= {
+        "title": {"text": y_title},
+        "gridcolor": "#e3e7ec",
+        "rangemode": "tozero",
     }
     if y2_title:
         layout["yaxis2"] = {

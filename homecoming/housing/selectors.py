@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -166,5 +166,7 @@ def progress_by_sector(user: User) -> dict[str, list[tuple[str, float]]]:
     return dict(series)
 
 
-def units_by_status(units: QuerySet[HousingUnit]) -> Counter:
-    return Counter(dict(units.values_list("status").annotate(n=Count("id")).order_by()))
+def units_by_status(units: QuerySet[HousingUnit]) -> dict[str, int]:
+    """Unit counts by status, in the order of the statuses."""
+    counts = dict(units.values_list("status").annotate(n=Count("id")).order_by())
+    return {s: counts[s] for s in HousingUnit.Status.values if s in counts}

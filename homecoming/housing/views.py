@@ -130,9 +130,12 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
             "has_progress": bool(progress),
             "warnings": project_site_warnings(project),
             "buildings": project.buildings.select_related("settlement"),
-            "units": selectors.units_by_status(
-                HousingUnit.objects.filter(building__project=project)
-            ),
+            "units": [
+                (HousingUnit.Status(status).label, n)
+                for status, n in selectors.units_by_status(
+                    HousingUnit.objects.filter(building__project=project)
+                ).items()
+            ],
         },
     )
 
