@@ -187,5 +187,5 @@ def api_for():
     return login
 
 
-# Mine-action fixtures are shared with the housing tests (readiness needs both).
-pytest_plugins = ["homecoming.mineaction.tests.conftest"]
+# Mine-action fixtures (hazard areas around Zar) are shared: housing readiness needs them too.
+pytest_plugins = ["homecoming.mineaction.tests.fixtures"]

@@ -14,7 +14,7 @@ from homecoming.mineaction.readiness import (
     land_readiness,
     land_readiness_pairwise,
 )
-from homecoming.mineaction.tests.conftest import square
+from homecoming.mineaction.tests.fixtures import square
 
 
 def test_a_footprint_replaces_the_circle_around_the_point():

@@ -16,7 +16,7 @@ from homecoming.mineaction.services import (
     hazards_import,
     landrelease_import,
 )
-from homecoming.mineaction.tests.conftest import activity_row, hazard_row, square
+from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
 
 pytestmark = pytest.mark.django_db
 BOWTIE = {

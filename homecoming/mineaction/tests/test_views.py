@@ -7,7 +7,7 @@ import pytest
 from conftest import make_table
 from homecoming.accounts.models import Role
 from homecoming.mineaction.services import casualties_import, devices_import, hazards_import
-from homecoming.mineaction.tests.conftest import activity_row, hazard_row, square
+from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
 
 pytestmark = pytest.mark.django_db
 
