@@ -57,3 +57,19 @@ def test_the_mine_action_examples_import_in_order_and_drive_readiness():
     assert HazardArea.objects.get(code="HA-0232").status == "released"
     readiness = settlement_land_readiness(Settlement.objects.get(name="Zar"))
     assert [r.hazard.code for r in readiness.reasons] == ["HA-0231", "HA-0233"]
+
+
+@pytest.mark.django_db
+def test_the_housing_examples_import_in_order():
+    from homecoming.housing.models import HousingUnit
+    from homecoming.housing.services import projects_import, units_import, utilities_import
+
+    assert places_import(table=read_table(EXAMPLES / "places.csv")).ok
+    for importer, name in [
+        (projects_import, "projects.csv"),
+        (units_import, "units.csv"),
+        (utilities_import, "utilities.csv"),
+    ]:
+        report = importer(table=read_table(EXAMPLES / name))
+        assert report.ok, (name, report.errors)
+    assert HousingUnit.objects.filter(status="under_construction").count() == 2
