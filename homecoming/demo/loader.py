@@ -33,7 +33,8 @@ from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
-from homecoming.registry.models import Accommodation, Household, Member
+from homecoming.registry.models import AccommodationKind as Accommodation
+from homecoming.registry.models import Household, Member
 from homecoming.registry.services import member_name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -1,18 +1,21 @@
-"""Displaced households and their members.
+"""Displaced households, their members, where they live now, and what they intend.
 
-Names are kept exactly as entered, in any script; search uses keys derived
-from them (``homecoming.core.text``), never the other way round.
+Names are kept exactly as entered, in any script, and never overwritten; search and
+duplicate detection use keys derived from them. Sensitive fields (origin,
+membership, documents) change only through a ``ChangeRequest`` that a second officer
+approves; every change is kept in ``HouseholdEvent``.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.places.models import Settlement
 
 
-class Accommodation(models.TextChoices):
+class AccommodationKind(models.TextChoices):
     HOSTEL = "hostel", _("Hostel")
     SANATORIUM = "sanatorium", _("Sanatorium")
     ADMINISTRATIVE_BUILDING = "administrative_building", _("Administrative building")
@@ -22,11 +25,46 @@ class Accommodation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Collective accommodation: places with a capacity that the programme frees as people return.
+COLLECTIVE = {
+    AccommodationKind.HOSTEL,
+    AccommodationKind.SANATORIUM,
+    AccommodationKind.ADMINISTRATIVE_BUILDING,
+    AccommodationKind.DORMITORY,
+}
+
+
+class TemporaryAccommodation(models.Model):
+    """A collective place where displaced households live now; occupancy is computed."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=AccommodationKind.choices)
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="accommodations"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity (persons)"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("temporary accommodation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Household(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("Registered")
         VERIFIED = "verified", _("Verified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Intention(models.TextChoices):
+        RETURN_NOW = "return_now", _("Return now")
+        RETURN_LATER = "return_later", _("Return later")
+        NOT_RETURN = "not_return", _("Not return")
+        UNKNOWN = "unknown", _("Not stated")
 
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     origin_settlement = models.ForeignKey(
@@ -40,13 +78,37 @@ class Household(models.Model):
     accommodation = models.CharField(
         _("temporary accommodation"),
         max_length=32,
-        choices=Accommodation.choices,
-        default=Accommodation.OTHER,
+        choices=AccommodationKind.choices,
+        default=AccommodationKind.OTHER,
     )
+    accommodation_place = models.ForeignKey(
+        TemporaryAccommodation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("accommodation place"),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    intention = models.CharField(
+        _("return intention"), max_length=16, choices=Intention.choices, default=Intention.UNKNOWN
+    )
+    intention_reasons = models.CharField(_("reasons"), max_length=500, blank=True)
+    intention_on = models.DateField(_("intention stated on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED
     )
     registered_on = models.DateField(_("registered on"))
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where the registration came from: a form, an import file, a field submission id."
+        ),
+    )
     is_synthetic = models.BooleanField(
         _("synthetic"),
         default=False,
@@ -75,6 +137,27 @@ class Member(models.Model):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
+    class Joined(models.TextChoices):
+        REGISTRATION = "registration", _("At registration")
+        BIRTH = "birth", _("Birth")
+        MARRIAGE = "marriage", _("Marriage")
+        SPLIT = "split", _("Split from another household")
+        OTHER = "other", _("Other")
+
+    class Left(models.TextChoices):
+        DEATH = "death", _("Death")
+        MARRIAGE = "marriage", _("Marriage")
+        SPLIT = "split", _("Split into another household")
+        OTHER = "other", _("Other")
+
+    class Vulnerability(models.TextChoices):
+        DISABILITY = "disability", _("Disability")
+        CHRONIC_ILLNESS = "chronic_illness", _("Chronic illness")
+        OLDER_PERSON_ALONE = "older_person_alone", _("Older person alone")
+        SINGLE_CAREGIVER = "single_caregiver", _("Single caregiver")
+        UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied child")
+        PREGNANT = "pregnant", _("Pregnant or lactating")
+
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
     given_name = models.CharField(_("given name"), max_length=100)
@@ -83,6 +166,14 @@ class Member(models.Model):
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year_only = models.BooleanField(_("year of birth only"), default=False)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
+    joined_on = models.DateField(_("member since"), null=True, blank=True)
+    joined_reason = models.CharField(
+        max_length=16, choices=Joined.choices, default=Joined.REGISTRATION
+    )
+    left_on = models.DateField(_("member until"), null=True, blank=True)
+    left_reason = models.CharField(max_length=16, choices=Left.choices, blank=True)
     name_key = models.CharField(max_length=320, db_index=True, editable=False, default="")
 
     class Meta:
@@ -91,10 +182,118 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
-                condition=models.Q(relation="head"),
+                condition=models.Q(relation="head", left_on__isnull=True),
                 name="member_one_head_per_household",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def current(self) -> bool:
+        return self.left_on is None
+
+
+class IdentityDocument(models.Model):
+    class Type(models.TextChoices):
+        ID_CARD = "id_card", _("Identity card")
+        PASSPORT = "passport", _("Passport")
+        BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+        IDP_CARD = "idp_card", _("IDP card")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    number = models.CharField(_("number"), max_length=40)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    expiry = models.DateField(_("expiry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        constraints = [
+            models.UniqueConstraint(fields=["type", "number"], name="document_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.number}"
+
+
+class Consent(models.Model):
+    """The household's informed, voluntary consent to return: required to accept an offer."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    given_on = models.DateField(_("given on"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.CharField(_("signed form reference"), max_length=100)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["household", "given_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(withdrawn_on=None),
+                name="one_active_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} consent {self.given_on}"
+
+
+class ChangeRequest(models.Model):
+    """A proposed change to a sensitive part of a household, waiting for a second officer."""
+
+    class Part(models.TextChoices):
+        ORIGIN = "origin", _("Origin")
+        MEMBERSHIP = "membership", _("Membership")
+        DOCUMENTS = "documents", _("Documents")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    part = models.CharField(max_length=16, choices=Part.choices)
+    proposed = models.JSONField()
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.household}: {self.part} ({self.status})"
+
+
+class HouseholdEvent(models.Model):
+    """What happened to a household, by whom and when: its history and its road home."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["household", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.action} {self.at:%Y-%m-%d}"

@@ -1,10 +1,364 @@
-"""Writes to the registry."""
+"""Writes to the registry: registration, verification, sensitive changes through a second
+officer, withdrawal, intention and consent. Every write leaves a ``HouseholdEvent``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
+from homecoming.accounts.models import User
+from homecoming.core.errors import ApplicationError
 from homecoming.core.text import fold
+from homecoming.places.models import Settlement
+from homecoming.registry.models import (
+    AccommodationKind,
+    ChangeRequest,
+    Consent,
+    Household,
+    HouseholdEvent,
+    IdentityDocument,
+    Member,
+    TemporaryAccommodation,
+)
 
 
 def member_name_key(*, given_name: str, family_name: str, patronymic: str = "") -> str:
     """The search key of a member's names: folded words, in no particular order of meaning."""
     return " ".join(fold(part) for part in (given_name, family_name, patronymic) if part)
+
+
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_CYRILLIC = re.compile(r"[Ѐ-ӿ]")
+
+
+def mixed_scripts(name: str) -> list[str]:
+    """The words of ``name`` that mix Latin and Cyrillic letters (a typing or OCR slip)."""
+    return [w for w in name.split() if _LATIN.search(w) and _CYRILLIC.search(w)]
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    type: str
+    number: str
+    issuer: str = ""
+    expiry: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    relation: str
+    given_name: str
+    family_name: str
+    sex: str
+    patronymic: str = ""
+    birth_date: dt.date | None = None
+    birth_year_only: bool = False
+    phone: str = ""
+    vulnerabilities: tuple[str, ...] = ()
+    documents: tuple[DocumentInput, ...] = field(default_factory=tuple)
+
+    def as_member(
+        self,
+        household: Household,
+        joined_on: dt.date,
+        joined_reason: str = Member.Joined.REGISTRATION,
+    ) -> Member:
+        return Member(
+            household=household,
+            relation=self.relation,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            patronymic=self.patronymic,
+            sex=self.sex,
+            birth_date=self.birth_date,
+            birth_year_only=self.birth_year_only,
+            phone=self.phone,
+            vulnerabilities=list(self.vulnerabilities),
+            joined_on=joined_on,
+            joined_reason=joined_reason,
+            name_key=member_name_key(
+                given_name=self.given_name, family_name=self.family_name, patronymic=self.patronymic
+            ),
+        )
+
+
+def household_event(household: Household, by: User | None, action: str, **details) -> None:
+    HouseholdEvent.objects.create(household=household, by=by, action=action, details=details)
+
+
+def _require_in_scope(user: User, settlement: Settlement) -> None:
+    scope = district_scope(user)
+    if scope is not None and settlement.district_id not in scope:
+        raise PermissionDenied(f"{settlement.name} is outside your districts.")
+
+
+def _check_members(members: list[MemberInput]) -> None:
+    heads = [m for m in members if m.relation == Member.Relation.HEAD]
+    if len(heads) != 1:
+        raise ApplicationError(f"A household needs exactly one head; {len(heads)} given.")
+    numbers = [(d.type, d.number) for m in members for d in m.documents]
+    if len(numbers) != len(set(numbers)):
+        raise ApplicationError("The same document is given twice.")
+    taken = IdentityDocument.objects.filter(number__in=[n for _t, n in numbers]).select_related(
+        "member__household"
+    )
+    for document in taken:
+        if (document.type, document.number) in numbers:
+            raise ApplicationError(
+                f"{document.get_type_display()} {document.number} is already registered, "
+                f"in household {document.member.household.reference}."
+            )
+    for member in members:
+        for name in (member.given_name, member.family_name, member.patronymic):
+            if mixed_scripts(name):
+                raise ApplicationError(f"{name!r} mixes Latin and Cyrillic letters in one word.")
+
+
+def next_reference(settlement: Settlement) -> str:
+    """``HH-<settlement code>-<n>``: readable, and unique per settlement."""
+    prefix = f"HH-{settlement.code}-"
+    taken = Household.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:05d}"
+
+
+def household_register(
+    *,
+    by: User,
+    origin_settlement: Settlement,
+    members: list[MemberInput],
+    origin_address: str = "",
+    displaced_on: dt.date | None = None,
+    accommodation: str = AccommodationKind.OTHER,
+    accommodation_place: TemporaryAccommodation | None = None,
+    phone: str = "",
+    registered_on: dt.date | None = None,
+    source: str = "form",
+) -> Household:
+    """Register a displaced household with its members and their documents."""
+    require(by, HOUSEHOLD_CHANGE)
+    _require_in_scope(by, origin_settlement)
+    _check_members(members)
+    registered_on = registered_on or timezone.localdate()
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                household = Household.objects.create(
+                    reference=next_reference(origin_settlement),
+                    origin_settlement=origin_settlement,
+                    origin_address=origin_address,
+                    displaced_on=displaced_on,
+                    accommodation=accommodation,
+                    accommodation_place=accommodation_place,
+                    phone=phone,
+                    registered_on=registered_on,
+                    source=source,
+                )
+                for spec in members:
+                    member = spec.as_member(household, registered_on)
+                    member.save()
+                    IdentityDocument.objects.bulk_create(
+                        IdentityDocument(
+                            member=member,
+                            type=d.type,
+                            number=d.number,
+                            issuer=d.issuer,
+                            expiry=d.expiry,
+                        )
+                        for d in spec.documents
+                    )
+                household_event(household, by, "registered", source=source, members=len(members))
+                return household
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def household_verify(*, household: Household, by: User) -> Household:
+    """Documents seen: the household is verified."""
+    require(by, HOUSEHOLD_CHANGE)
+    if household.status != Household.Status.REGISTERED:
+        raise ApplicationError(
+            f"A {household.get_status_display().lower()} household cannot be verified."
+        )
+    household.status, household.verified_on = Household.Status.VERIFIED, timezone.localdate()
+    with transaction.atomic():
+        household.save(update_fields=["status", "verified_on"])
+        household_event(household, by, "verified")
+    return household
+
+
+def household_withdraw(*, household: Household, by: User, reason: str) -> Household:
+    require(by, HOUSEHOLD_CHANGE)
+    if not reason.strip():
+        raise ApplicationError("Give the reason for the withdrawal.")
+    if household.status == Household.Status.WITHDRAWN:
+        raise ApplicationError("The household is already withdrawn.")
+    household.status, household.withdrawal_reason = Household.Status.WITHDRAWN, reason.strip()
+    with transaction.atomic():
+        household.save(update_fields=["status", "withdrawal_reason"])
+        household_event(household, by, "withdrawn", reason=reason.strip())
+    return household
+
+
+def household_intention_record(
+    *, household: Household, by: User, intention: str, reasons: str = "", on: dt.date | None = None
+) -> Household:
+    require(by, HOUSEHOLD_CHANGE)
+    if intention not in Household.Intention.values:
+        raise ApplicationError(f"Unknown intention {intention!r}.")
+    household.intention, household.intention_reasons = intention, reasons.strip()
+    household.intention_on = on or timezone.localdate()
+    with transaction.atomic():
+        household.save(update_fields=["intention", "intention_reasons", "intention_on"])
+        household_event(household, by, "intention", intention=intention, reasons=reasons)
+    return household
+
+
+def consent_record(*, household: Household, by: User, given_on: dt.date, document: str) -> Consent:
+    """Record the informed, voluntary consent to return (replacing an earlier one)."""
+    require(by, HOUSEHOLD_CHANGE)
+    if given_on > timezone.localdate():
+        raise ApplicationError("Consent cannot be dated in the future.")
+    if not document.strip():
+        raise ApplicationError("Give the reference of the signed consent form.")
+    with transaction.atomic():
+        Consent.objects.filter(household=household, withdrawn_on=None).update(withdrawn_on=given_on)
+        consent = Consent.objects.create(
+            household=household, given_on=given_on, officer=by, document=document.strip()
+        )
+        household_event(
+            household, by, "consent", given_on=given_on.isoformat(), document=document.strip()
+        )
+    return consent
+
+
+def change_request_create(
+    *, household: Household, by: User, part: str, proposed: dict, reason: str
+) -> ChangeRequest:
+    """Propose a change to the origin, membership or documents of a household."""
+    require(by, HOUSEHOLD_CHANGE)
+    if part not in ChangeRequest.Part.values:
+        raise ApplicationError(f"Unknown part {part!r}.")
+    if not reason.strip():
+        raise ApplicationError("Give the reason for the change.")
+    _apply(household, part, proposed, dry_run=True)
+    with transaction.atomic():
+        request = ChangeRequest.objects.create(
+            household=household,
+            part=part,
+            proposed=proposed,
+            reason=reason.strip(),
+            requested_by=by,
+        )
+        household_event(
+            household, by, "change requested", part=part, proposed=proposed, reason=reason.strip()
+        )
+    return request
+
+
+def change_request_decide(
+    *, request: ChangeRequest, by: User, approve: bool, note: str = ""
+) -> ChangeRequest:
+    """A second officer approves (and the change is applied) or rejects a change request."""
+    require(by, HOUSEHOLD_CHANGE)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ApplicationError("This change request has already been decided.")
+    if request.requested_by_id == by.pk:
+        raise ApplicationError(
+            "A change must be approved by another officer than the one who asked for it."
+        )
+    with transaction.atomic():
+        if approve:
+            _apply(request.household, request.part, request.proposed, dry_run=False)
+        request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+        request.decided_by, request.decided_at = by, timezone.now()
+        request.decision_note = note
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        household_event(
+            request.household,
+            by,
+            f"change {request.status}",
+            part=request.part,
+            proposed=request.proposed,
+            note=note,
+        )
+    return request
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise ApplicationError(f"{value!r} is not a date in the form YYYY-MM-DD.") from exc
+
+
+def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) -> None:
+    """Check (and unless ``dry_run``, make) the change a request proposes."""
+    if part == ChangeRequest.Part.ORIGIN:
+        try:
+            settlement = Settlement.objects.get(code=proposed.get("origin_settlement"))
+        except Settlement.DoesNotExist as exc:
+            raise ApplicationError("Unknown origin settlement.") from exc
+        displaced_on = _date(proposed.get("displaced_on"))
+        if not dry_run:
+            household.origin_settlement, household.displaced_on = settlement, displaced_on
+            household.origin_address = proposed.get("origin_address", household.origin_address)
+            household.save(update_fields=["origin_settlement", "displaced_on", "origin_address"])
+    elif part == ChangeRequest.Part.MEMBERSHIP:
+        members = {m.pk: m for m in household.members.all()}
+        ending = [(members.get(e.get("member")), e) for e in proposed.get("end", [])]
+        if any(m is None for m, _e in ending):
+            raise ApplicationError("A member to remove is not in this household.")
+        adding = [
+            MemberInput(
+                **{
+                    k: v
+                    for k, v in m.items()
+                    if k in MemberInput.__annotations__ and k != "documents"
+                }
+                | {"birth_date": _date(m.get("birth_date"))}
+            )
+            for m in proposed.get("add", [])
+        ]
+        if not ending and not adding:
+            raise ApplicationError("The request neither adds nor ends a membership.")
+        if not dry_run:
+            for member, change in ending:
+                member.left_on = _date(change.get("left_on")) or timezone.localdate()
+                member.left_reason = change.get("left_reason", Member.Left.OTHER)
+                member.save(update_fields=["left_on", "left_reason"])
+            for spec in adding:
+                spec.as_member(
+                    household,
+                    timezone.localdate(),
+                    proposed.get("joined_reason", Member.Joined.BIRTH),
+                ).save()
+            if household.members.filter(left_on=None, relation=Member.Relation.HEAD).count() != 1:
+                raise ApplicationError("After the change the household must have one head.")
+    elif part == ChangeRequest.Part.DOCUMENTS:
+        members = {m.pk: m for m in household.members.all()}
+        added = proposed.get("add", [])
+        if any(d.get("member") not in members for d in added):
+            raise ApplicationError("A document's member is not in this household.")
+        for d in added:
+            if IdentityDocument.objects.filter(type=d.get("type"), number=d.get("number")).exists():
+                raise ApplicationError(f"Document {d.get('number')} is already registered.")
+        if not dry_run:
+            for d in added:
+                IdentityDocument.objects.create(
+                    member=members[d["member"]],
+                    type=d["type"],
+                    number=d["number"],
+                    issuer=d.get("issuer", ""),
+                    expiry=_date(d.get("expiry")),
+                )
+            IdentityDocument.objects.filter(
+                member__household=household, pk__in=proposed.get("remove", [])
+            ).delete()
