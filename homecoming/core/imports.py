@@ -19,6 +19,7 @@ IMPORTERS = {
     "projects": "homecoming.housing.services.projects_import",
     "units": "homecoming.housing.services.units_import",
     "utilities": "homecoming.housing.services.utilities_import",
+    "households": "homecoming.registry.imports.households_import",
 }
 
 

@@ -1,0 +1,300 @@
+"""``homecoming import households``: one row per member, all households or none.
+
+Written for a national registry: rows are checked in memory against each other and
+against one query per table, then written with bulk inserts, so the cost grows with
+the file, not with the database. A household already registered is refused — its
+changes go through change requests, which a second officer approves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from django.utils import timezone
+
+from homecoming.core.tabular import (
+    ImportReport,
+    Progress,
+    Row,
+    RowError,
+    RowReader,
+    Table,
+    require_columns,
+    write_all_or_nothing,
+)
+from homecoming.places.lookup import PlaceLookup
+from homecoming.registry.models import (
+    AccommodationKind,
+    Household,
+    HouseholdEvent,
+    IdentityDocument,
+    Member,
+    TemporaryAccommodation,
+)
+from homecoming.registry.services import member_name_key, mixed_scripts
+
+HOUSEHOLD_COLUMNS = (
+    "origin_settlement",
+    "origin_address",
+    "displaced_on",
+    "accommodation",
+    "accommodation_place",
+    "intention",
+    "registered_on",
+)
+REQUIRED = {
+    "household",
+    "relation",
+    "given_name",
+    "family_name",
+    "sex",
+    "birth_date",
+    "origin_settlement",
+}
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+def person_date(
+    reader: RowReader, column: str, *, year_only_allowed: bool = False, required: bool = False
+) -> tuple[dt.date | None, bool]:
+    """A date of a person's life, and whether only its year is known.
+
+    Catches the usual spreadsheet slips: an Excel serial number (a date cell pasted as
+    a number), impossible days, dates in the future or before 1900.
+    """
+    value = reader.raw(column).strip()
+    if not value:
+        if required:
+            reader.error(column, "is required")
+        return None, False
+    if _SERIAL.match(value):
+        guess = EXCEL_EPOCH + dt.timedelta(days=int(float(value)))
+        reader.error(
+            column,
+            f"{value} looks like an Excel serial date ({guess} if so); give the date as YYYY-MM-DD",
+        )
+        return None, False
+    if year_only_allowed and _YEAR.match(value):
+        return dt.date(int(value), 1, 1), True
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        reader.error(
+            column,
+            f"{value!r} is not a real date in the form YYYY-MM-DD"
+            + (" (or a year)" if year_only_allowed else ""),
+        )
+        return None, False
+    if day > timezone.localdate():
+        reader.error(column, f"{value} is in the future")
+    elif day < EARLIEST_BIRTH:
+        reader.error(column, f"{value} is before 1900")
+    else:
+        return day, False
+    return None, False
+
+
+def _member(reader: RowReader) -> dict | None:
+    member = {
+        "relation": reader.choice("relation", Member.Relation.values),
+        "given_name": reader.text("given_name", required=True, max_length=100),
+        "family_name": reader.text("family_name", required=True, max_length=100),
+        "patronymic": reader.text("patronymic", max_length=100),
+        "sex": reader.choice("sex", Member.Sex.values),
+        "phone": reader.text("phone", max_length=32),
+        "vulnerabilities": reader.codes("vulnerabilities", Member.Vulnerability.values),
+    }
+    birth, year_only = person_date(reader, "birth_date", year_only_allowed=True, required=True)
+    member["birth_date"] = birth
+    member["birth_year_only"] = year_only or reader.boolean("birth_year_only")
+    for name in ("given_name", "family_name", "patronymic"):
+        if member[name] and mixed_scripts(member[name]):
+            reader.error(name, f"{member[name]!r} mixes Latin and Cyrillic letters in one word")
+    document_type = reader.choice("document_type", IdentityDocument.Type.values, required=False)
+    number = reader.text("document_number", max_length=40).upper().replace(" ", "")
+    if number and not document_type:
+        reader.error("document_type", "give the type of the document")
+    member["document"] = (
+        (
+            document_type,
+            number,
+            reader.text("document_issuer"),
+            reader.date("document_expiry", allow_future=True),
+        )
+        if number
+        else None
+    )
+    return member if reader.ok else None
+
+
+def households_import(
+    *, table: Table, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Register the households of ``table``; see docs/data-formats.md for the columns."""
+    report = ImportReport(kind="households", file=table.name, rows=len(table.rows), dry_run=dry_run)
+    report.errors += require_columns(table, REQUIRED)
+    if report.errors:
+        return report
+    places = PlaceLookup()
+    accommodations = {a.code: a for a in TemporaryAccommodation.objects.all()}
+    rows_of: dict[str, list[Row]] = defaultdict(list)
+    for row in table.rows:
+        rows_of[row.values.get("household", "").strip()].append(row)
+    registered = set(
+        Household.objects.filter(reference__in=list(rows_of)).values_list("reference", flat=True)
+    )
+    documents_seen: dict[tuple[str, str], tuple[int, str]] = {}
+    people_seen: dict[tuple[str, dt.date], tuple[int, str]] = {}
+    households, members = [], []
+    for done, (reference, rows) in enumerate(rows_of.items(), start=1):
+        first = RowReader(rows[0], report.errors)
+        if not reference:
+            for row in rows:
+                RowReader(row, report.errors).error("household", "is required")
+            continue
+        if reference in registered:
+            first.error(
+                "household",
+                f"{reference} is already registered; changes go through change requests",
+            )
+            continue
+        household = _household(first, places, accommodations)
+        for row in rows[1:]:
+            reader = RowReader(row, report.errors)
+            for column in HOUSEHOLD_COLUMNS:
+                value = reader.raw(column).strip()
+                if value and value != first.raw(column).strip():
+                    reader.error(
+                        column, f"differs from row {rows[0].number} of household {reference}"
+                    )
+        parsed = []
+        for row in rows:
+            reader = RowReader(row, report.errors)
+            member = _member(reader)
+            if member is None:
+                continue
+            if member["document"]:
+                key = member["document"][:2]
+                if key in documents_seen:
+                    other_row, other = documents_seen[key]
+                    reader.error(
+                        "document_number",
+                        f"{key[1]} is also given on row {other_row}"
+                        + (f" (household {other})" if other != reference else ""),
+                    )
+                documents_seen[key] = (row.number, reference)
+            person = (
+                member_name_key(given_name=member["given_name"], family_name=member["family_name"]),
+                member["birth_date"],
+            )
+            if person in people_seen and people_seen[person][1] != reference:
+                other_row, other = people_seen[person]
+                reader.error(
+                    "given_name",
+                    f"the same person (name and birth date) is in "
+                    f"household {other} on row {other_row}; a member "
+                    "belongs to one household",
+                )
+            people_seen[person] = (row.number, reference)
+            parsed.append(member)
+        heads = [m for m in parsed if m["relation"] == Member.Relation.HEAD]
+        if len(parsed) == len(rows) and len(heads) != 1:
+            first.error("relation", f"household {reference} has {len(heads)} heads; it needs one")
+        if household is not None and first.ok:
+            households.append((reference, household))
+            members.append(parsed)
+        if progress:
+            progress(done, len(rows_of))
+    taken = IdentityDocument.objects.filter(
+        number__in=[number for (_t, number) in documents_seen]
+    ).select_related("member__household")
+    for document in taken:
+        key = (document.type, document.number)
+        if key in documents_seen:
+            row_number, _reference = documents_seen[key]
+            report.errors.append(
+                RowError(
+                    row_number,
+                    "document_number",
+                    f"{document.number} is already registered, in household "
+                    f"{document.member.household.reference}",
+                )
+            )
+    report.errors.sort(key=lambda e: e.row)
+    return write_all_or_nothing(report, lambda: _write(households, members, table.name))
+
+
+def _household(reader: RowReader, places: PlaceLookup, accommodations: dict) -> Household | None:
+    settlement = places.settlement(reader, "origin_settlement")
+    displaced_on, _ = person_date(reader, "displaced_on")
+    kind = reader.choice("accommodation", AccommodationKind.values, required=False)
+    place_code = reader.text("accommodation_place", max_length=40)
+    place = accommodations.get(place_code)
+    if place_code and place is None:
+        reader.error("accommodation_place", f"no temporary accommodation {place_code!r}")
+    intention = reader.choice("intention", Household.Intention.values, required=False)
+    registered_on = reader.date("registered_on") or timezone.localdate()
+    if not reader.ok:
+        return None
+    return Household(
+        origin_settlement=settlement,
+        origin_address=reader.text("origin_address", max_length=300),
+        displaced_on=displaced_on,
+        accommodation=kind or (place.kind if place else AccommodationKind.OTHER),
+        accommodation_place=place,
+        intention=intention or Household.Intention.UNKNOWN,
+        registered_on=registered_on,
+        source=reader.text("source", max_length=100),
+    )
+
+
+def _write(households: list, members: list, file: str) -> tuple[int, int]:
+    for reference, household in households:
+        household.reference = reference
+        household.source = household.source or f"import {file}"
+    saved = Household.objects.bulk_create([h for _r, h in households], batch_size=2000)
+    member_objects, documents = [], []
+    for household, parsed in zip(saved, members, strict=True):
+        for spec in parsed:
+            member = Member(
+                household=household,
+                relation=spec["relation"],
+                given_name=spec["given_name"],
+                family_name=spec["family_name"],
+                patronymic=spec["patronymic"],
+                sex=spec["sex"],
+                birth_date=spec["birth_date"],
+                birth_year_only=spec["birth_year_only"],
+                phone=spec["phone"],
+                vulnerabilities=spec["vulnerabilities"],
+                joined_on=household.registered_on,
+                name_key=member_name_key(
+                    given_name=spec["given_name"],
+                    family_name=spec["family_name"],
+                    patronymic=spec["patronymic"],
+                ),
+            )
+            member_objects.append(member)
+            documents.append(spec["document"])
+    Member.objects.bulk_create(member_objects, batch_size=5000)
+    IdentityDocument.objects.bulk_create(
+        [
+            IdentityDocument(member=m, type=d[0], number=d[1], issuer=d[2], expiry=d[3])
+            for m, d in zip(member_objects, documents, strict=True)
+            if d
+        ],
+        batch_size=5000,
+    )
+    HouseholdEvent.objects.bulk_create(
+        [
+            HouseholdEvent(household=h, action="registered", details={"source": f"import {file}"})
+            for h in saved
+        ],
+        batch_size=5000,
+    )
+    return len(saved), 0

@@ -1,0 +1,169 @@
+"""The households import: every kind of bad input named by row, and nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import make_table
+from homecoming.registry.imports import households_import
+from homecoming.registry.models import Household, HouseholdEvent, IdentityDocument, Member
+
+pytestmark = pytest.mark.django_db
+
+
+def member(household: str, relation: str, given: str, **values) -> dict:
+    row = {
+        "household": household,
+        "relation": relation,
+        "given_name": given,
+        "family_name": "Məmmədov",
+        "patronymic": "",
+        "sex": "male",
+        "birth_date": "1975-03-02",
+        "birth_year_only": "",
+        "phone": "",
+        "vulnerabilities": "",
+        "document_type": "",
+        "document_number": "",
+        "document_issuer": "",
+        "document_expiry": "",
+        "origin_settlement": "Zar",
+        "origin_address": "",
+        "displaced_on": "1993-04-02",
+        "accommodation": "hostel",
+        "accommodation_place": "",
+        "intention": "return_now",
+        "registered_on": "2024-05-01",
+    }
+    return row | values
+
+
+GOOD = [
+    member("K-1", "head", "Elvin", document_type="id_card", document_number="AZE 1234567"),
+    member(
+        "K-1",
+        "spouse",
+        "Aygün",
+        family_name="Məmmədova",
+        sex="female",
+        birth_date="1979",
+        origin_settlement="",
+        displaced_on="",
+        accommodation="",
+        intention="",
+        registered_on="",
+    ),
+    member(
+        "K-2",
+        "head",
+        "Рашад",
+        family_name="Кулиев",
+        birth_date="1968-11-30",
+        vulnerabilities="disability; chronic_illness",
+    ),
+]
+
+
+def test_a_good_file_registers_households_members_documents_and_history(places):
+    report = households_import(table=make_table(GOOD))
+    assert (report.ok, report.created) == (True, 2), report.errors
+    k1 = Household.objects.get(reference="K-1")
+    assert (k1.origin_settlement, k1.accommodation, k1.intention) == (
+        places.zar,
+        "hostel",
+        "return_now",
+    )
+    spouse = k1.members.get(relation="spouse")
+    assert (spouse.birth_date.isoformat(), spouse.birth_year_only) == ("1979-01-01", True)
+    assert IdentityDocument.objects.get().number == "AZE1234567"
+    assert Member.objects.get(given_name="Рашад").vulnerabilities == [
+        "disability",
+        "chronic_illness",
+    ]
+    assert HouseholdEvent.objects.filter(action="registered").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"birth_date": "35796"},
+            "row 2, birth_date: 35796 looks like an Excel serial date (1998-01-01 if so); give the date as YYYY-MM-DD",
+        ),
+        (
+            {"birth_date": "1975-02-30"},
+            "row 2, birth_date: '1975-02-30' is not a real date in the form YYYY-MM-DD (or a year)",
+        ),
+        ({"birth_date": "2999-01-01"}, "row 2, birth_date: 2999-01-01 is in the future"),
+        ({"birth_date": "1850-01-01"}, "row 2, birth_date: 1850-01-01 is before 1900"),
+        (
+            {"origin_settlement": "Atlantis"},
+            "row 2, origin_settlement: no settlement 'Atlantis' in the places register",
+        ),
+        (
+            {"given_name": "El\u200bvin"},
+            "row 2, given_name: contains invisible characters (U+200B)",
+        ),
+        (
+            {"family_name": "Мамedov"},
+            "row 2, family_name: 'Мамedov' mixes Latin and Cyrillic letters in one word",
+        ),
+        ({"relation": "spouse"}, "row 2, relation: household K-1 has 0 heads; it needs one"),
+        ({"sex": "m"}, "row 2, sex: 'm' is not one of female, male"),
+        ({"document_type": "", "document_number": "X1"}, "row 2, document_type: give the type of the document"),
+    ],
+)
+def test_one_bad_row_changes_nothing_and_names_the_row(places, change, message):
+    rows = [GOOD[0] | change, *GOOD[1:]]
+    report = households_import(table=make_table(rows))
+    assert message in [str(e) for e in report.errors]
+    assert not Household.objects.exists()
+    assert not Member.objects.exists()
+
+
+def test_a_member_in_two_households_is_refused(places):
+    rows = [*GOOD, member("K-3", "head", "Elvin")]
+    report = households_import(table=make_table(rows))
+    assert [str(e) for e in report.errors] == [
+        "row 5, given_name: the same person (name and birth date) is in household K-1 on row 2; "
+        "a member belongs to one household"
+    ]
+
+
+def test_a_document_number_is_refused_when_repeated_or_already_registered(places):
+    rows = [
+        *GOOD,
+        member("K-3", "head", "Tural", document_type="id_card", document_number="AZE1234567"),
+    ]
+    report = households_import(table=make_table(rows))
+    assert [str(e) for e in report.errors] == [
+        "row 5, document_number: AZE1234567 is also given on row 2 (household K-1)"
+    ]
+    assert households_import(table=make_table(GOOD)).ok
+    again = households_import(
+        table=make_table(
+            [member("K-9", "head", "Tural", document_type="id_card", document_number="AZE1234567")]
+        )
+    )
+    assert [str(e) for e in again.errors] == [
+        "row 2, document_number: AZE1234567 is already registered, in household K-1"
+    ]
+
+
+def test_household_columns_must_agree_and_a_registered_household_is_not_imported_again(places):
+    rows = [GOOD[0], GOOD[1] | {"origin_settlement": "Kalbajar city"}]
+    report = households_import(table=make_table(rows))
+    assert [str(e) for e in report.errors] == [
+        "row 3, origin_settlement: differs from row 2 of household K-1"
+    ]
+    households_import(table=make_table(GOOD))
+    report = households_import(table=make_table(GOOD[:2]))
+    assert [str(e) for e in report.errors] == [
+        "row 2, household: K-1 is already registered; changes go through change requests"
+    ]
+
+
+def test_a_dry_run_writes_nothing(places):
+    report = households_import(table=make_table(GOOD), dry_run=True)
+    assert (report.ok, report.created, report.written) == (True, 2, False)
+    assert not Household.objects.exists()
