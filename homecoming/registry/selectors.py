@@ -8,7 +8,8 @@ from django.http import Http404
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.core.text import fold
-from homecoming.registry.models import Household, Member
+from homecoming.places.models import Settlement
+from homecoming.registry.models import ChangeRequest, Household, Member
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -48,3 +49,17 @@ def household_search(
             Q(reference__iexact=q) | Q(pk__in=named.values("household_id"))
         )
     return households
+
+
+def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
+    """Change requests on the households the user may see."""
+    return ChangeRequest.objects.filter(
+        household__in=household_list_for_user(user).values("pk")
+    ).select_related("household", "requested_by", "decided_by")
+
+
+def settlements_for_registration(user: User) -> QuerySet[Settlement]:
+    """The settlements a user may register households from: those of their districts."""
+    settlements = Settlement.objects.select_related("district").order_by("district__name", "name")
+    scope = district_scope(user)
+    return settlements if scope is None else settlements.filter(district_id__in=scope)

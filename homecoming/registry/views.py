@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from homecoming.accounts.access import HOUSEHOLD_EXPORT, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, require, user_can
+from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
+from homecoming.registry import forms, services
+from homecoming.registry.models import ChangeRequest
 from homecoming.registry.selectors import (
+    change_request_list_for_user,
     household_get_for_user,
     household_list_for_user,
     household_search,
+    settlements_for_registration,
 )
 
 
@@ -25,12 +34,196 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households = household_search(household_list_for_user(request.user), **filters)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
-    return render(request, template, {"page": page, "filters": filters})
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filters": filters,
+            "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
+        },
+    )
 
 
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_get_for_user(request.user, household_id)
-    return render(request, "registry/household_detail.html", {"household": household})
+    can_change = user_can(request.user, HOUSEHOLD_CHANGE)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.prefetch_related("documents"),
+            "consent": household.consents.filter(withdrawn_on=None).first(),
+            "events": household.events.select_related("by"),
+            "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
+            "can_change": can_change,
+            "forms": {
+                "intention": forms.IntentionForm(initial={"intention": household.intention}),
+                "consent": forms.ConsentForm(),
+                "withdraw": forms.WithdrawForm(),
+                "origin": forms.OriginChangeForm(
+                    initial={"origin_settlement": household.origin_settlement.code}
+                ),
+                "membership": forms.MembershipEndForm(household=household),
+            }
+            if can_change
+            else {},
+        },
+    )
+
+
+def household_register(request: HttpRequest) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    settlements = settlements_for_registration(request.user)
+    form = forms.HouseholdForm(request.POST or None, settlements=settlements)
+    members = forms.MemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_register(
+                by=request.user,
+                origin_settlement=data["origin_settlement"],
+                origin_address=data["origin_address"],
+                displaced_on=data["displaced_on"],
+                accommodation=data["accommodation"],
+                accommodation_place=data["accommodation_place"],
+                phone=data["phone"],
+                members=[m.member_input() for m in members if m.has_changed()],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Household %(ref)s registered.") % {"ref": household.reference}
+            )
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/household_register.html", {"form": form, "members": members})
+
+
+def _act(request: HttpRequest, household_id: int, act, make_form=None) -> HttpResponse:
+    """Run one household action from a posted form and return to the household page.
+
+    ``make_form(data, household)`` builds the form; ``act(household, form)`` calls a service.
+    """
+    household = household_get_for_user(request.user, household_id)
+    form = make_form(request.POST, household) if make_form else None
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("registry:household_detail", household_id=household.pk)
+    try:
+        act(household, form)
+    except (ApplicationError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("registry:household_detail", household_id=household.pk)
+
+
+def _plain(form_class):
+    return lambda data, household: form_class(data)
+
+
+@require_POST
+def household_verify(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request, household_id, lambda h, f: services.household_verify(household=h, by=request.user)
+    )
+
+
+@require_POST
+def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request,
+        household_id,
+        lambda h, f: services.household_withdraw(
+            household=h, by=request.user, reason=f.cleaned_data["reason"]
+        ),
+        _plain(forms.WithdrawForm),
+    )
+
+
+@require_POST
+def household_intention(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request,
+        household_id,
+        lambda h, f: services.household_intention_record(
+            household=h, by=request.user, **f.cleaned_data
+        ),
+        _plain(forms.IntentionForm),
+    )
+
+
+@require_POST
+def household_consent(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request,
+        household_id,
+        lambda h, f: services.consent_record(household=h, by=request.user, **f.cleaned_data),
+        _plain(forms.ConsentForm),
+    )
+
+
+@require_POST
+def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request,
+        household_id,
+        lambda h, f: services.change_request_create(
+            household=h,
+            by=request.user,
+            part=ChangeRequest.Part.ORIGIN,
+            proposed=f.proposed(),
+            reason=f.cleaned_data["reason"],
+        ),
+        _plain(forms.OriginChangeForm),
+    )
+
+
+@require_POST
+def change_membership(request: HttpRequest, household_id: int) -> HttpResponse:
+    return _act(
+        request,
+        household_id,
+        lambda h, f: services.change_request_create(
+            household=h,
+            by=request.user,
+            part=ChangeRequest.Part.MEMBERSHIP,
+            proposed=f.proposed(),
+            reason=f.cleaned_data["reason"],
+        ),
+        lambda data, h: forms.MembershipEndForm(data, household=h),
+    )
+
+
+def change_request_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    pending = change_request_list_for_user(request.user).filter(status=ChangeRequest.Status.PENDING)
+    return render(request, "registry/change_request_list.html", {"pending": pending})
+
+
+@require_POST
+def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        change = change_request_list_for_user(request.user).get(pk=request_id)
+    except (ChangeRequest.DoesNotExist, ValueError) as exc:
+        raise Http404("No such change request.") from exc
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_request_decide(
+                request=change,
+                by=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect("registry:change_request_list")
 
 
 def household_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -44,6 +237,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
         "district",
         "size",
         "accommodation",
+        "intention",
         "status",
         "registered_on",
         "synthetic",
@@ -56,6 +250,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
             h.origin_settlement.district.name,
             h.size,
             h.accommodation,
+            h.intention,
             h.status,
             h.registered_on.isoformat(),
             "yes" if h.is_synthetic else "no",

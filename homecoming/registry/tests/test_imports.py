@@ -110,7 +110,10 @@ def test_a_good_file_registers_households_members_documents_and_history(places):
         ),
         ({"relation": "spouse"}, "row 2, relation: household K-1 has 0 heads; it needs one"),
         ({"sex": "m"}, "row 2, sex: 'm' is not one of female, male"),
-        ({"document_type": "", "document_number": "X1"}, "row 2, document_type: give the type of the document"),
+        (
+            {"document_type": "", "document_number": "X1"},
+            "row 2, document_type: give the type of the document",
+        ),
     ],
 )
 def test_one_bad_row_changes_nothing_and_names_the_row(places, change, message):

@@ -32,3 +32,75 @@ def test_the_export_is_a_csv_file_of_the_filtered_list(client_for, planner, plac
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[0].startswith("reference,origin_settlement_code")
     assert [row.split(",")[1] for row in rows[1:]] == [places.zar.code]
+
+
+def test_an_officer_registers_a_household_through_the_form(client_for, kalbajar_officer, places):
+    from homecoming.registry.models import Household
+
+    client = client_for(kalbajar_officer)
+    form = client.get("/registry/households/new/").context["form"]
+    assert [s.name for s in form.fields["origin_settlement"].queryset] == ["Kalbajar city", "Zar"]
+    data = {
+        "origin_settlement": places.zar.code,
+        "accommodation": "hostel",
+        "members-TOTAL_FORMS": "4",
+        "members-INITIAL_FORMS": "0",
+        "members-0-relation": "head",
+        "members-0-given_name": "Elvin",
+        "members-0-family_name": "Məmmədov",
+        "members-0-sex": "male",
+        "members-0-birth_date": "1975-03-02",
+        "members-0-document_type": "id_card",
+        "members-0-document_number": "aze7654321",
+        "members-1-relation": "child",
+        "members-1-given_name": "Nicat",
+        "members-1-family_name": "Mamedov",
+        "members-1-sex": "male",
+    }
+    response = client.post("/registry/households/new/", data)
+    household = Household.objects.get()
+    assert response["Location"] == f"/registry/households/{household.pk}/"
+    assert household.members.count() == 2
+    data["members-1-birth_date"] = "2999-01-01"
+    again = client.post("/registry/households/new/", data)
+    assert "This date is in the future." in again.content.decode()
+
+
+def test_a_second_officer_approves_a_change_from_the_queue(
+    client_for, kalbajar_officer, make_user, places, make_household
+):
+    from homecoming.accounts.models import Role
+
+    household = make_household(places.zar)
+    client_for(kalbajar_officer).post(
+        f"/registry/households/{household.pk}/change-origin/",
+        {"origin_settlement": places.kalbajar_city.code, "reason": "papers"},
+    )
+    second = client_for(make_user("second", Role.REGISTRATION_OFFICER, (places.kalbajar,)))
+    pending = second.get("/registry/changes/").context["pending"]
+    assert [c.household for c in pending] == [household]
+    second.post(f"/registry/changes/{pending[0].pk}/decide/", {"approve": "1"})
+    household.refresh_from_db()
+    assert household.origin_settlement == places.kalbajar_city
+    body = second.get(f"/registry/households/{household.pk}/").content.decode()
+    assert "change approved" in body
+
+
+def test_actions_on_another_districts_household_are_404(
+    client_for, khojaly_officer, places, make_household
+):
+    household = make_household(places.zar)
+    client = client_for(khojaly_officer)
+    for action in ("verify", "withdraw", "intention", "consent", "change-origin"):
+        assert (
+            client.post(
+                f"/registry/households/{household.pk}/{action}/", {"reason": "x"}
+            ).status_code
+            == 404
+        )
+    household.refresh_from_db()
+    assert household.status == "registered"
+
+
+def test_a_viewer_cannot_register(client_for, viewer, places):
+    assert client_for(viewer).get("/registry/households/new/").status_code == 403

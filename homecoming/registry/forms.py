@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from homecoming.places.models import Settlement
+from homecoming.registry.models import (
+    AccommodationKind,
+    Household,
+    IdentityDocument,
+    Member,
+    TemporaryAccommodation,
+)
+from homecoming.registry.services import DocumentInput, MemberInput, mixed_scripts
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return value
+
+
+class HouseholdForm(forms.Form):
+    origin_settlement = forms.ModelChoiceField(
+        label=_("Origin settlement"),
+        queryset=Settlement.objects.select_related("district").order_by("district__name", "name"),
+        to_field_name="code",
+    )
+    origin_address = forms.CharField(
+        label=_("Address before displacement"), required=False, max_length=300
+    )
+    displaced_on = forms.DateField(
+        label=_("Date of displacement"), required=False, widget=DateInput, validators=[_not_future]
+    )
+    accommodation = forms.ChoiceField(
+        label=_("Temporary accommodation"), choices=AccommodationKind.choices
+    )
+    accommodation_place = forms.ModelChoiceField(
+        label=_("Accommodation place"),
+        required=False,
+        queryset=TemporaryAccommodation.objects.order_by("name"),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+    def __init__(self, *args, settlements=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if settlements is not None:
+            self.fields["origin_settlement"].queryset = settlements
+
+
+class MemberForm(forms.Form):
+    relation = forms.ChoiceField(label=_("Relation"), choices=Member.Relation.choices)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
+    )
+    birth_year_only = forms.BooleanField(label=_("Year only"), required=False)
+    document_type = forms.ChoiceField(
+        label=_("Document"), required=False, choices=[("", "—"), *IdentityDocument.Type.choices]
+    )
+    document_number = forms.CharField(label=_("Number"), required=False, max_length=40)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("given_name", "family_name", "patronymic"):
+            if data.get(name) and mixed_scripts(data[name]):
+                self.add_error(name, _("Latin and Cyrillic letters are mixed in one word."))
+        if data.get("document_number") and not data.get("document_type"):
+            self.add_error("document_type", _("Give the type of the document."))
+        return data
+
+    def member_input(self) -> MemberInput:
+        data = self.cleaned_data
+        documents = (
+            (DocumentInput(data["document_type"], data["document_number"].upper()),)
+            if data.get("document_number")
+            else ()
+        )
+        return MemberInput(
+            relation=data["relation"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            patronymic=data["patronymic"],
+            sex=data["sex"],
+            birth_date=data.get("birth_date"),
+            birth_year_only=data.get("birth_year_only", False),
+            documents=documents,
+        )
+
+
+MemberFormSet = formset_factory(MemberForm, extra=4, max_num=20)
+
+
+class IntentionForm(forms.Form):
+    intention = forms.ChoiceField(label=_("Return intention"), choices=Household.Intention.choices)
+    reasons = forms.CharField(label=_("Reasons"), required=False, max_length=500)
+
+
+class ConsentForm(forms.Form):
+    given_on = forms.DateField(
+        label=_("Consent given on"), widget=DateInput, validators=[_not_future]
+    )
+    document = forms.CharField(label=_("Signed form reference"), max_length=100)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300)
+
+
+class OriginChangeForm(forms.Form):
+    origin_settlement = forms.ModelChoiceField(
+        label=_("Origin settlement"),
+        queryset=Settlement.objects.order_by("name"),
+        to_field_name="code",
+    )
+    origin_address = forms.CharField(
+        label=_("Address before displacement"), required=False, max_length=300
+    )
+    displaced_on = forms.DateField(
+        label=_("Date of displacement"), required=False, widget=DateInput, validators=[_not_future]
+    )
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+    def proposed(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "origin_settlement": data["origin_settlement"].code,
+            "origin_address": data["origin_address"],
+            "displaced_on": data["displaced_on"].isoformat() if data["displaced_on"] else None,
+        }
+
+
+class MembershipEndForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput, validators=[_not_future])
+    left_reason = forms.ChoiceField(label=_("Why"), choices=Member.Left.choices)
+    reason = forms.CharField(label=_("Note"), max_length=300)
+
+    def __init__(self, *args, household: Household, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [
+            (m.pk, str(m)) for m in household.members.filter(left_on=None)
+        ]
+
+    def proposed(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "end": [
+                {
+                    "member": data["member"],
+                    "left_on": data["left_on"].isoformat(),
+                    "left_reason": data["left_reason"],
+                }
+            ]
+        }
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        choices=[("1", "approve"), ("0", "reject")], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(required=False, max_length=300)
