@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 11, 23)
 
 def test_the_demo_holds_the_places_of_the_documents_with_villages_flagged_approximate():
     load_demo(households=50, today=TODAY)
-    assert Area.objects.filter(level="district").count() == 11
+    assert Area.objects.filter(level="district").count() == 15  # 11 + 4 host districts
     kalbajar = Settlement.objects.filter(district__name="Kalbajar")
     assert kalbajar.count() == 17  # Kalbajar city, Istisu and 15 villages
     zar = Settlement.objects.get(name="Zar")
@@ -54,7 +54,7 @@ def test_a_second_load_reuses_the_demo():
     assert (second.places.created, second.figures.created, second.households_created) == (0, 0, 0)
     assert second.figures.updated == 55
     assert Household.objects.count() == 40
-    assert Settlement.objects.count() == 21
+    assert Settlement.objects.count() == 25  # 21 from the documents, 4 host cities
 
 
 def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_scoped():

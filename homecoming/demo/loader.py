@@ -33,9 +33,8 @@ from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
-from homecoming.registry.models import AccommodationKind as Accommodation
-from homecoming.registry.models import Household, Member
-from homecoming.registry.services import member_name_key
+from homecoming.registry.models import AccommodationKind, Household, Member, TemporaryAccommodation
+from homecoming.registry.services import consent_record
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_KIND = {
@@ -59,9 +58,12 @@ def _approximate_point(name: str, lat: float, lon: float) -> tuple[float, float]
 
 
 def demo_places_table() -> Table:
-    """The seed places as a places-import table, with the country added on top."""
-    with (DATA_DIR / "seed-places.csv").open(encoding="utf-8") as handle:
-        seed = list(csv.DictReader(handle))
+    """The seed places as a places-import table, with the country added on top and the
+    host cities where displaced families live now at the bottom."""
+    seed = []
+    for name in ("seed-places.csv", "host-places.csv"):
+        with (DATA_DIR / name).open(encoding="utf-8") as handle:
+            seed += list(csv.DictReader(handle))
     centres = {
         r["name"]: (float(r["lat"]), float(r["lon"])) for r in seed if r["kind"] == "district"
     }
@@ -234,13 +236,19 @@ DISPLACED_ON = {
     "Aghdara": dt.date(1992, 6, 30),
 }
 ACCOMMODATION_WEIGHTS = {
-    Accommodation.HOSTEL: 0.25,
-    Accommodation.SANATORIUM: 0.15,
-    Accommodation.ADMINISTRATIVE_BUILDING: 0.15,
-    Accommodation.DORMITORY: 0.1,
-    Accommodation.RENTED: 0.2,
-    Accommodation.WITH_RELATIVES: 0.1,
-    Accommodation.OTHER: 0.05,
+    AccommodationKind.HOSTEL: 0.25,
+    AccommodationKind.SANATORIUM: 0.15,
+    AccommodationKind.ADMINISTRATIVE_BUILDING: 0.15,
+    AccommodationKind.DORMITORY: 0.1,
+    AccommodationKind.RENTED: 0.2,
+    AccommodationKind.WITH_RELATIVES: 0.1,
+    AccommodationKind.OTHER: 0.05,
+}
+INTENTION_WEIGHTS = {
+    Household.Intention.RETURN_NOW: 0.68,
+    Household.Intention.RETURN_LATER: 0.2,
+    Household.Intention.NOT_RETURN: 0.07,
+    Household.Intention.UNKNOWN: 0.05,
 }
 HOUSEHOLD_SIZES = {1: 0.06, 2: 0.12, 3: 0.18, 4: 0.24, 5: 0.2, 6: 0.11, 7: 0.06, 8: 0.03}
 
@@ -308,10 +316,103 @@ def _synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[di
     return members
 
 
-def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
-    """Generate ``count`` synthetic households unless the demo already has them."""
-    if Household.objects.filter(is_synthetic=True).exists():
-        return 0
+_TO_CYRILLIC = str.maketrans(
+    {
+        "a": "а",
+        "b": "б",
+        "c": "дж",
+        "ç": "ч",
+        "d": "д",
+        "e": "е",
+        "ə": "а",
+        "f": "ф",
+        "g": "г",
+        "ğ": "г",
+        "h": "г",
+        "x": "х",
+        "ı": "ы",
+        "i": "и",
+        "j": "ж",
+        "k": "к",
+        "q": "г",
+        "l": "л",
+        "m": "м",
+        "n": "н",
+        "o": "о",
+        "ö": "ё",
+        "p": "п",
+        "r": "р",
+        "s": "с",
+        "ş": "ш",
+        "t": "т",
+        "u": "у",
+        "ü": "ю",
+        "v": "в",
+        "y": "й",
+        "z": "з",
+    }
+)
+_TO_ENGLISH = str.maketrans(
+    {
+        "ə": "a",
+        "ç": "ch",
+        "ş": "sh",
+        "ğ": "gh",
+        "x": "kh",
+        "c": "j",
+        "ı": "i",
+        "ö": "o",
+        "ü": "u",
+        "q": "g",
+    }
+)
+
+
+def transliterate(name: str, script: str) -> str:
+    """A planted duplicate's name as another office would have written it."""
+    table = _TO_CYRILLIC if script == "cyrillic" else _TO_ENGLISH
+    return " ".join(w.replace("İ", "i").lower().translate(table).capitalize() for w in name.split())
+
+
+ACCOMMODATIONS = [  # code, kind, host city, capacity (persons); names are synthetic
+    ("TA-BAK-01", AccommodationKind.HOSTEL, "Baku", 420),
+    ("TA-BAK-02", AccommodationKind.DORMITORY, "Baku", 260),
+    ("TA-BAK-03", AccommodationKind.ADMINISTRATIVE_BUILDING, "Baku", 180),
+    ("TA-SUM-01", AccommodationKind.HOSTEL, "Sumgait", 350),
+    ("TA-GNJ-01", AccommodationKind.HOSTEL, "Ganja", 300),
+    ("TA-GNJ-02", AccommodationKind.ADMINISTRATIVE_BUILDING, "Ganja", 150),
+    ("TA-NFT-01", AccommodationKind.SANATORIUM, "Naftalan", 500),
+    ("TA-NFT-02", AccommodationKind.SANATORIUM, "Naftalan", 380),
+]
+
+
+def demo_accommodations_ensure() -> dict[str, list[TemporaryAccommodation]]:
+    """The synthetic collective accommodations, by kind."""
+    cities = {s.name: s for s in Settlement.objects.filter(name__in={a[2] for a in ACCOMMODATIONS})}
+    places: dict[str, list[TemporaryAccommodation]] = {}
+    for code, kind, city, capacity in ACCOMMODATIONS:
+        place, _ = TemporaryAccommodation.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"{AccommodationKind(kind).label} {code[-2:]}, {city} (synthetic)",
+                "kind": kind,
+                "settlement": cities[city],
+                "capacity": capacity,
+            },
+        )
+        places.setdefault(kind, []).append(place)
+    return places
+
+
+def demo_households_table(
+    *,
+    count: int,
+    seed: int,
+    today: dt.date,
+    accommodations: dict[str, list[TemporaryAccommodation]],
+) -> Table:
+    """``count`` synthetic households as a households-import table, and about one in 150 of
+    them registered a second time by another office, in Cyrillic or English spelling."""
     rng = random.Random(seed)
     settlements: dict[str, list[Settlement]] = {}
     for settlement in Settlement.objects.select_related("district").order_by("code"):
@@ -319,50 +420,96 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
     weights = {d: w for d, w in DISTRICT_WEIGHTS.items() if d in settlements}
     if not weights:
         raise ApplicationError("The demo places are missing; load them first.")
-    households, member_rows = [], []
+    rows: list[dict] = []
+    documents = iter(rng.sample(range(10_000_000, 99_999_999), count * 8))
     for number in range(1, count + 1):
         district = _pick(rng, weights)
         settlement = rng.choice(settlements[district])
-        registered = dt.date(2021, 1, 15) + dt.timedelta(days=rng.randint(0, 1500))
-        households.append(
-            Household(
-                reference=f"DEMO-{number:05d}",
-                origin_settlement=settlement,
-                origin_address=f"{settlement.name}, house {rng.randint(1, 240)}",
-                displaced_on=DISPLACED_ON[district],
-                accommodation=_pick(rng, ACCOMMODATION_WEIGHTS),
-                status=Household.Status.VERIFIED
-                if rng.random() < 0.7
-                else Household.Status.REGISTERED,
-                registered_on=min(registered, today),
-                is_synthetic=True,
+        kind = _pick(rng, ACCOMMODATION_WEIGHTS)
+        place = rng.choice(accommodations[kind]) if kind in accommodations else None
+        household = {
+            "household": f"DEMO-{number:05d}",
+            "origin_settlement": settlement.code,
+            "origin_address": f"{settlement.name}, house {rng.randint(1, 240)}",
+            "displaced_on": DISPLACED_ON[district].isoformat(),
+            "accommodation": kind,
+            "accommodation_place": place.code if place else "",
+            "intention": _pick(rng, INTENTION_WEIGHTS),
+            "registered_on": min(
+                today, dt.date(2021, 1, 15) + dt.timedelta(days=rng.randint(0, 1500))
+            ).isoformat(),
+            "source": "synthetic demo data",
+        }
+        members = _synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today)
+        for member in members:
+            adult = (today - member["birth"]).days > 18 * 365
+            rows.append(
+                household
+                | {
+                    "relation": member["relation"],
+                    "given_name": member["given_name"],
+                    "family_name": member["family_name"],
+                    "patronymic": member["patronymic"],
+                    "sex": member["sex"],
+                    "birth_date": member["birth"].isoformat(),
+                    "document_type": "id_card" if adult else "birth_certificate",
+                    "document_number": f"{'AZE' if adult else 'BC'}{next(documents)}",
+                    "vulnerabilities": "disability" if rng.random() < 0.04 else "",
+                }
             )
-        )
-        member_rows.append(_synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today))
-    with transaction.atomic():
-        created = Household.objects.bulk_create(households, batch_size=500)
-        Member.objects.bulk_create(
-            [
-                Member(
-                    household=household,
-                    relation=m["relation"],
-                    sex=m["sex"],
-                    given_name=m["given_name"],
-                    family_name=m["family_name"],
-                    patronymic=m["patronymic"],
-                    birth_date=m["birth"],
-                    name_key=member_name_key(
-                        given_name=m["given_name"],
-                        family_name=m["family_name"],
-                        patronymic=m["patronymic"],
-                    ),
+        if rng.random() < 1 / 150:  # a planted duplicate from another office
+            script = rng.choice(["cyrillic", "english"])
+            copy = household | {
+                "household": f"DEMO-{number:05d}-D",
+                "origin_address": "",
+                "source": f"synthetic duplicate ({script})",
+            }
+            for member in members:
+                birth = member["birth"]  # written another way: day and month swapped, or year
+                swappable = birth.day <= 12 and birth.day != birth.month
+                birth = (
+                    birth.replace(month=birth.day, day=birth.month).isoformat()
+                    if swappable
+                    else str(birth.year)
                 )
-                for household, members in zip(created, member_rows, strict=True)
-                for m in members
-            ],
-            batch_size=1000,
+                rows.append(
+                    copy
+                    | {
+                        "relation": member["relation"],
+                        "given_name": transliterate(member["given_name"], script),
+                        "family_name": transliterate(member["family_name"], script),
+                        "patronymic": transliterate(member["patronymic"], script),
+                        "sex": member["sex"],
+                        "birth_date": birth,
+                        "document_type": "",
+                        "document_number": "",
+                        "vulnerabilities": "",
+                    }
+                )
+    columns = list(rows[0])
+    return Table(
+        name="demo-households",
+        columns=columns,
+        rows=[Row(n, {k: str(v) for k, v in row.items()}) for n, row in enumerate(rows, start=2)],
+    )
+
+
+def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
+    """Register ``count`` synthetic households through the households import, once."""
+    if Household.objects.filter(is_synthetic=True).exists():
+        return 0
+    with transaction.atomic():
+        table = demo_households_table(
+            count=count, seed=seed, today=today, accommodations=demo_accommodations_ensure()
         )
-    return len(created)
+        report = _require_ok(importer("households")(table=table))
+        Household.objects.filter(source__startswith="synthetic").update(is_synthetic=True)
+        verified = Household.objects.filter(is_synthetic=True).order_by("reference")
+        rng = random.Random(seed + 1)
+        Household.objects.filter(pk__in=[h.pk for h in verified if rng.random() < 0.7]).update(
+            status=Household.Status.VERIFIED, verified_on=today
+        )
+    return report.created
 
 
 @dataclass(frozen=True)
@@ -386,15 +533,37 @@ def _require_ok(report: ImportReport) -> ImportReport:
 def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> DemoResult:
     places = _require_ok(places_import(table=demo_places_table()))
     figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
+    users = demo_users_ensure()
     created = demo_households_create(count=households, seed=seed, today=today)
+    if created:
+        demo_consents_record(seed=seed, today=today)
     return DemoResult(
         places=places,
         figures=figures,
         households_created=created,
         mine_action=demo_mine_action_load(seed=seed, today=today),
         housing=demo_housing_load(seed=seed, today=today),
-        users=demo_users_ensure(),
+        users=users,
     )
+
+
+def demo_consents_record(*, seed: int, today: dt.date) -> None:
+    """Consent on file for about 40 % of the verified households that want to return now."""
+    rng = random.Random(seed + 2)
+    officer = User.objects.get(username="admin")
+    ready = Household.objects.filter(
+        is_synthetic=True,
+        status=Household.Status.VERIFIED,
+        intention=Household.Intention.RETURN_NOW,
+    )
+    for household in ready.order_by("reference"):
+        if rng.random() < 0.4:
+            consent_record(
+                household=household,
+                by=officer,
+                given_on=today - dt.timedelta(days=rng.randint(20, 400)),
+                document=f"CF-{household.reference}",
+            )
 
 
 def _import_once(already_loaded: bool, tables: Callable[[], list]) -> list[ImportReport]:

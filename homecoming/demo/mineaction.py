@@ -12,13 +12,19 @@ invented and labelled synthetic in the ``source`` of each record.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
 import random
+from pathlib import Path
+
+from django.db.models import QuerySet
 
 from homecoming.core.tabular import Row, Table
 from homecoming.places.models import Settlement
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 SOURCE = "Synthetic demo data"
 # Settlement → (method of the activity under way, share of the blocking area released).
@@ -33,6 +39,13 @@ BLOCKED = {
 PUBLISHED_WEEK = dt.date(2025, 9, 22)  # the week of ANAMA's update of 2025-09-29
 PUBLISHED_WEEK_TOTALS = {"ap_mines": 100, "at_mines": 35, "uxo": 1661, "axo": 0}
 PUBLISHED_VICTIMS = {"killed": 65, "injured": 289}
+
+
+def return_area_settlements() -> QuerySet[Settlement]:
+    """The demo's settlements people return to, without the host cities they live in now."""
+    with (DATA_DIR / "host-places.csv").open(encoding="utf-8") as handle:
+        hosts = {row["name"] for row in csv.DictReader(handle) if row["kind"] == "district"}
+    return Settlement.objects.exclude(district__name__in=hosts)
 
 
 def _table(name: str, rows: list[dict]) -> Table:
@@ -135,7 +148,7 @@ def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Tab
     rng = random.Random(seed)
     hazards, activities = [], []
     number = 0
-    settlements = list(Settlement.objects.select_related("district").order_by("code"))
+    settlements = list(return_area_settlements().select_related("district").order_by("code"))
     points = [(float(s.lat), float(s.lon)) for s in settlements]
     for settlement in settlements:
         lat, lon = float(settlement.lat), float(settlement.lon)
@@ -206,7 +219,7 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
 
 def _device_reports(rng: random.Random, today: dt.date) -> list[dict]:
     districts = list(
-        Settlement.objects.order_by().values_list("district__code", flat=True).distinct()
+        return_area_settlements().order_by().values_list("district__code", flat=True).distinct()
     )
     districts.sort()
     rows = []
@@ -243,7 +256,9 @@ def _device_reports(rng: random.Random, today: dt.date) -> list[dict]:
 
 
 def _casualties(rng: random.Random, today: dt.date) -> list[dict]:
-    districts = list(Settlement.objects.values_list("district__code", flat=True).distinct())
+    districts = list(
+        return_area_settlements().order_by().values_list("district__code", flat=True).distinct()
+    )
     outcomes = ["killed"] * PUBLISHED_VICTIMS["killed"] + ["injured"] * PUBLISHED_VICTIMS["injured"]
     rng.shuffle(outcomes)
     rows, number = [], 0

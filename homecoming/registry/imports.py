@@ -189,14 +189,18 @@ def households_import(
                     )
                 documents_seen[key] = (row.number, reference)
             person = (
-                member_name_key(given_name=member["given_name"], family_name=member["family_name"]),
+                member_name_key(
+                    given_name=member["given_name"],
+                    family_name=member["family_name"],
+                    patronymic=member["patronymic"],
+                ),
                 member["birth_date"],
             )
             if person in people_seen and people_seen[person][1] != reference:
                 other_row, other = people_seen[person]
                 reader.error(
                     "given_name",
-                    f"the same person (name and birth date) is in "
+                    f"the same person (names and birth date) is in "
                     f"household {other} on row {other_row}; a member "
                     "belongs to one household",
                 )

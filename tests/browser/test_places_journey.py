@@ -32,7 +32,7 @@ def test_the_kalbajar_officer_browses_settlements_in_two_languages(demo, page, s
     expect(page.get_by_role("note")).to_contain_text("synthetic")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settlements").click()
-    expect(page.locator("#settlement-count")).to_have_text("21 settlements")
+    expect(page.locator("#settlement-count")).to_have_text("25 settlements")
     page.get_by_label("District").select_option(label="Kalbajar")
     expect(page.locator("#settlement-count")).to_have_text("17 settlements")
     page.get_by_label("Search").fill("QILINC")
@@ -59,7 +59,7 @@ def test_the_kalbajar_officer_browses_settlements_in_two_languages(demo, page, s
 
     page.get_by_role("button", name="EN").click()
     page.get_by_role("link", name="Map").click()
-    expect(page.locator("#map")).to_have_attribute("data-markers", "21")
+    expect(page.locator("#map")).to_have_attribute("data-markers", "25")
     page.get_by_label("District").select_option(label="Kalbajar")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#map")).to_have_attribute("data-markers", "17")

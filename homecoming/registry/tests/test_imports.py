@@ -128,7 +128,7 @@ def test_a_member_in_two_households_is_refused(places):
     rows = [*GOOD, member("K-3", "head", "Elvin")]
     report = households_import(table=make_table(rows))
     assert [str(e) for e in report.errors] == [
-        "row 5, given_name: the same person (name and birth date) is in household K-1 on row 2; "
+        "row 5, given_name: the same person (names and birth date) is in household K-1 on row 2; "
         "a member belongs to one household"
     ]
 
