@@ -73,3 +73,14 @@ def test_the_housing_examples_import_in_order():
         report = importer(table=read_table(EXAMPLES / name))
         assert report.ok, (name, report.errors)
     assert HousingUnit.objects.filter(status="under_construction").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_households_example_imports_cleanly():
+    from homecoming.registry.imports import households_import
+    from homecoming.registry.models import Household
+
+    assert places_import(table=read_table(EXAMPLES / "places.csv")).ok
+    report = households_import(table=read_table(EXAMPLES / "households.csv"))
+    assert report.ok, report.errors
+    assert Household.objects.get(reference="K-0001").members.count() == 3

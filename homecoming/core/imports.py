@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
-from homecoming.core.tabular import ImportReport
+from homecoming.core.tabular import ImportReport, Table, read_table
 
 IMPORTERS = {
     "places": "homecoming.places.services.places_import",
@@ -20,8 +20,17 @@ IMPORTERS = {
     "units": "homecoming.housing.services.units_import",
     "utilities": "homecoming.housing.services.utilities_import",
     "households": "homecoming.registry.imports.households_import",
+    "kobo": "homecoming.registry.fieldforms.kobo_import",
+}
+# How a kind's file becomes a Table, when it is not a plain CSV/XLSX/GeoJSON table.
+READERS = {
+    "kobo": "homecoming.registry.fieldforms.kobo_table",
 }
 
 
 def importer(kind: str) -> Callable[..., ImportReport]:
     return import_string(IMPORTERS[kind])
+
+
+def read(kind: str, path: str) -> Table:
+    return import_string(READERS[kind])(path) if kind in READERS else read_table(path)

@@ -8,8 +8,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.imports import IMPORTERS, importer
-from homecoming.core.tabular import ImportReport, read_table
+from homecoming.core.imports import IMPORTERS, importer, read
+from homecoming.core.tabular import ImportReport
 
 
 class ProgressBar:
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, file: str, dry_run: bool, format: str, **options) -> None:
         try:
-            table = read_table(file)
+            table = read(kind, file)
             report = importer(kind)(table=table, dry_run=dry_run, progress=ProgressBar(sys.stderr))
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
