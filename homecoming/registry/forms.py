@@ -169,3 +169,21 @@ class DecisionForm(forms.Form):
         choices=[("1", "approve"), ("0", "reject")], coerce=lambda v: v == "1"
     )
     note = forms.CharField(required=False, max_length=300)
+
+
+class DuplicateDecisionForm(forms.Form):
+    verdict = forms.ChoiceField(
+        choices=[("keep_a", "keep a"), ("keep_b", "keep b"), ("not_duplicate", "not duplicate")]
+    )
+    note = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, candidate, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+
+    def decision(self) -> dict:
+        verdict = self.cleaned_data["verdict"]
+        keep = {"keep_a": self.candidate.household_a, "keep_b": self.candidate.household_b}.get(
+            verdict
+        )
+        return {"duplicate": keep is not None, "keep": keep, "note": self.cleaned_data["note"]}

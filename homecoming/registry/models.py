@@ -297,3 +297,42 @@ class HouseholdEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.action} {self.at:%Y-%m-%d}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two households that record linkage found may be the same family, for an officer to judge.
+
+    ``household_a`` has the smaller id. A pair judged not duplicate is never proposed again.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        DUPLICATE = "duplicate", _("Duplicate")
+        NOT_DUPLICATE = "not_duplicate", _("Not duplicate")
+
+    household_a = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    household_b = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField(_("match probability"))
+    evidence = models.JSONField(_("evidence"), default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household_a", "household_b"], name="one_candidate_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(household_a__lt=models.F("household_b")),
+                name="candidate_pair_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_a} ~ {self.household_b} ({self.probability:.2f})"

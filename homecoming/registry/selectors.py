@@ -9,7 +9,7 @@ from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.core.text import fold
 from homecoming.places.models import Settlement
-from homecoming.registry.models import ChangeRequest, Household, Member
+from homecoming.registry.models import ChangeRequest, DuplicateCandidate, Household, Member
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -63,3 +63,11 @@ def settlements_for_registration(user: User) -> QuerySet[Settlement]:
     settlements = Settlement.objects.select_related("district").order_by("district__name", "name")
     scope = district_scope(user)
     return settlements if scope is None else settlements.filter(district_id__in=scope)
+
+
+def duplicate_candidate_list_for_user(user: User) -> QuerySet[DuplicateCandidate]:
+    """Pairs whose two households the user may both see."""
+    visible = household_list_for_user(user).values("pk")
+    return DuplicateCandidate.objects.filter(
+        household_a__in=visible, household_b__in=visible
+    ).select_related("household_a__origin_settlement", "household_b__origin_settlement")

@@ -20,6 +20,7 @@ from homecoming.registry.models import (
     AccommodationKind,
     ChangeRequest,
     Consent,
+    DuplicateCandidate,
     Household,
     HouseholdEvent,
     IdentityDocument,
@@ -362,3 +363,108 @@ def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) ->
             IdentityDocument.objects.filter(
                 member__household=household, pk__in=proposed.get("remove", [])
             ).delete()
+
+
+@dataclass(frozen=True)
+class HouseholdMatch:
+    """A pair of households found alike, with the member pairs that make them so."""
+
+    household_a: int
+    household_b: int
+    probability: float
+    evidence: list[dict]
+
+
+def duplicates_store(matches: list[HouseholdMatch]) -> tuple[int, int]:
+    """Queue new candidate pairs for review; refresh open ones; never re-open a decided pair.
+
+    Returns (queued, refreshed).
+    """
+    pairs = {
+        tuple(sorted((m.household_a, m.household_b))): m
+        for m in matches
+        if m.household_a != m.household_b
+    }
+    known = {
+        (c.household_a_id, c.household_b_id): c
+        for c in DuplicateCandidate.objects.filter(household_a__in={a for a, _b in pairs})
+    }
+    withdrawn = set(
+        Household.objects.filter(
+            status=Household.Status.WITHDRAWN, pk__in={h for pair in pairs for h in pair}
+        ).values_list("pk", flat=True)
+    )
+    fresh, refreshed = [], []
+    for (a, b), match in pairs.items():
+        if a in withdrawn or b in withdrawn:
+            continue
+        candidate = known.get((a, b))
+        if candidate is None:
+            fresh.append(
+                DuplicateCandidate(
+                    household_a_id=a,
+                    household_b_id=b,
+                    probability=match.probability,
+                    evidence=match.evidence,
+                )
+            )
+        elif candidate.status == DuplicateCandidate.Status.OPEN:
+            candidate.probability, candidate.evidence = match.probability, match.evidence
+            refreshed.append(candidate)
+    with transaction.atomic():
+        DuplicateCandidate.objects.bulk_create(fresh, batch_size=1000)
+        DuplicateCandidate.objects.bulk_update(
+            refreshed, ["probability", "evidence"], batch_size=1000
+        )
+    return len(fresh), len(refreshed)
+
+
+def _snapshot(household: Household) -> dict:
+    return {
+        "reference": household.reference,
+        "origin": household.origin_settlement.code,
+        "members": [
+            {
+                "given_name": m.given_name,
+                "family_name": m.family_name,
+                "patronymic": m.patronymic,
+                "birth_date": str(m.birth_date or ""),
+                "documents": [d.number for d in m.documents.all()],
+            }
+            for m in household.members.all()
+        ],
+    }
+
+
+def duplicate_resolve(
+    *,
+    candidate: DuplicateCandidate,
+    by: User,
+    duplicate: bool,
+    keep: Household | None = None,
+    note: str = "",
+) -> DuplicateCandidate:
+    """Judge a candidate pair. A duplicate is merged: the household not kept is withdrawn as a
+    duplicate of the other, and both keep their original records and a snapshot in history."""
+    require(by, HOUSEHOLD_CHANGE)
+    if candidate.status != DuplicateCandidate.Status.OPEN:
+        raise ApplicationError("This pair has already been judged.")
+    pair = (candidate.household_a, candidate.household_b)
+    with transaction.atomic():
+        if duplicate:
+            if keep not in pair:
+                raise ApplicationError("Choose which of the two households to keep.")
+            drop = pair[1] if keep == pair[0] else pair[0]
+            drop.status = Household.Status.WITHDRAWN
+            drop.withdrawal_reason = f"duplicate of {keep.reference}"
+            drop.save(update_fields=["status", "withdrawal_reason"])
+            household_event(keep, by, "merged", duplicate=_snapshot(drop), note=note)
+            household_event(drop, by, "withdrawn as duplicate", kept=keep.reference, note=note)
+        candidate.status = (
+            DuplicateCandidate.Status.DUPLICATE
+            if duplicate
+            else DuplicateCandidate.Status.NOT_DUPLICATE
+        )
+        candidate.decided_by, candidate.decided_at, candidate.note = by, timezone.now(), note
+        candidate.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return candidate

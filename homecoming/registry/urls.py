@@ -28,6 +28,11 @@ urlpatterns = [
         views.change_membership,
         name="change_membership",
     ),
+    path("duplicates/", views.duplicate_list, name="duplicate_list"),
+    path("duplicates/<int:candidate_id>/", views.duplicate_detail, name="duplicate_detail"),
+    path(
+        "duplicates/<int:candidate_id>/resolve/", views.duplicate_resolve, name="duplicate_resolve"
+    ),
     path("changes/", views.change_request_list, name="change_request_list"),
     path(
         "changes/<int:request_id>/decide/",

@@ -12,9 +12,10 @@ from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, requi
 from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
 from homecoming.registry import forms, services
-from homecoming.registry.models import ChangeRequest
+from homecoming.registry.models import ChangeRequest, DuplicateCandidate
 from homecoming.registry.selectors import (
     change_request_list_for_user,
+    duplicate_candidate_list_for_user,
     household_get_for_user,
     household_list_for_user,
     household_search,
@@ -258,3 +259,49 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
         for h in households.iterator(chunk_size=2000)
     )
     return csv_response("households.csv", header, rows)
+
+
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    candidates = duplicate_candidate_list_for_user(request.user).filter(
+        status=DuplicateCandidate.Status.OPEN
+    )
+    page = Paginator(candidates, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/duplicate_list.html", {"page": page})
+
+
+def _candidate(request: HttpRequest, candidate_id: int) -> DuplicateCandidate:
+    try:
+        return duplicate_candidate_list_for_user(request.user).get(pk=candidate_id)
+    except (DuplicateCandidate.DoesNotExist, ValueError) as exc:
+        raise Http404("No such pair.") from exc
+
+
+def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    candidate = _candidate(request, candidate_id)
+    households = [candidate.household_a, candidate.household_b]
+    return render(
+        request,
+        "registry/duplicate_detail.html",
+        {
+            "candidate": candidate,
+            "sides": [(h, h.members.prefetch_related("documents")) for h in households],
+        },
+    )
+
+
+@require_POST
+def duplicate_resolve(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = _candidate(request, candidate_id)
+    form = forms.DuplicateDecisionForm(request.POST, candidate=candidate)
+    if not form.is_valid():
+        messages.error(request, _("Choose which household to keep."))
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    try:
+        services.duplicate_resolve(candidate=candidate, by=request.user, **form.decision())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    messages.success(request, _("Decision recorded."))
+    return redirect("registry:duplicate_list")
