@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
+from homecoming.monitoring import api as monitoring_api
 from homecoming.places import api as places_api
 from homecoming.registry import api as registry_api
 
@@ -40,6 +41,11 @@ api_patterns = [
         "housing/settlements/<str:code>/readiness/",
         housing_api.SettlementReadinessApi.as_view(),
         name="settlement_readiness",
+    ),
+    path(
+        "monitoring/discrepancies/",
+        monitoring_api.DiscrepancyListApi.as_view(),
+        name="discrepancy_list",
     ),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(

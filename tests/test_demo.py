@@ -65,3 +65,15 @@ def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_sco
     assert district_scope(kalbajar) == {Area.objects.get(name="Kalbajar").pk}
     roles = {spec.role for spec in DEMO_USERS}
     assert len(roles) == 8
+
+
+def test_the_demo_finds_the_contradictions_of_the_background_figures():
+    from homecoming.monitoring.models import Discrepancy
+
+    load_demo(households=10, today=TODAY)
+    found = {
+        (d.kind, d.indicator, d.figure_a.value, d.figure_b.value)
+        for d in Discrepancy.objects.filter(still_holds=True)
+    }
+    assert ("target_deadlines", "return_target", "13000", "13000") in found
+    assert ("values_differ", "population_before_displacement", "61000", "58000") in found

@@ -15,10 +15,14 @@ HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
 HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
+# Annotating discrepancies in the figure ledger.
+FIGURES_EDIT = "figures.edit"
 # Individual mine accidents and victims; everyone else sees them aggregated.
 CASUALTY_VIEW = "casualty.view"
 
-_ALL = frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT, CASUALTY_VIEW})
+_ALL = frozenset(
+    {HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT, CASUALTY_VIEW, FIGURES_EDIT}
+)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
@@ -26,7 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT}),
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
     Role.RECONSTRUCTION: frozenset(),
-    Role.MONITORING_EDITOR: frozenset(),
+    Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),
     Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW}),
     Role.VIEWER: frozenset(),
 }

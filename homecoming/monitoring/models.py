@@ -57,3 +57,73 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_label}: {self.indicator} = {self.value} {self.unit}"
+
+
+class Indicator(models.Model):
+    """What a figure measures: its unit, HXL hashtag, definition, and how figures compare.
+
+    ``tolerance`` is the relative difference below which two figures for the same place
+    and period are taken to agree; ``additive`` says a part may not exceed its whole.
+    """
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=32)
+    hxl = models.CharField(_("HXL hashtag"), max_length=100, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    additive = models.BooleanField(_("additive"), default=True)
+    tolerance = models.FloatField(_("tolerance"), default=0)
+    is_target = models.BooleanField(_("a target"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Discrepancy(models.Model):
+    """Published figures that cannot all be right, found by the rules in ``discrepancies.py``."""
+
+    class Kind(models.TextChoices):
+        VALUES_DIFFER = "values_differ", _("Values differ for the same place and period")
+        TARGET_DEADLINES = "target_deadlines", _("The same target with different deadlines")
+        PART_EXCEEDS_WHOLE = "part_exceeds_whole", _("A part is greater than its whole")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        EXPLAINED = "explained", _("Explained")
+        ACCEPTED = "accepted", _("Accepted")
+        SOURCE_CORRECTED = "source_corrected", _("Source corrected")
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    indicator = models.CharField(max_length=64)
+    figure_a = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="+")
+    figure_b = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="+")
+    relative_difference = models.FloatField()
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    annotated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    annotated_at = models.DateTimeField(null=True, blank=True)
+    still_holds = models.BooleanField(
+        default=True,
+        help_text=_(
+            "False when the figures no longer disagree (a figure was corrected or removed)."
+        ),
+    )
+
+    class Meta:
+        ordering = ["-relative_difference", "id"]
+        verbose_name_plural = _("discrepancies")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.figure_a} / {self.figure_b}"

@@ -12,6 +12,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from homecoming.accounts.models import User
+from homecoming.core.errors import ApplicationError
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -21,7 +25,8 @@ from homecoming.core.tabular import (
     write_all_or_nothing,
 )
 from homecoming.core.text import fold
-from homecoming.monitoring.models import Figure
+from homecoming.monitoring.discrepancies import discrepancies_refresh
+from homecoming.monitoring.models import Discrepancy, Figure
 from homecoming.places.models import Area, Settlement
 
 AS_OF_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -162,6 +167,21 @@ def figures_import(
             created += was_created
             if progress:
                 progress(done, len(parsed))
+        discrepancies_refresh()
         return created, len(parsed) - created
 
     return write_all_or_nothing(report, write)
+
+
+def discrepancy_annotate(
+    *, discrepancy: Discrepancy, by: User, status: str, note: str
+) -> Discrepancy:
+    """Say what a discrepancy is: explained, accepted, or corrected at the source."""
+    if status not in Discrepancy.Status.values:
+        raise ApplicationError(f"Unknown status {status!r}.")
+    if status != Discrepancy.Status.OPEN and not note.strip():
+        raise ApplicationError("Say why, in the note.")
+    discrepancy.status, discrepancy.note = status, note.strip()
+    discrepancy.annotated_by, discrepancy.annotated_at = by, timezone.now()
+    discrepancy.save(update_fields=["status", "note", "annotated_by", "annotated_at"])
+    return discrepancy

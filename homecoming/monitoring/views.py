@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from homecoming.monitoring import selectors
+from homecoming.accounts.access import FIGURES_EDIT, require, user_can
+from homecoming.core.errors import ApplicationError
+from homecoming.monitoring import selectors, services
+from homecoming.monitoring.models import Discrepancy
 
 
 def figure_list(request: HttpRequest) -> HttpResponse:
@@ -22,3 +27,38 @@ def figure_list(request: HttpRequest) -> HttpResponse:
             "indicators": selectors.indicator_codes(),
         },
     )
+
+
+def discrepancy_list(request: HttpRequest) -> HttpResponse:
+    discrepancies = Discrepancy.objects.filter(still_holds=True).select_related(
+        "figure_a", "figure_b", "annotated_by"
+    )
+    status = request.GET.get("status", "")
+    if status in Discrepancy.Status.values:
+        discrepancies = discrepancies.filter(status=status)
+    return render(
+        request,
+        "monitoring/discrepancy_list.html",
+        {
+            "discrepancies": discrepancies,
+            "status": status,
+            "statuses": Discrepancy.Status.choices,
+            "can_annotate": user_can(request.user, FIGURES_EDIT),
+        },
+    )
+
+
+@require_POST
+def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpResponse:
+    require(request.user, FIGURES_EDIT)
+    discrepancy = get_object_or_404(Discrepancy, pk=discrepancy_id)
+    try:
+        services.discrepancy_annotate(
+            discrepancy=discrepancy,
+            by=request.user,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:discrepancy_list")

@@ -25,3 +25,9 @@ def figure_1(value: float | None) -> str:
 def percent(share: float | None) -> str:
     """A share as a whole percentage, rounded down so that 99.6 % is not shown as done."""
     return "" if share is None else f"{int(share * 100)} %"
+
+
+@register.filter
+def pair(first: object, second: object) -> tuple[object, object]:
+    """Two objects to loop over side by side: ``{% for x in a|pair:b %}``."""
+    return (first, second)
