@@ -55,11 +55,12 @@ class HouseholdForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    relation = forms.ChoiceField(label=_("Relation"), choices=Member.Relation.choices)
+    # Empty first choices, so that an unused row of the formset posts nothing and is skipped.
+    relation = forms.ChoiceField(label=_("Relation"), choices=[("", "—"), *Member.Relation.choices])
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Member.Sex.choices])
     birth_date = forms.DateField(
         label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
     )
