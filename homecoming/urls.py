@@ -69,3 +69,5 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "homecoming.core.views.not_found"

@@ -38,3 +38,34 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+ERROR_RESPONSES = {
+    "400": "The request is malformed: `detail`, or one message list per field.",
+    "401": "No valid credentials were given.",
+    "403": "The user's role may not do this.",
+    "404": "No such record, a record outside the user's districts, or a page out of range.",
+}
+
+
+def document_error_responses(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: every operation documents the 4xx answers every view may give."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": True,
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
 from homecoming.places.models import Area, Settlement
@@ -30,3 +31,10 @@ def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and `make demo`'s wait: the app answers and reaches its database."""
     Area.objects.exists()
     return JsonResponse({"status": "ok", "database": settings.DATABASES["default"]["ENGINE"]})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 as JSON under /api/ (API clients parse it), as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

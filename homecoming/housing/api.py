@@ -31,7 +31,7 @@ class UnitFilter(serializers.Serializer):
 
 class ProjectOutput(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    settlement = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    settlement = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Project

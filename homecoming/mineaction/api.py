@@ -75,7 +75,7 @@ class ActivityOutput(serializers.ModelSerializer):
 
 class DeviceReportOutput(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    activity = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    activity = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
 
     class Meta:
         model = DeviceReport

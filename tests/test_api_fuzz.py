@@ -1,0 +1,50 @@
+"""The API, fuzzed from its own OpenAPI schema: no request may get a 500 or an answer that
+breaks the schema. A bounded number of examples per operation keeps `make test` short."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from homecoming.accounts.models import Role
+from homecoming.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def token(db, make_user, places, make_household):
+    make_household(places.zar)
+    return Token.objects.create(user=make_user("fuzzer", Role.ADMINISTRATOR)).key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_no_request_gets_a_server_error_or_breaks_the_schema(case, token):
+    # The API is lenient with some inputs the schema would refuse (an empty filter is no
+    # filter), so "schema-violating request accepted" is not checked; answers are.
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
