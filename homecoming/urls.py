@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
@@ -14,7 +14,7 @@ from homecoming.registry import api as registry_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
     path("places/settlements/", places_api.SettlementListApi.as_view(), name="settlement_list"),
     path(

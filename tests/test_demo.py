@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from homecoming.accounts.access import district_scope
 from homecoming.accounts.models import User
@@ -59,8 +60,9 @@ def test_a_second_load_reuses_the_demo():
 
 def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_scoped():
     load_demo(households=10, today=TODAY)
+    request = RequestFactory().post("/accounts/login/")
     for spec in DEMO_USERS:
-        assert authenticate(username=spec.username, password=spec.password) is not None
+        assert authenticate(request, username=spec.username, password=spec.password) is not None
     kalbajar = User.objects.get(username="kalbajar")
     assert district_scope(kalbajar) == {Area.objects.get(name="Kalbajar").pk}
     roles = {spec.role for spec in DEMO_USERS}
