@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "homecoming.mineaction",
     "homecoming.housing",
     "homecoming.monitoring",
+    "homecoming.returns",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,16 @@ LAND_READINESS_BUFFER_M = envint("HOMECOMING_LAND_BUFFER_M", 1000)
 RETURN_REQUIRED_SERVICES = envlist(
     "HOMECOMING_REQUIRED_SERVICES", "electricity,water,school,clinic"
 )
+
+# Return planning: rows [household size, smallest, largest acceptable room count] (sizes
+# above the table use its last row), and the weights of the priority score.
+RETURN_ROOMS_POLICY = [[1, 1, 2], [2, 1, 2], [3, 2, 3], [4, 2, 3], [5, 3, 4], [6, 3, 4], [7, 4, 5]]
+RETURN_PRIORITY_WEIGHTS = {
+    "vulnerable_members": envint("PRIORITY_WEIGHT_VULNERABLE", 15),
+    "collective_accommodation": envint("PRIORITY_WEIGHT_COLLECTIVE", 10),
+    "members": envint("PRIORITY_WEIGHT_MEMBERS", 2),
+    "years_displaced": envint("PRIORITY_WEIGHT_YEARS", 1),
+}
 
 # Largest upload accepted by imports through the web, in bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)

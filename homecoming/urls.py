@@ -66,6 +66,7 @@ urlpatterns = [
     path("monitoring/", include("homecoming.monitoring.urls")),
     path("mineaction/", include("homecoming.mineaction.urls")),
     path("housing/", include("homecoming.housing.urls")),
+    path("returns/", include("homecoming.returns.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -15,19 +15,29 @@ HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
 HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
+# Running allocations and approving them.
+RETURN_PLAN = "return.plan"
 # Annotating discrepancies in the figure ledger.
 FIGURES_EDIT = "figures.edit"
 # Individual mine accidents and victims; everyone else sees them aggregated.
 CASUALTY_VIEW = "casualty.view"
 
 _ALL = frozenset(
-    {HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PLACES_IMPORT, CASUALTY_VIEW, FIGURES_EDIT}
+    {
+        HOUSEHOLD_VIEW,
+        HOUSEHOLD_CHANGE,
+        HOUSEHOLD_EXPORT,
+        PLACES_IMPORT,
+        CASUALTY_VIEW,
+        FIGURES_EDIT,
+        RETURN_PLAN,
+    }
 )
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
     Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
-    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT}),
+    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN}),
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
     Role.RECONSTRUCTION: frozenset(),
     Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),

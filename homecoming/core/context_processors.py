@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.accounts.access import HOUSEHOLD_VIEW, RETURN_PLAN, user_can
 from homecoming.registry.models import Household
 
 
@@ -14,6 +14,7 @@ def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
+        "nav_returns": bool(user) and user_can(user, RETURN_PLAN),
         "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
         "map_settings": {
             "tiles": settings.MAP_TILE_URL,

@@ -1,0 +1,64 @@
+"""Allocation runs: the planner's answer for chosen districts, kept with its reasons."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from homecoming.housing.models import HousingUnit
+from homecoming.places.models import Area
+from homecoming.registry.models import Household
+
+
+class AllocationRun(models.Model):
+    class Kind(models.TextChoices):
+        WHAT_IF = "what_if", _("What-if (changes nothing)")
+        PROPOSAL = "proposal", _("Proposal")
+
+    class Scope(models.TextChoices):
+        SETTLEMENT = "settlement", _("Origin settlement only")
+        DISTRICT = "district", _("Anywhere in the origin district")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    districts = models.ManyToManyField(Area, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    policy = models.JSONField(help_text=_("The rooms table and priority weights used."))
+    status = models.CharField(max_length=16, default="optimal")
+    objective = models.JSONField(default=dict)
+    households_considered = models.PositiveIntegerField(default=0)
+    households_not_eligible = models.PositiveIntegerField(default=0)
+    units_considered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.kind})"
+
+
+class AllocationResult(models.Model):
+    """One eligible household in a run: its priority (with breakdown), unit and explanation."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="results")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        HousingUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    priority = models.PositiveIntegerField()
+    priority_breakdown = models.JSONField()
+    explanation = models.TextField()
+
+    class Meta:
+        ordering = ["run", "-priority", "household"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "household"], name="one_result_per_household"),
+            models.UniqueConstraint(fields=["run", "unit"], name="one_household_per_unit_in_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.household} → {self.unit or '—'}"

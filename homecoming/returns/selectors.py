@@ -1,0 +1,123 @@
+"""Who is eligible for a home now, with reasons, and the planner's input built from the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from homecoming.housing.models import HousingUnit
+from homecoming.housing.selectors import settlement_return_readiness
+from homecoming.places.models import Area
+from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
+from homecoming.returns.priority import priority_score
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    household: Household
+    reasons: tuple[str, ...]  # why not, empty when eligible
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def _settlement_blockers(settlement) -> list[str]:
+    readiness = settlement_return_readiness(settlement)
+    blockers = [
+        f"land around {settlement.name} not released: {reason.text}"
+        for reason in readiness.land.reasons
+    ]
+    blockers += [
+        f"{check.label.lower()} not commissioned in {settlement.name}"
+        for check in readiness.missing_services
+    ]
+    return blockers
+
+
+def eligibility(households: QuerySet[Household]) -> list[Eligibility]:
+    """Each household with the reasons it may not be allocated a home now."""
+    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+    in_review = set(open_pairs.values_list("household_a", flat=True)) | set(
+        open_pairs.values_list("household_b", flat=True)
+    )
+    blockers: dict[int, list[str]] = {}
+    result = []
+    for household in households.select_related("origin_settlement__district"):
+        reasons = []
+        if household.status != Household.Status.VERIFIED:
+            reasons.append(f"registration {household.get_status_display().lower()}, not verified")
+        if household.intention != Household.Intention.RETURN_NOW:
+            reasons.append(f"intention: {household.get_intention_display().lower()}")
+        if household.pk in in_review:
+            reasons.append("a possible duplicate is under review")
+        settlement = household.origin_settlement
+        if settlement.pk not in blockers:
+            blockers[settlement.pk] = _settlement_blockers(settlement)
+        reasons += blockers[settlement.pk]
+        result.append(Eligibility(household, tuple(reasons)))
+    return result
+
+
+def households_in(districts: list[Area]) -> QuerySet[Household]:
+    return Household.objects.filter(origin_settlement__district__in=districts).exclude(
+        status=Household.Status.WITHDRAWN
+    )
+
+
+def planner_households(households: list[Household], today: dt.date) -> tuple[list[dict], dict]:
+    """The planner's household records, and each household's priority breakdown."""
+    counts: dict[int, dict[str, int]] = {}
+    for household_id, vulnerabilities in Member.objects.filter(
+        household__in=households, left_on=None
+    ).values_list("household", "vulnerabilities"):
+        row = counts.setdefault(household_id, {"members": 0, "vulnerable": 0, "disabled": 0})
+        row["members"] += 1
+        row["vulnerable"] += bool(vulnerabilities)
+        row["disabled"] += "disability" in vulnerabilities
+    weights = settings.RETURN_PRIORITY_WEIGHTS
+    records, breakdowns = [], {}
+    for household in households:
+        row = counts.get(household.pk, {"members": 0, "vulnerable": 0, "disabled": 0})
+        years = ((today - household.displaced_on).days // 365) if household.displaced_on else 0
+        score, breakdown = priority_score(
+            {
+                "vulnerable_members": row["vulnerable"],
+                "collective_accommodation": int(household.accommodation in COLLECTIVE),
+                "members": row["members"],
+                "years_displaced": years,
+            },
+            weights,
+        )
+        breakdowns[household.pk] = (score, breakdown)
+        records.append(
+            {
+                "id": str(household.pk),
+                "origin_settlement": household.origin_settlement.name,
+                "origin_district": household.origin_settlement.district.code,
+                "size": max(1, row["members"]),
+                "needs_step_free": row["disabled"] > 0,
+                "priority": score,
+            }
+        )
+    return records, breakdowns
+
+
+def planner_units(districts: list[Area]) -> list[dict]:
+    """Ready units not reserved, in the districts, as planner unit records."""
+    units = HousingUnit.objects.filter(
+        status=HousingUnit.Status.READY, building__settlement__district__in=districts
+    ).select_related("building__settlement__district")
+    return [
+        {
+            "id": str(u.pk),
+            "settlement": u.building.settlement.name,
+            "district": u.building.settlement.district.code,
+            "rooms": u.rooms,
+            "step_free": u.step_free,
+        }
+        for u in units
+    ]

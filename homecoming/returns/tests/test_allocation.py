@@ -1,0 +1,101 @@
+"""A what-if allocation for a district: eligible households, ready units, the planner's optimum
+and an explanation for each household; nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import make_table
+from homecoming.housing.models import HousingUnit
+from homecoming.housing.services import projects_import, units_import, utilities_import
+from homecoming.housing.tests.conftest import project_row, unit_row
+from homecoming.registry.models import DuplicateCandidate, Household, Member
+from homecoming.returns.priority import priority_score
+from homecoming.returns.selectors import eligibility
+from homecoming.returns.services import allocation_run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zar_ready(places):
+    """Zar with two ready 3-room units and every required service; no hazard area."""
+    assert projects_import(table=make_table([project_row()])).ok
+    assert units_import(table=make_table([unit_row("1"), unit_row("2")])).ok
+    assert utilities_import(
+        table=make_table(
+            [
+                {
+                    "settlement": "Zar",
+                    "service": s,
+                    "status": "commissioned",
+                    "commissioned_on": "2025-01-01",
+                }
+                for s in ("electricity", "water", "school", "clinic")
+            ]
+        )
+    ).ok
+
+
+def household(make_household, settlement, members: int, **fields) -> Household:
+    created = make_household(settlement, *[("Elvin", f"Məmmədov{i}") for i in range(members)])
+    values = {"status": "verified", "intention": "return_now", "displaced_on": dt.date(1993, 4, 2)}
+    Household.objects.filter(pk=created.pk).update(**(values | fields))
+    return Household.objects.get(pk=created.pk)
+
+
+def test_the_priority_score_keeps_its_breakdown():
+    score, breakdown = priority_score(
+        {"members": 4, "vulnerable_members": 1, "collective_accommodation": 1},
+        {"members": 2, "vulnerable_members": 15, "collective_accommodation": 10},
+    )
+    assert score == 33
+    assert breakdown["vulnerable_members"] == {"value": 1, "weight": 15, "points": 15}
+
+
+def test_eligibility_gives_every_reason(places, make_household, zar_ready, khojaly_officer):
+    ok = household(make_household, places.zar, 4)
+    later = household(make_household, places.zar, 2, intention="return_later")
+    unverified = household(make_household, places.ballija, 3, status="registered")
+    other = household(make_household, places.zar, 4)
+    DuplicateCandidate.objects.create(household_a=ok, household_b=other, probability=0.9)
+    reasons = {e.household: e.reasons for e in eligibility(Household.objects.all())}
+    assert reasons[later] == ("intention: return later",)
+    assert reasons[ok] == ("a possible duplicate is under review",)
+    assert "registration registered, not verified" in reasons[unverified]
+    assert any("not commissioned in Ballija" in r for r in reasons[unverified])
+
+
+def test_a_what_if_houses_the_highest_priorities_and_explains_the_rest(
+    places, make_household, zar_ready, planner
+):
+    small = household(make_household, places.zar, 3)
+    large = household(make_household, places.zar, 4, accommodation="hostel")
+    vulnerable = household(make_household, places.zar, 3)
+    Member.objects.filter(household=vulnerable).update(vulnerabilities=["chronic_illness"])
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    results = {r.household: r for r in run.results.all()}
+    assert {h for h, r in results.items() if r.unit_id} == {large, vulnerable}
+    assert results[small].explanation.startswith("Not housed")
+    assert results[large].priority_breakdown["collective_accommodation"]["points"] == 10
+    assert run.objective["priority"] == results[large].priority + results[vulnerable].priority
+    assert set(HousingUnit.objects.values_list("status", flat=True)) == {"ready"}  # unchanged
+
+
+def test_only_a_return_planner_runs_allocations(places, kalbajar_officer, client_for):
+    assert client_for(kalbajar_officer).get("/returns/runs/").status_code == 403
+
+
+def test_the_run_page_shows_the_summary_and_each_household(
+    places, make_household, zar_ready, planner, client_for
+):
+    household(make_household, places.zar, 3)
+    client = client_for(planner)
+    response = client.post(
+        "/returns/runs/", {"districts": [places.kalbajar.code], "scope": "settlement"}
+    )
+    page = client.get(response["Location"])
+    assert page.context["housed"] == 1
+    assert "Housed in a 3-room" in page.content.decode()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from homecoming.returns import views
+
+app_name = "returns"
+urlpatterns = [
+    path("runs/", views.run_list, name="run_list"),
+    path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+]

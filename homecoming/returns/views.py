@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from homecoming.accounts.access import RETURN_PLAN, require
+from homecoming.core.errors import ApplicationError
+from homecoming.places.models import Area
+from homecoming.returns.models import AllocationRun
+from homecoming.returns.services import allocation_run
+
+
+class RunForm(forms.Form):
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts"),
+        queryset=Area.objects.filter(level=Area.Level.DISTRICT, settlements__isnull=False)
+        .distinct()
+        .order_by("name"),
+        to_field_name="code",
+    )
+    scope = forms.ChoiceField(
+        label=_("Where a household may be housed"), choices=AllocationRun.Scope.choices
+    )
+
+
+def run_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, RETURN_PLAN)
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = allocation_run(
+                by=request.user,
+                districts=list(form.cleaned_data["districts"]),
+                scope=form.cleaned_data["scope"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("returns:run_detail", run_id=run.pk)
+    runs = AllocationRun.objects.prefetch_related("districts").select_related("created_by")[:30]
+    return render(request, "returns/run_list.html", {"form": form, "runs": runs})
+
+
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    require(request.user, RETURN_PLAN)
+    run = get_object_or_404(AllocationRun, pk=run_id)
+    results = run.results.select_related(
+        "household__origin_settlement", "unit__building__settlement"
+    )
+    housed = Counter(r.household.origin_settlement.name for r in results if r.unit_id)
+    waiting = Counter(r.household.origin_settlement.name for r in results if not r.unit_id)
+    settlements = sorted(set(housed) | set(waiting))
+    shown = results
+    if request.GET.get("show") == "waiting":
+        shown = results.filter(unit=None)
+    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "returns/run_detail.html",
+        {
+            "run": run,
+            "page": page,
+            "show": request.GET.get("show", ""),
+            "by_settlement": [(s, housed[s], waiting[s]) for s in settlements],
+            "housed": sum(housed.values()),
+            "waiting": sum(waiting.values()),
+        },
+    )
