@@ -33,6 +33,8 @@ class AllocationRun(models.Model):
     households_considered = models.PositiveIntegerField(default=0)
     households_not_eligible = models.PositiveIntegerField(default=0)
     units_considered = models.PositiveIntegerField(default=0)
+    # Why households were not eligible: each reason and how many households it stopped.
+    ineligible_reasons = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +52,9 @@ def allocation_run(
             households_considered=len(checked),
             households_not_eligible=len(checked) - len(eligible),
             units_considered=len(units),
+            ineligible_reasons=dict(
+                Counter(reason for e in checked for reason in e.reasons).most_common()
+            ),
         )
         run.districts.set(districts)
         AllocationResult.objects.bulk_create(

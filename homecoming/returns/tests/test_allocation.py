@@ -99,3 +99,12 @@ def test_the_run_page_shows_the_summary_and_each_household(
     page = client.get(response["Location"])
     assert page.context["housed"] == 1
     assert "Housed in a 3-room" in page.content.decode()
+
+
+def test_a_run_counts_why_households_were_not_eligible(places, make_household, zar_ready, planner):
+    household(make_household, places.zar, 3, intention="not_return")
+    household(make_household, places.zar, 3, intention="not_return")
+    household(make_household, places.zar, 2)
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    assert run.ineligible_reasons == {"intention: not return": 2}
+    assert (run.households_considered, run.households_not_eligible) == (3, 2)

@@ -1,0 +1,25 @@
+"""A return planner runs a what-if for Kalbajar and reads why each household got or missed a home."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_places_journey import demo, sign_in  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_what_if_run_for_kalbajar(demo, page, screenshot):  # noqa: F811
+    sign_in(page, "planner")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Allocation").click()
+    page.get_by_label("Districts").select_option(label="Kalbajar")
+    page.get_by_role("button", name="Run the planner").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Allocation run")
+    expect(page.locator("#explanations")).to_contain_text("Housed in a")
+    expect(page.get_by_text("Proven optimum")).to_be_visible()
+    screenshot("allocation-run")
+    waiting = int(page.locator("#waiting").inner_text())
+    page.get_by_role("link", name="Only those waiting").click()
+    not_housed = page.locator("#explanations tbody tr", has_text="Not housed")
+    expect(not_housed).to_have_count(min(waiting, 100))
