@@ -188,4 +188,7 @@ def api_for():
 
 
 # Mine-action fixtures (hazard areas around Zar) are shared: housing readiness needs them too.
-pytest_plugins = ["homecoming.mineaction.tests.fixtures"]
+pytest_plugins = [
+    "homecoming.mineaction.tests.fixtures",
+    "homecoming.returns.tests.fixtures",
+]

@@ -64,3 +64,42 @@ class AllocationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.household} → {self.unit or '—'}"
+
+
+class Reservation(models.Model):
+    """A housing unit held for one household, from an approved allocation until the offer ends.
+
+    The database itself refuses a second active reservation of a unit or of a household, so
+    two officers acting at the same moment cannot both succeed.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RELEASED = "released", _("Released")
+        FULFILLED = "fulfilled", _("Keys handed over")
+
+    unit = models.ForeignKey(HousingUnit, on_delete=models.PROTECT, related_name="reservations")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="reservations")
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="reservations")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(status="active"),
+                name="one_active_reservation_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="active"),
+                name="one_active_reservation_per_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} for {self.household} ({self.status})"

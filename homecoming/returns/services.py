@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homecoming.accounts.access import RETURN_PLAN, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
+from homecoming.housing.models import HousingUnit
+from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area
 from homecoming.planner import InvalidProblem, solve
-from homecoming.returns.models import AllocationResult, AllocationRun
+from homecoming.returns.models import AllocationResult, AllocationRun, Reservation
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
@@ -74,3 +76,61 @@ def allocation_run(
             batch_size=2000,
         )
     return run
+
+
+def allocation_approve(*, run: AllocationRun, by: User) -> int:
+    """Turn a run into reservations: each allocated unit is reserved for its household.
+
+    All or nothing. Units and households are locked (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), checked to be still
+    free, and the partial unique constraints on active reservations stop a second
+    approval racing this one. Returns the number of reservations made.
+    """
+    require(by, RETURN_PLAN)
+    if run.kind == AllocationRun.Kind.PROPOSAL:
+        raise ApplicationError("This run has already been approved.")
+    results = list(run.results.exclude(unit=None))
+    try:
+        with transaction.atomic():
+            units = {
+                u.pk: u
+                for u in HousingUnit.objects.select_for_update()
+                .select_related("building__project")
+                .filter(pk__in=[r.unit_id for r in results])
+            }
+            taken = [u for u in units.values() if u.status != HousingUnit.Status.READY]
+            busy = set(
+                Reservation.objects.filter(
+                    household__in=[r.household_id for r in results],
+                    status=Reservation.Status.ACTIVE,
+                ).values_list("household", flat=True)
+            )
+            if taken or busy:
+                raise ApplicationError(
+                    f"The run is out of date: {len(taken)} unit(s) no longer ready and "
+                    f"{len(busy)} household(s) already holding a home. Run it again."
+                )
+            Reservation.objects.bulk_create(
+                [
+                    Reservation(
+                        unit_id=r.unit_id, household_id=r.household_id, run=run, created_by=by
+                    )
+                    for r in results
+                ]
+            )
+            for result in results:
+                unit_status_change(
+                    unit=units[result.unit_id],
+                    status=HousingUnit.Status.RESERVED,
+                    by=by,
+                    reason=f"allocation run {run.pk}",
+                    by_returns=True,
+                )
+            run.kind = AllocationRun.Kind.PROPOSAL
+            run.save(update_fields=["kind"])
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "Another approval reserved some of these homes at the same "
+            "moment. Run the allocation again."
+        ) from exc
+    return len(results)

@@ -6,4 +6,5 @@ app_name = "returns"
 urlpatterns = [
     path("runs/", views.run_list, name="run_list"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/approve/", views.run_approve, name="run_approve"),
 ]

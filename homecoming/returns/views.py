@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import RETURN_PLAN, require
 from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
 from homecoming.returns.models import AllocationRun
-from homecoming.returns.services import allocation_run
+from homecoming.returns.services import allocation_approve, allocation_run
 
 
 class RunForm(forms.Form):
@@ -72,3 +73,16 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "waiting": sum(waiting.values()),
         },
     )
+
+
+@require_POST
+def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
+    require(request.user, RETURN_PLAN)
+    run = get_object_or_404(AllocationRun, pk=run_id)
+    try:
+        reserved = allocation_approve(run=run, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)d homes reserved.") % {"n": reserved})
+    return redirect("returns:run_detail", run_id=run.pk)
