@@ -70,7 +70,9 @@ def test_pages_carry_a_content_security_policy_and_refuse_framing(client):
 
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    left_out = ("DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in left_out}
     environment |= {
         "DJANGO_SETTINGS_MODULE": "homecoming.settings",
         "HOMECOMING_PRODUCTION": "1",
