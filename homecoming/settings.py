@@ -276,6 +276,9 @@ RETURN_PRIORITY_WEIGHTS = {
     "years_displaced": envint("PRIORITY_WEIGHT_YEARS", 1),
 }
 
+# How long reads of personal data stay in the access log (`homecoming access_log_prune`).
+ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730)
+
 # Largest upload accepted by imports through the web, in bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from homecoming.accounts import views as accounts_views
 from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
@@ -60,6 +61,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/access-log/", accounts_views.access_log, name="access_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("homecoming.places.urls")),
     path("registry/", include("homecoming.registry.urls")),

@@ -15,6 +15,8 @@ HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
 HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
+# Reading the access log.
+ACCESS_LOG_VIEW = "accesslog.view"
 # Running allocations and approving them.
 RETURN_PLAN = "return.plan"
 # Annotating discrepancies in the figure ledger.
@@ -41,7 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
     Role.RECONSTRUCTION: frozenset(),
     Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),
-    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW}),
+    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW}),
     Role.VIEWER: frozenset(),
 }
 

@@ -31,3 +31,32 @@ class User(AbstractUser):
         limit_choices_to={"level": "district"},
         help_text=_("The districts whose records this user works on; empty means all."),
     )
+
+
+class AccessLog(models.Model):
+    """One read of personal data: who, when, what, from where. The auditor searches it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        SEARCH = "search", _("Searched")
+        EXPORT = "export", _("Exported")
+        API = "api", _("Read through the API")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    record = models.CharField(
+        _("record"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("The household reference, or the search or export filters."),
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access to personal data")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.record}"

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, RETURN_PLAN, user_can
+from homecoming.accounts.access import ACCESS_LOG_VIEW, HOUSEHOLD_VIEW, RETURN_PLAN, user_can
 from homecoming.registry.models import Household
 
 
@@ -15,6 +15,7 @@ def shell(request: HttpRequest) -> dict:
     return {
         "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
         "nav_returns": bool(user) and user_can(user, RETURN_PLAN),
+        "nav_access_log": bool(user) and user_can(user, ACCESS_LOG_VIEW),
         "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
         "map_settings": {
             "tiles": settings.MAP_TILE_URL,

@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.services import access_record
 from homecoming.core.api import validated_query
 from homecoming.registry.models import Household, Member
 from homecoming.registry.selectors import (
@@ -79,11 +81,18 @@ class HouseholdListApi(ListAPIView):
 
     def get_queryset(self):
         filters = validated_query(HouseholdFilter, self.request)
-        return household_search(household_list_for_user(self.request.user), **filters)
+        households = household_search(household_list_for_user(self.request.user), **filters)
+        access_record(
+            self.request,
+            AccessLog.Action.API,
+            "list " + "; ".join(f"{k}={v}" for k, v in filters.items() if v),
+        )
+        return households
 
 
 class HouseholdDetailApi(APIView):
     @extend_schema(responses=HouseholdDetailOutput)
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_for_user(request.user, household_id)
+        access_record(request, AccessLog.Action.API, household.reference)
         return Response(HouseholdDetailOutput(household).data)

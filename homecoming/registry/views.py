@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, require, user_can
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.services import access_record
 from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
 from homecoming.registry import forms, services
@@ -30,9 +32,15 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
+def _describe(filters: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in filters.items() if v)
+
+
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     households = household_search(household_list_for_user(request.user), **filters)
+    if filters["q"] or filters["settlement"]:
+        access_record(request, AccessLog.Action.SEARCH, _describe(filters))
     page = Paginator(households, 50).get_page(request.GET.get("page"))
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(
@@ -48,6 +56,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_get_for_user(request.user, household_id)
+    access_record(request, AccessLog.Action.VIEW, household.reference)
     can_change = user_can(request.user, HOUSEHOLD_CHANGE)
     return render(
         request,
@@ -230,7 +239,9 @@ def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
 def household_export(request: HttpRequest) -> StreamingHttpResponse:
     """The households of the list, as CSV: the same access and filters as the page."""
     require(request.user, HOUSEHOLD_EXPORT)
-    households = household_search(household_list_for_user(request.user), **_filters(request))
+    filters = _filters(request)
+    households = household_search(household_list_for_user(request.user), **filters)
+    access_record(request, AccessLog.Action.EXPORT, _describe(filters) or "all households")
     header = [
         "reference",
         "origin_settlement_code",
