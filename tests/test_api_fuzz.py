@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -22,8 +24,15 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 @pytest.fixture
 def token(db, make_user, places, make_household):
+    # Called straight, the WSGI handler closes the database connection after each request
+    # (close_old_connections), which on PostgreSQL ends the test's transaction; Django's
+    # test client disconnects that handler the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     make_household(places.zar)
-    return Token.objects.create(user=make_user("fuzzer", Role.ADMINISTRATOR)).key
+    yield Token.objects.create(user=make_user("fuzzer", Role.ADMINISTRATOR)).key
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -157,6 +157,9 @@ def households_import(
             for row in rows:
                 RowReader(row, report.errors).error("household", "is required")
             continue
+        if len(reference) > 64:
+            first.error("household", f"{reference[:20]}… is longer than 64 characters")
+            continue
         if reference in registered:
             first.error(
                 "household",

@@ -66,7 +66,7 @@ class Household(models.Model):
         NOT_RETURN = "not_return", _("Not return")
         UNKNOWN = "unknown", _("Not stated")
 
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
     origin_settlement = models.ForeignKey(
         Settlement,
         on_delete=models.PROTECT,
