@@ -269,6 +269,7 @@ RETURN_REQUIRED_SERVICES = envlist(
 # Return planning: rows [household size, smallest, largest acceptable room count] (sizes
 # above the table use its last row), and the weights of the priority score.
 RETURN_ROOMS_POLICY = [[1, 1, 2], [2, 1, 2], [3, 2, 3], [4, 2, 3], [5, 3, 4], [6, 3, 4], [7, 4, 5]]
+OFFER_ANSWER_DAYS = envint("OFFER_ANSWER_DAYS", 14)  # days a household has to answer an offer
 RETURN_PRIORITY_WEIGHTS = {
     "vulnerable_members": envint("PRIORITY_WEIGHT_VULNERABLE", 15),
     "collective_accommodation": envint("PRIORITY_WEIGHT_COLLECTIVE", 10),

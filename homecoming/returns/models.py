@@ -69,9 +69,16 @@ class AllocationResult(models.Model):
 class Reservation(models.Model):
     """A housing unit held for one household, from an approved allocation until the offer ends.
 
+    The reservation is the household's offer: it waits for an answer until its deadline;
+    accepting needs the household's recorded consent; declining returns the unit to the pool.
     The database itself refuses a second active reservation of a unit or of a household, so
     two officers acting at the same moment cannot both succeed.
     """
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -86,6 +93,11 @@ class Reservation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    offer_deadline = models.DateField(_("answer by"))
+    answer = models.CharField(max_length=16, choices=Answer.choices, default=Answer.PENDING)
+    answered_on = models.DateField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    appeal = models.TextField(_("appeal"), blank=True)
 
     class Meta:
         constraints = [

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 
+from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.places.models import Area
 from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
+from homecoming.registry.selectors import household_list_for_user
+from homecoming.returns.models import Reservation
 from homecoming.returns.priority import priority_score
 
 
@@ -121,3 +124,10 @@ def planner_units(districts: list[Area]) -> list[dict]:
         }
         for u in units
     ]
+
+
+def offer_list_for_user(user: User) -> QuerySet[Reservation]:
+    """Offers to households the user may see (the registry's district scope)."""
+    return Reservation.objects.filter(
+        household__in=household_list_for_user(user).values("pk")
+    ).select_related("household__origin_settlement", "unit__building__settlement")

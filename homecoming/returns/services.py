@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from homecoming.accounts.access import RETURN_PLAN, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area
 from homecoming.planner import InvalidProblem, solve
+from homecoming.registry.services import household_event
 from homecoming.returns.models import AllocationResult, AllocationRun, Reservation
 from homecoming.returns.selectors import (
     eligibility,
@@ -110,10 +112,15 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
                     f"The run is out of date: {len(taken)} unit(s) no longer ready and "
                     f"{len(busy)} household(s) already holding a home. Run it again."
                 )
+            deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
             Reservation.objects.bulk_create(
                 [
                     Reservation(
-                        unit_id=r.unit_id, household_id=r.household_id, run=run, created_by=by
+                        unit_id=r.unit_id,
+                        household_id=r.household_id,
+                        run=run,
+                        created_by=by,
+                        offer_deadline=deadline,
                     )
                     for r in results
                 ]
@@ -134,3 +141,56 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
             "moment. Run the allocation again."
         ) from exc
     return len(results)
+
+
+def offer_accept(*, offer: Reservation, by: User, on: dt.date | None = None) -> Reservation:
+    """The household accepts its home. Its informed, voluntary consent must be on file."""
+    require(by, HOUSEHOLD_CHANGE)
+    _check_open(offer)
+    if not offer.household.consents.filter(withdrawn_on=None).exists():
+        raise ApplicationError("Record the household's consent to return before it accepts.")
+    offer.answer, offer.answered_on = Reservation.Answer.ACCEPTED, on or timezone.localdate()
+    with transaction.atomic():
+        offer.save(update_fields=["answer", "answered_on"])
+        household_event(offer.household, by, "offer accepted", unit=str(offer.unit))
+    return offer
+
+
+def offer_decline(*, offer: Reservation, by: User, reason: str) -> Reservation:
+    """The household declines: the reservation ends and the unit returns to the pool."""
+    require(by, HOUSEHOLD_CHANGE)
+    _check_open(offer)
+    if not reason.strip():
+        raise ApplicationError("Give the household's reason for declining.")
+    with transaction.atomic():
+        offer.answer, offer.answered_on = Reservation.Answer.DECLINED, timezone.localdate()
+        offer.decline_reason, offer.status = reason.strip(), Reservation.Status.RELEASED
+        offer.save(update_fields=["answer", "answered_on", "decline_reason", "status"])
+        unit_status_change(
+            unit=offer.unit,
+            status=HousingUnit.Status.READY,
+            by=by,
+            reason=f"offer declined by {offer.household}",
+            by_returns=True,
+        )
+        household_event(
+            offer.household, by, "offer declined", unit=str(offer.unit), reason=reason.strip()
+        )
+    return offer
+
+
+def offer_appeal(*, offer: Reservation, by: User, text: str) -> Reservation:
+    """Record the household's appeal against its offer (or the lack of one)."""
+    require(by, HOUSEHOLD_CHANGE)
+    if not text.strip():
+        raise ApplicationError("Write the appeal.")
+    offer.appeal = text.strip()
+    with transaction.atomic():
+        offer.save(update_fields=["appeal"])
+        household_event(offer.household, by, "appeal recorded", text=text.strip())
+    return offer
+
+
+def _check_open(offer: Reservation) -> None:
+    if offer.status != Reservation.Status.ACTIVE or offer.answer != Reservation.Answer.PENDING:
+        raise ApplicationError("This offer has already been answered.")

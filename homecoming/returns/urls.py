@@ -7,4 +7,6 @@ urlpatterns = [
     path("runs/", views.run_list, name="run_list"),
     path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path("runs/<int:run_id>/approve/", views.run_approve, name="run_approve"),
+    path("offers/", views.offer_list, name="offer_list"),
+    path("offers/<int:offer_id>/answer/", views.offer_answer, name="offer_answer"),
 ]

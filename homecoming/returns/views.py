@@ -7,14 +7,22 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from homecoming.accounts.access import RETURN_PLAN, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
 from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
-from homecoming.returns.models import AllocationRun
-from homecoming.returns.services import allocation_approve, allocation_run
+from homecoming.returns.models import AllocationRun, Reservation
+from homecoming.returns.selectors import offer_list_for_user
+from homecoming.returns.services import (
+    allocation_approve,
+    allocation_run,
+    offer_accept,
+    offer_appeal,
+    offer_decline,
+)
 
 
 class RunForm(forms.Form):
@@ -86,3 +94,36 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     else:
         messages.success(request, _("%(n)d homes reserved.") % {"n": reserved})
     return redirect("returns:run_detail", run_id=run.pk)
+
+
+def offer_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
+    pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    answered = offers.exclude(answer=Reservation.Answer.PENDING)[:50]
+    return render(
+        request,
+        "returns/offer_list.html",
+        {"pending": pending, "answered": answered, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    offer = get_object_or_404(offer_list_for_user(request.user), pk=offer_id)
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            offer_accept(offer=offer, by=request.user)
+        elif answer == "decline":
+            offer_decline(offer=offer, by=request.user, reason=request.POST.get("reason", ""))
+        elif answer == "appeal":
+            offer_appeal(offer=offer, by=request.user, text=request.POST.get("text", ""))
+        else:
+            raise ApplicationError("Choose accept, decline or appeal.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("returns:offer_list")

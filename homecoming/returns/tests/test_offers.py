@@ -1,0 +1,70 @@
+"""Offers: accepted only with consent on file; declined with a reason, the unit back in the pool."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from homecoming.core.errors import ApplicationError
+from homecoming.housing.models import HousingUnit
+from homecoming.registry.services import consent_record
+from homecoming.returns.models import Reservation
+from homecoming.returns.services import allocation_approve, allocation_run
+from homecoming.returns.tests.fixtures import household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offer(places, make_household, zar_ready, planner):
+    household(make_household, places.zar, 3)
+    allocation_approve(
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+    )
+    return Reservation.objects.get()
+
+
+def test_an_offer_has_a_deadline(offer):
+    assert offer.offer_deadline - offer.created_at.date() == dt.timedelta(days=14)
+
+
+def test_accepting_needs_consent(offer, kalbajar_officer, client_for):
+    client = client_for(kalbajar_officer)
+    client.post(f"/returns/offers/{offer.pk}/answer/", {"answer": "accept"})
+    offer.refresh_from_db()
+    assert offer.answer == "pending"
+    consent_record(
+        household=offer.household,
+        by=kalbajar_officer,
+        given_on=dt.date(2025, 6, 1),
+        document="CF-1",
+    )
+    client.post(f"/returns/offers/{offer.pk}/answer/", {"answer": "accept"})
+    offer.refresh_from_db()
+    assert (offer.answer, offer.status) == ("accepted", "active")
+    assert "offer accepted" in offer.household.events.values_list("action", flat=True)
+
+
+def test_declining_returns_the_unit_to_the_pool(offer, kalbajar_officer):
+    from homecoming.returns.services import offer_decline
+
+    with pytest.raises(ApplicationError, match="reason for declining"):
+        offer_decline(offer=offer, by=kalbajar_officer, reason="")
+    offer_decline(offer=offer, by=kalbajar_officer, reason="too far from the school")
+    unit = HousingUnit.objects.get(pk=offer.unit_id)
+    assert unit.status == "ready"
+    assert (offer.status, offer.answer) == ("released", "declined")
+    with pytest.raises(ApplicationError, match="already been answered"):
+        offer_decline(offer=offer, by=kalbajar_officer, reason="again")
+
+
+def test_an_officer_of_another_district_does_not_see_the_offer(offer, khojaly_officer, client_for):
+    client = client_for(khojaly_officer)
+    assert list(client.get("/returns/offers/").context["pending"]) == []
+    assert (
+        client.post(
+            f"/returns/offers/{offer.pk}/answer/", {"answer": "decline", "reason": "x"}
+        ).status_code
+        == 404
+    )
