@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from django.db.models import QuerySet
 
 from homecoming.accounts.models import User
@@ -131,3 +132,27 @@ def offer_list_for_user(user: User) -> QuerySet[Reservation]:
     return Reservation.objects.filter(
         household__in=household_list_for_user(user).values("pk")
     ).select_related("household__origin_settlement", "unit__building__settlement")
+
+
+def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
+    """The road home in numbers: how many households stand at or beyond each step."""
+    active = households.exclude(status=Household.Status.WITHDRAWN)
+    checked = eligibility(
+        active.filter(status=Household.Status.VERIFIED, intention=Household.Intention.RETURN_NOW)
+    )
+    reservations = Reservation.objects.filter(household__in=active)
+    return [
+        (gettext_noop("registered"), active.count()),
+        (gettext_noop("verified"), active.filter(status=Household.Status.VERIFIED).count()),
+        (gettext_noop("wish to return now"), len(checked)),
+        (gettext_noop("eligible"), sum(e.eligible for e in checked)),
+        (
+            gettext_noop("offered a home"),
+            reservations.exclude(status=Reservation.Status.RELEASED).count(),
+        ),
+        (gettext_noop("accepted"), reservations.filter(answer=Reservation.Answer.ACCEPTED).count()),
+        (
+            gettext_noop("keys handed over"),
+            reservations.filter(status=Reservation.Status.FULFILLED).count(),
+        ),
+    ]

@@ -28,7 +28,9 @@ def sign_in(page, username: str) -> None:
 
 def test_the_kalbajar_officer_browses_settlements_in_two_languages(demo, page, screenshot):
     sign_in(page, "kalbajar")
-    expect(page.get_by_text("in your districts")).to_be_visible()
+    expect(page.get_by_role("heading", name="The road home · in your districts")).to_be_visible()
+    expect(page.locator("#pipeline")).to_have_attribute("data-drawn", "true")
+    screenshot("home")
     expect(page.get_by_role("note")).to_contain_text("synthetic")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settlements").click()

@@ -77,3 +77,28 @@ def test_a_run_counts_why_households_were_not_eligible(places, make_household, z
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
     assert run.ineligible_reasons == {"intention: not return": 2}
     assert (run.households_considered, run.households_not_eligible) == (3, 2)
+
+
+def test_the_pipeline_counts_each_step_of_the_road_home(
+    places, make_household, zar_ready, planner, client_for
+):
+    from homecoming.returns.selectors import pipeline
+    from homecoming.returns.services import allocation_approve
+
+    household(make_household, places.zar, 3)
+    household(make_household, places.zar, 3, intention="return_later")
+    household(make_household, places.zar, 3, status="registered")
+    allocation_approve(
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+    )
+    assert dict(pipeline(Household.objects.all())) == {
+        "registered": 3,
+        "verified": 2,
+        "wish to return now": 1,
+        "eligible": 1,
+        "offered a home": 1,
+        "accepted": 0,
+        "keys handed over": 0,
+    }
+    chart = client_for(planner).get("/").context["funnel_chart"]
+    assert chart["data"][0]["x"] == [3, 2, 1, 1, 1, 0, 0]
