@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.translation import gettext_noop
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit
