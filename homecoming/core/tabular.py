@@ -67,6 +67,13 @@ class ImportReport:
     warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
 
+    @classmethod
+    def begin(cls, kind: str, table: Table, *, dry_run: bool, required: set[str]) -> ImportReport:
+        """A report for ``table``, holding an error for each required column it lacks."""
+        report = cls(kind=kind, file=table.name, rows=len(table.rows), dry_run=dry_run)
+        report.errors += require_columns(table, required)
+        return report
+
     @property
     def ok(self) -> bool:
         return not self.errors
@@ -193,6 +200,27 @@ def _read_features(path: Path) -> Table:
 def require_columns(table: Table, required: set[str]) -> list[RowError]:
     missing = sorted(required - set(table.columns))
     return [RowError(1, col, "required column is missing") for col in missing]
+
+
+class OncePerFile:
+    """Refuses a key (a code, a reference) given on two rows of one file, naming the first."""
+
+    def __init__(self) -> None:
+        self._rows: dict[object, int] = {}
+
+    def check(self, reader: RowReader, column: str, key: object, shown: str) -> None:
+        if key in self._rows:
+            reader.error(column, f"{shown} is also given on row {self._rows[key]}")
+        else:
+            self._rows[key] = reader.row.number
+
+
+def upsert(model: type, items: list[tuple[dict, dict]]) -> tuple[int, int]:
+    """``update_or_create`` each (lookup, values) pair; returns (created, updated)."""
+    created = sum(
+        model.objects.update_or_create(**lookup, defaults=values)[1] for lookup, values in items
+    )
+    return created, len(items) - created
 
 
 class RowReader:

@@ -13,11 +13,12 @@ from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.tabular import (
     ImportReport,
+    OncePerFile,
     Progress,
     RowError,
     RowReader,
     Table,
-    require_columns,
+    upsert,
     write_all_or_nothing,
 )
 from homecoming.housing.models import (
@@ -117,10 +118,11 @@ def projects_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Reconstruction projects (and, optionally, a physical-progress reading per row)."""
-    report = ImportReport(kind="projects", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(
+    report = ImportReport.begin(
+        "projects",
         table,
-        {
+        dry_run=dry_run,
+        required={
             "code",
             "title",
             "sector",
@@ -137,13 +139,11 @@ def projects_import(
     if report.errors:
         return report
     places = PlaceLookup()
-    parsed, seen = [], {}
+    parsed, codes = [], OncePerFile()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
         code = reader.text("code", required=True, max_length=40)
-        if code in seen:
-            reader.error("code", f"{code} is also given on row {seen[code]}")
-        seen[code] = row.number
+        codes.check(reader, "code", code, code)
         district = places.district(reader, "district")
         fields = {
             "title": reader.text("title", required=True, max_length=300),
@@ -218,10 +218,11 @@ def units_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Buildings and their housing units, one row per unit; a building's rows agree."""
-    report = ImportReport(kind="units", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(
+    report = ImportReport.begin(
+        "units",
         table,
-        {
+        dry_run=dry_run,
+        required={
             "building",
             "project",
             "settlement",
@@ -243,7 +244,7 @@ def units_import(
         (u.building.code, u.number): u for u in HousingUnit.objects.select_related("building")
     }
     buildings: dict[str, tuple[int, dict]] = {}
-    units, seen = [], {}
+    units, numbers = [], OncePerFile()
     today = timezone.localdate()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
@@ -271,9 +272,7 @@ def units_import(
         }
         status = reader.choice("status", IMPORTABLE_STATUSES, required=False) or Status.PLANNED
         key = (code, unit_number)
-        if key in seen:
-            reader.error("number", f"unit {unit_number} of {code} is also given on row {seen[key]}")
-        seen[key] = row.number
+        numbers.check(reader, "number", key, f"unit {unit_number} of {code}")
         if building["floors"] and unit["floor"] is not None and unit["floor"] > building["floors"]:
             reader.error(
                 "floor",
@@ -332,12 +331,13 @@ def utilities_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """The status of each utility and service per settlement."""
-    report = ImportReport(kind="utilities", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(table, {"settlement", "service", "status"})
+    report = ImportReport.begin(
+        "utilities", table, dry_run=dry_run, required={"settlement", "service", "status"}
+    )
     if report.errors:
         return report
     places = PlaceLookup()
-    parsed, seen = [], {}
+    parsed, services = [], OncePerFile()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
         settlement = places.settlement(reader, "settlement")
@@ -346,19 +346,16 @@ def utilities_import(
         commissioned_on = reader.date("commissioned_on")
         if status == Utility.Status.COMMISSIONED and not commissioned_on:
             reader.error("commissioned_on", "a commissioned service needs its date")
-        key = (settlement.pk if settlement else None, service)
-        if settlement and service and key in seen:
-            reader.error(
-                "service", f"{service} of {settlement.name} is also given on row {seen[key]}"
+        if settlement and service:
+            services.check(
+                reader, "service", (settlement.pk, service), f"{service} of {settlement.name}"
             )
-        seen[key] = row.number
         note = reader.text("note", max_length=300)
         source = reader.text("source")
         if reader.ok:
             parsed.append(
                 (
-                    settlement,
-                    service,
+                    {"settlement": settlement, "service": service},
                     {
                         "status": status,
                         "note": note,
@@ -370,13 +367,4 @@ def utilities_import(
         if progress:
             progress(number, len(table.rows))
 
-    def write() -> tuple[int, int]:
-        created = 0
-        for settlement, service, fields in parsed:
-            _, was_created = Utility.objects.update_or_create(
-                settlement=settlement, service=service, defaults=fields
-            )
-            created += was_created
-        return created, len(parsed) - created
-
-    return write_all_or_nothing(report, write)
+    return write_all_or_nothing(report, lambda: upsert(Utility, parsed))

@@ -10,10 +10,11 @@ from django.db.models import Sum
 from homecoming.core.geometry import geodesic_area_m2
 from homecoming.core.tabular import (
     ImportReport,
+    OncePerFile,
     Progress,
     RowReader,
     Table,
-    require_columns,
+    upsert,
     write_all_or_nothing,
 )
 from homecoming.mineaction.models import (
@@ -84,20 +85,20 @@ def hazards_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Hazard areas from CSV/XLSX (polygon in the ``geometry`` column) or GeoJSON."""
-    report = ImportReport(kind="hazards", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(
-        table, {"code", "kind", "district", "geometry", "source", "info_date"}
+    report = ImportReport.begin(
+        "hazards",
+        table,
+        dry_run=dry_run,
+        required={"code", "kind", "district", "geometry", "source", "info_date"},
     )
     if report.errors:
         return report
     places = PlaceLookup()
-    parsed, seen = [], {}
+    parsed, codes = [], OncePerFile()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
         code = reader.text("code", required=True, max_length=32)
-        if code in seen:
-            reader.error("code", f"{code} is also given on row {seen[code]}")
-        seen[code] = row.number
+        codes.check(reader, "code", code, code)
         kind = reader.choice("kind", HazardArea.Kind.values)
         contamination = reader.codes("contamination", Contamination.values)
         district = places.district(reader, "district")
@@ -145,12 +146,11 @@ def hazards_import(
             hazard.settlements.set(settlements)
             created += was_created
         hazard_areas_refresh(
-            {
-                h
-                for h in HazardArea.objects.filter(code__in=[p[0] for p in parsed]).values_list(
+            set(
+                HazardArea.objects.filter(code__in=[p[0] for p in parsed]).values_list(
                     "pk", flat=True
                 )
-            }
+            )
         )
         return created, len(parsed) - created
 
@@ -167,11 +167,11 @@ def landrelease_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Land-release activities; a hazard area may not release more than its area."""
-    report = ImportReport(
-        kind="landrelease", file=table.name, rows=len(table.rows), dry_run=dry_run
-    )
-    report.errors += require_columns(
-        table, {"reference", "hazard_area", "method", "organisation", "start_date", "status"}
+    report = ImportReport.begin(
+        "landrelease",
+        table,
+        dry_run=dry_run,
+        required={"reference", "hazard_area", "method", "organisation", "start_date", "status"},
     )
     if report.errors:
         return report
@@ -181,13 +181,11 @@ def landrelease_import(
     released: dict[int, float] = defaultdict(float)
     for activity in LandReleaseActivity.objects.exclude(reference__in=references):
         released[activity.hazard_area_id] += activity.released_m2
-    parsed, seen = [], {}
+    parsed, references = [], OncePerFile()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
         reference = reader.text("reference", required=True, max_length=40)
-        if reference in seen:
-            reader.error("reference", f"{reference} is also given on row {seen[reference]}")
-        seen[reference] = row.number
+        references.check(reader, "reference", reference, reference)
         code = reader.text("hazard_area", required=True)
         hazard = hazards.get(code)
         if code and hazard is None:
@@ -247,14 +245,9 @@ def landrelease_import(
         _progress(progress, number, len(table.rows))
 
     def write() -> tuple[int, int]:
-        created = 0
-        for reference, fields in parsed:
-            _, was_created = LandReleaseActivity.objects.update_or_create(
-                reference=reference, defaults=fields
-            )
-            created += was_created
+        counts = upsert(LandReleaseActivity, [({"reference": r}, f) for r, f in parsed])
         hazard_areas_refresh({fields["hazard_area"].pk for _, fields in parsed})
-        return created, len(parsed) - created
+        return counts
 
     return write_all_or_nothing(report, write)
 
@@ -263,19 +256,18 @@ def devices_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Devices found and destroyed, per district and week (and optionally per activity)."""
-    report = ImportReport(kind="devices", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(table, {"reference", "district", "week"})
+    report = ImportReport.begin(
+        "devices", table, dry_run=dry_run, required={"reference", "district", "week"}
+    )
     if report.errors:
         return report
     places = PlaceLookup()
     activities = dict(LandReleaseActivity.objects.values_list("reference", "pk"))
-    parsed, seen = [], {}
+    parsed, references = [], OncePerFile()
     for number, row in enumerate(table.rows, start=1):
         reader = RowReader(row, report.errors)
         reference = reader.text("reference", required=True, max_length=40)
-        if reference in seen:
-            reader.error("reference", f"{reference} is also given on row {seen[reference]}")
-        seen[reference] = row.number
+        references.check(reader, "reference", reference, reference)
         district = places.district(reader, "district")
         week = reader.date("week", required=True)
         if week and week.weekday() != 0:
@@ -301,16 +293,9 @@ def devices_import(
             )
         _progress(progress, number, len(table.rows))
 
-    def write() -> tuple[int, int]:
-        created = 0
-        for reference, fields in parsed:
-            _, was_created = DeviceReport.objects.update_or_create(
-                reference=reference, defaults=fields
-            )
-            created += was_created
-        return created, len(parsed) - created
-
-    return write_all_or_nothing(report, write)
+    return write_all_or_nothing(
+        report, lambda: upsert(DeviceReport, [({"reference": r}, f) for r, f in parsed])
+    )
 
 
 def casualties_import(
@@ -320,9 +305,11 @@ def casualties_import(
 
     The victims in the file replace those recorded for the same accident.
     """
-    report = ImportReport(kind="casualties", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(
-        table, {"accident", "date", "district", "device", "outcome", "group", "age_group", "sex"}
+    report = ImportReport.begin(
+        "casualties",
+        table,
+        dry_run=dry_run,
+        required={"accident", "date", "district", "device", "outcome", "group", "age_group", "sex"},
     )
     if report.errors:
         return report

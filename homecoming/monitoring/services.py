@@ -21,7 +21,6 @@ from homecoming.core.tabular import (
     Progress,
     RowReader,
     Table,
-    require_columns,
     write_all_or_nothing,
 )
 from homecoming.core.text import fold
@@ -151,9 +150,11 @@ def figures_import(
     A row that repeats a figure already in the ledger (same place, indicator, value,
     as-of date, publisher and title) updates it.
     """
-    report = ImportReport(kind="figures", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(
-        table, {"place", "indicator", "value", "unit", "as_of", "publisher", "title"}
+    report = ImportReport.begin(
+        "figures",
+        table,
+        dry_run=dry_run,
+        required={"place", "indicator", "value", "unit", "as_of", "publisher", "title"},
     )
     if report.errors:
         return report

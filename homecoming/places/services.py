@@ -17,7 +17,6 @@ from homecoming.core.tabular import (
     Row,
     RowReader,
     Table,
-    require_columns,
     write_all_or_nothing,
 )
 from homecoming.core.text import fold
@@ -266,8 +265,9 @@ def places_import(
     Columns: ``code, kind, name, name_az, name_ru, parent, lat, lon, coordinates,
     footprint, note`` (documented in docs/data-formats.md).
     """
-    report = ImportReport(kind="places", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(table, {"kind", "name", "parent"})
+    report = ImportReport.begin(
+        "places", table, dry_run=dry_run, required={"kind", "name", "parent"}
+    )
     if report.errors:
         return report
     index = _Index.from_database()

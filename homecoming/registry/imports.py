@@ -21,7 +21,6 @@ from homecoming.core.tabular import (
     RowError,
     RowReader,
     Table,
-    require_columns,
     write_all_or_nothing,
 )
 from homecoming.places.lookup import PlaceLookup
@@ -136,8 +135,7 @@ def households_import(
     *, table: Table, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Register the households of ``table``; see docs/data-formats.md for the columns."""
-    report = ImportReport(kind="households", file=table.name, rows=len(table.rows), dry_run=dry_run)
-    report.errors += require_columns(table, REQUIRED)
+    report = ImportReport.begin("households", table, dry_run=dry_run, required=REQUIRED)
     if report.errors:
         return report
     places = PlaceLookup()
