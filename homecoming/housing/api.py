@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -112,12 +112,9 @@ class ReadinessOutput(serializers.Serializer):
         return [reason.text for reason in readiness.land.reasons]
 
 
+@extend_schema_view(get=extend_schema(parameters=[ProjectFilter]))
 class ProjectListApi(ListAPIView):
     serializer_class = ProjectOutput
-
-    @extend_schema(parameters=[ProjectFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Project]:
         filters = validated_query(ProjectFilter, self.request)
@@ -130,12 +127,9 @@ class ProjectListApi(ListAPIView):
         return projects.order_by("code")
 
 
+@extend_schema_view(get=extend_schema(parameters=[UnitFilter]))
 class UnitListApi(ListAPIView):
     serializer_class = UnitOutput
-
-    @extend_schema(parameters=[UnitFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[HousingUnit]:
         filters = validated_query(UnitFilter, self.request)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -106,12 +106,9 @@ def _by_district(queryset: QuerySet, request: Request, field: str = "district") 
     return queryset
 
 
+@extend_schema_view(get=extend_schema(parameters=[HazardFilter]))
 class HazardAreaListApi(ListAPIView):
     serializer_class = HazardAreaOutput
-
-    @extend_schema(parameters=[HazardFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[HazardArea]:
         filters = validated_query(HazardFilter, self.request)
@@ -121,12 +118,9 @@ class HazardAreaListApi(ListAPIView):
         return hazards.prefetch_related("settlements").order_by("code")
 
 
+@extend_schema_view(get=extend_schema(parameters=[DistrictFilter]))
 class ActivityListApi(ListAPIView):
     serializer_class = ActivityOutput
-
-    @extend_schema(parameters=[DistrictFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[LandReleaseActivity]:
         activities = scoped(
@@ -139,12 +133,9 @@ class ActivityListApi(ListAPIView):
         )
 
 
+@extend_schema_view(get=extend_schema(parameters=[DistrictFilter]))
 class DeviceReportListApi(ListAPIView):
     serializer_class = DeviceReportOutput
-
-    @extend_schema(parameters=[DistrictFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[DeviceReport]:
         reports = scoped(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -74,12 +74,9 @@ class SettlementFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Settlement.Kind.choices, required=False)
 
 
+@extend_schema_view(get=extend_schema(parameters=[AreaFilter]))
 class AreaListApi(ListAPIView):
     serializer_class = AreaOutput
-
-    @extend_schema(parameters=[AreaFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         filters = validated_query(AreaFilter, self.request)
@@ -91,12 +88,9 @@ class AreaListApi(ListAPIView):
         return areas
 
 
+@extend_schema_view(get=extend_schema(parameters=[SettlementFilter]))
 class SettlementListApi(ListAPIView):
     serializer_class = SettlementOutput
-
-    @extend_schema(parameters=[SettlementFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         filters = validated_query(SettlementFilter, self.request)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -72,12 +72,9 @@ class HouseholdFilter(serializers.Serializer):
     )
 
 
+@extend_schema_view(get=extend_schema(parameters=[HouseholdFilter]))
 class HouseholdListApi(ListAPIView):
     serializer_class = HouseholdOutput
-
-    @extend_schema(parameters=[HouseholdFilter])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         filters = validated_query(HouseholdFilter, self.request)
