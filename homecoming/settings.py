@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "homecoming.housing",
     "homecoming.monitoring",
     "homecoming.returns",
+    "homecoming.heritage",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,7 @@ urlpatterns = [
     path("mineaction/", include("homecoming.mineaction.urls")),
     path("housing/", include("homecoming.housing.urls")),
     path("returns/", include("homecoming.returns.urls")),
+    path("heritage/", include("homecoming.heritage.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

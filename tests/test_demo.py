@@ -79,3 +79,17 @@ def test_the_demo_finds_the_contradictions_of_the_background_figures():
     }
     assert ("target_deadlines", "return_target", "13000", "13000") in found
     assert ("values_differ", "population_before_displacement", "61000", "58000") in found
+
+
+def test_the_demo_records_the_monuments_the_documents_name():
+    from homecoming.heritage.models import Monument
+
+    load_demo(households=10, today=TODAY)
+    names = set(Monument.objects.values_list("name", flat=True))
+    assert {
+        "Khudavang monastery",
+        "Lekh castle",
+        "Istisu mineral springs",
+        "Kalbajar history museum",
+    } == names
+    assert Monument.objects.get(name="Lekh castle").settlement.name == "Ganlikend"

@@ -24,6 +24,7 @@ from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.imports import importer
 from homecoming.core.tabular import ImportReport, Row, Table, read_table
+from homecoming.demo.heritage import demo_heritage_load
 from homecoming.demo.housing import SOURCE as HOUSING_SOURCE
 from homecoming.demo.housing import demo_housing_tables
 from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
@@ -519,6 +520,7 @@ class DemoResult:
     households_created: int
     mine_action: list[ImportReport]
     housing: list[ImportReport]
+    heritage_inspections: int
     users: list[DemoUser]
 
 
@@ -543,6 +545,7 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
         households_created=created,
         mine_action=demo_mine_action_load(seed=seed, today=today),
         housing=demo_housing_load(seed=seed, today=today),
+        heritage_inspections=demo_heritage_load(),
         users=users,
     )
 
