@@ -23,6 +23,7 @@ from homecoming.registry.selectors import (
     household_search,
     settlements_for_registration,
 )
+from homecoming.returns.selectors import road_home
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -67,6 +68,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "consent": household.consents.filter(withdrawn_on=None).first(),
             "events": household.events.select_related("by"),
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
+            "road": road_home(household),
             "can_change": can_change,
             "forms": {
                 "intention": forms.IntentionForm(initial={"intention": household.intention}),

@@ -115,3 +115,25 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} for {self.household} ({self.status})"
+
+
+class KeyHandover(models.Model):
+    """Keys handed over: the household has returned, the unit is occupied."""
+
+    reservation = models.OneToOneField(
+        Reservation, on_delete=models.PROTECT, related_name="handover"
+    )
+    date = models.DateField(_("date"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    keys = models.PositiveSmallIntegerField(_("keys handed over"))
+    meter_readings = models.CharField(_("meter readings"), max_length=300, blank=True)
+    condition_notes = models.TextField(_("condition of the home"), blank=True)
+    signed_form = models.CharField(_("signed form or photo reference"), max_length=200)
+
+    class Meta:
+        verbose_name = _("key handover")
+
+    def __str__(self) -> str:
+        return f"keys for {self.reservation.unit} on {self.date}"

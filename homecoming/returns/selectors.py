@@ -156,3 +156,48 @@ def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
             reservations.filter(status=Reservation.Status.FULFILLED).count(),
         ),
     ]
+
+
+@dataclass(frozen=True)
+class RoadStep:
+    name: str
+    done: bool
+    detail: str
+
+
+def road_home(household: Household) -> list[RoadStep]:
+    """The household's steps from registration to keys, each done or not, with what blocks."""
+    reasons = eligibility(Household.objects.filter(pk=household.pk))[0].reasons
+    offer = (
+        household.reservations.exclude(status=Reservation.Status.RELEASED)
+        .select_related("unit")
+        .order_by("-created_at")
+        .first()
+    )
+    verified = household.status == Household.Status.VERIFIED
+    return [
+        RoadStep(gettext_noop("registered"), True, f"{household.registered_on:%Y-%m-%d}"),
+        RoadStep(
+            gettext_noop("verified"),
+            verified,
+            f"{household.verified_on:%Y-%m-%d}" if household.verified_on else "",
+        ),
+        RoadStep(gettext_noop("eligible"), not reasons, "; ".join(reasons)),
+        RoadStep(
+            gettext_noop("offered a home"),
+            offer is not None,
+            f"{offer.unit}, answer by {offer.offer_deadline:%Y-%m-%d}" if offer else "",
+        ),
+        RoadStep(
+            gettext_noop("accepted"),
+            offer is not None and offer.answer == Reservation.Answer.ACCEPTED,
+            ""
+            if household.consents.filter(withdrawn_on=None).exists()
+            else "consent to return not recorded yet",
+        ),
+        RoadStep(
+            gettext_noop("keys handed over"),
+            offer is not None and offer.status == Reservation.Status.FULFILLED,
+            "",
+        ),
+    ]

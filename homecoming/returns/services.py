@@ -17,7 +17,7 @@ from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area
 from homecoming.planner import InvalidProblem, solve
 from homecoming.registry.services import household_event
-from homecoming.returns.models import AllocationResult, AllocationRun, Reservation
+from homecoming.returns.models import AllocationResult, AllocationRun, KeyHandover, Reservation
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
@@ -194,3 +194,57 @@ def offer_appeal(*, offer: Reservation, by: User, text: str) -> Reservation:
 def _check_open(offer: Reservation) -> None:
     if offer.status != Reservation.Status.ACTIVE or offer.answer != Reservation.Answer.PENDING:
         raise ApplicationError("This offer has already been answered.")
+
+
+def keys_hand_over(
+    *,
+    offer: Reservation,
+    by: User,
+    date: dt.date,
+    keys: int,
+    signed_form: str,
+    meter_readings: str = "",
+    condition_notes: str = "",
+) -> KeyHandover:
+    """Hand over the keys of an accepted offer: the unit becomes occupied, the household
+    returned, and its place in temporary accommodation is freed."""
+    require(by, HOUSEHOLD_CHANGE)
+    if offer.answer != Reservation.Answer.ACCEPTED or offer.status != Reservation.Status.ACTIVE:
+        raise ApplicationError("Keys are handed over only for an accepted offer.")
+    if date > timezone.localdate():
+        raise ApplicationError("The handover cannot be dated in the future.")
+    if keys < 1 or not signed_form.strip():
+        raise ApplicationError("Give the number of keys and the signed form's reference.")
+    household = offer.household
+    with transaction.atomic():
+        handover = KeyHandover.objects.create(
+            reservation=offer,
+            date=date,
+            officer=by,
+            keys=keys,
+            signed_form=signed_form.strip(),
+            meter_readings=meter_readings,
+            condition_notes=condition_notes,
+        )
+        offer.status = Reservation.Status.FULFILLED
+        offer.save(update_fields=["status"])
+        unit_status_change(
+            unit=offer.unit,
+            status=HousingUnit.Status.OCCUPIED,
+            on=date,
+            by=by,
+            reason=f"keys handed over to {household}",
+            by_returns=True,
+        )
+        freed = household.accommodation_place
+        household.accommodation_place = None
+        household.save(update_fields=["accommodation_place"])
+        household_event(
+            household,
+            by,
+            "keys handed over",
+            unit=str(offer.unit),
+            date=date.isoformat(),
+            freed=str(freed) if freed else "",
+        )
+    return handover

@@ -9,4 +9,5 @@ urlpatterns = [
     path("runs/<int:run_id>/approve/", views.run_approve, name="run_approve"),
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/<int:offer_id>/answer/", views.offer_answer, name="offer_answer"),
+    path("offers/<int:offer_id>/handover/", views.offer_handover, name="offer_handover"),
 ]

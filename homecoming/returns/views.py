@@ -19,6 +19,7 @@ from homecoming.returns.selectors import offer_list_for_user
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
+    keys_hand_over,
     offer_accept,
     offer_appeal,
     offer_decline,
@@ -100,7 +101,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
     pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
-    answered = offers.exclude(answer=Reservation.Answer.PENDING)[:50]
+    answered = offers.exclude(answer=Reservation.Answer.PENDING).select_related("handover")[:50]
     return render(
         request,
         "returns/offer_list.html",
@@ -127,3 +128,31 @@ def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Recorded."))
     return redirect("returns:offer_list")
+
+
+@require_POST
+def offer_handover(request: HttpRequest, offer_id: int) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    offer = get_object_or_404(offer_list_for_user(request.user), pk=offer_id)
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date, the number of keys and the signed form."))
+        return redirect("returns:offer_list")
+    try:
+        keys_hand_over(offer=offer, by=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Keys handed over: %(ref)s has returned.") % {"ref": offer.household.reference},
+        )
+    return redirect("returns:offer_list")
+
+
+class HandoverForm(forms.Form):
+    date = forms.DateField()
+    keys = forms.IntegerField(min_value=1, max_value=50)
+    signed_form = forms.CharField(max_length=200)
+    meter_readings = forms.CharField(max_length=300, required=False)
+    condition_notes = forms.CharField(max_length=2000, required=False)

@@ -68,3 +68,46 @@ def test_an_officer_of_another_district_does_not_see_the_offer(offer, khojaly_of
         ).status_code
         == 404
     )
+
+
+def test_keys_make_the_household_returned_and_the_unit_occupied(
+    offer, kalbajar_officer, client_for, places
+):
+    from homecoming.registry.models import TemporaryAccommodation
+    from homecoming.returns.selectors import pipeline
+
+    hostel = TemporaryAccommodation.objects.create(
+        code="TA-1", name="Hostel", kind="hostel", settlement=places.ballija, capacity=100
+    )
+    offer.household.accommodation_place = hostel
+    offer.household.save(update_fields=["accommodation_place"])
+    client = client_for(kalbajar_officer)
+    url = f"/returns/offers/{offer.pk}/handover/"
+    data = {"date": "2025-09-15", "keys": "2", "signed_form": "HF-1"}
+    client.post(url, data)
+    offer.refresh_from_db()
+    assert offer.status == "active"  # not accepted yet: no keys
+    consent_record(
+        household=offer.household,
+        by=kalbajar_officer,
+        given_on=dt.date(2025, 6, 1),
+        document="CF-1",
+    )
+    client.post(f"/returns/offers/{offer.pk}/answer/", {"answer": "accept"})
+    client.post(url, data)
+    offer.refresh_from_db()
+    offer.household.refresh_from_db()
+    assert offer.status == "fulfilled"
+    assert HousingUnit.objects.get(pk=offer.unit_id).status == "occupied"
+    assert offer.household.accommodation_place is None
+    assert offer.handover.signed_form == "HF-1"
+    assert dict(pipeline(type(offer.household).objects.all()))["keys handed over"] == 1
+
+
+def test_the_household_page_shows_its_road_home(offer, kalbajar_officer, client_for):
+    response = client_for(kalbajar_officer).get(f"/registry/households/{offer.household.pk}/")
+    steps = {s.name: (s.done, s.detail) for s in response.context["road"]}
+    assert steps["eligible"] == (True, "")
+    assert steps["offered a home"][0] is True
+    assert steps["accepted"] == (False, "consent to return not recorded yet")
+    assert steps["keys handed over"][0] is False
