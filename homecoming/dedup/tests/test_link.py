@@ -1,0 +1,314 @@
+"""find_duplicates and household_pairs on a seeded registry with planted people."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from homecoming.dedup.link import MemberPair, find_duplicates, household_pairs
+from homecoming.dedup.tests.synthetic import synthetic_registry
+
+# The same people written by different offices: each pair must be found.
+PLANTED = [
+    (
+        {"id": "elvin-az", "household": "A1", "given_name": "Elvin", "family_name": "Məmmədov",
+         "patronymic": "Rövşən oğlu", "sex": "male", "birth_date": "1975-03-08",
+         "origin_settlement": "AZ-KLB-007"},
+        {"id": "elvin-ru", "household": "B1", "given_name": "Эльвин", "family_name": "Мамедов",
+         "patronymic": "Ровшанович", "birth_date": "1975-08-03", "origin_settlement": "AZ-KLB-007"},
+    ),
+    (
+        {"id": "xadica-az", "household": "A2", "given_name": "Xədicə", "family_name": "Cəfərova",
+         "patronymic": "Cavid qızı", "sex": "female", "birth_date": "1988-11-23",
+         "document_number": "AZE 1234 5678"},
+        {"id": "xadica-en", "household": "B2", "given_name": "Khadija", "family_name": "Jafarova",
+         "patronymic": "Javid kyzy", "birth_date": "1988-01-01", "birth_year_only": True,
+         "document_number": "aze12345678"},
+    ),
+    (
+        {"id": "rashad-az", "household": "A3", "given_name": "Rəşad", "family_name": "Hüseynov",
+         "patronymic": "Elnur oğlu", "birth_date": "1990-05-17", "phone": "+994 50 555 12 34"},
+        {"id": "rashad-ru", "household": "B3", "given_name": "Рашад", "family_name": "Гусейнов",
+         "patronymic": "Эльнур оглы", "birth_date": "1991-05-17", "phone": "050-555-12-34"},
+    ),
+    (
+        {"id": "gulnar-az", "household": "A4", "given_name": "Gülnar", "family_name": "Şükürova",
+         "patronymic": "Əli qızı", "birth_date": "1969-12-30", "origin_settlement": "AZ-SUS-003"},
+        {"id": "gulnar-cy", "household": "B4", "given_name": "Ҝүлнар", "family_name": "Шүкүрова",
+         "patronymic": "Әли гызы", "birth_date": "1969-12-30", "origin_settlement": "AZ-SUS-003"},
+    ),
+]  # fmt: skip
+
+# People who look like a planted one but are someone else: none may be linked.
+LOOKALIKES = [
+    # A namesake: same names and birth year, another father and birthday.
+    {"id": "elvin-cousin", "household": "C1", "given_name": "Elvin", "family_name": "Məmmədov",
+     "patronymic": "Hüseyn oğlu", "sex": "male", "birth_date": "1975-06-21",
+     "origin_settlement": "AZ-KLB-007"},
+    # The mother of a namesake: same day and month, a generation apart.
+    {"id": "gulnar-elder", "household": "C2", "given_name": "Gülnar", "family_name": "Şükürova",
+     "patronymic": "Tofiq qızı", "birth_date": "1941-12-30", "origin_settlement": "AZ-SUS-003"},
+    # Another Rəşad Hüseynov: another father, born years later.
+    {"id": "rashad-other", "household": "C3", "given_name": "Rashad", "family_name": "Huseynov",
+     "patronymic": "Kamran ogly", "birth_date": "1996-02-11"},
+]  # fmt: skip
+
+
+def planted_ids() -> set[tuple[str, str]]:
+    return {tuple(sorted((left["id"], right["id"]))) for left, right in PLANTED}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return synthetic_registry(1500, seed=5)
+
+
+@pytest.fixture(scope="module")
+def members(registry):
+    return [*registry.members, *(record for pair in PLANTED for record in pair), *LOOKALIKES]
+
+
+@pytest.fixture(scope="module")
+def result(members):
+    return find_duplicates(members)
+
+
+def test_planted_cross_script_duplicates_are_found(result):
+    found = {(pair.id_l, pair.id_r) for pair in result.pairs}
+    assert planted_ids() <= found
+
+
+def test_lookalikes_are_not_linked_to_anyone(result):
+    lookalike_ids = {record["id"] for record in LOOKALIKES}
+    linked = [pair for pair in result.pairs if {pair.id_l, pair.id_r} & lookalike_ids]
+    assert linked == []
+
+
+def test_the_evidence_says_how_each_field_agrees(result):
+    pair = next(pair for pair in result.pairs if pair.id_l == "elvin-az")
+    assert pair.id_r == "elvin-ru"
+    assert pair.evidence["given_name"] == "same key (Elvin ~ Эльвин)"
+    assert pair.evidence["family_name"] == "same key (Məmmədov ~ Мамедов)"
+    assert pair.evidence["patronymic"] == "same key (Rövşən oğlu ~ Ровшанович)"
+    assert pair.evidence["sex"] == "identical (male ~ male)"  # the right one from -ович
+    assert pair.evidence["birth_date"] == "day and month swapped (1975-03-08 ~ 1975-08-03)"
+    assert pair.evidence["document_number"] == "missing on one side"
+    assert pair.evidence["origin_settlement"] == "identical (AZ-KLB-007 ~ AZ-KLB-007)"
+
+
+def test_year_only_and_year_apart_dates_and_reformatted_numbers_count_as_evidence(result):
+    by_left = {pair.id_l: pair for pair in result.pairs}
+    xadica, rashad = by_left["xadica-az"], by_left["rashad-az"]
+    assert xadica.evidence["birth_date"] == (
+        "same year, one known by year only (1988-11-23 ~ 1988-01-01)"
+    )
+    assert xadica.evidence["document_number"].startswith("identical")
+    assert rashad.evidence["birth_date"] == "one year apart (1990-05-17 ~ 1991-05-17)"
+    assert rashad.evidence["phone"].startswith("identical")
+
+
+def test_the_seeded_registry_is_deduplicated_with_high_precision_and_recall(registry, result):
+    truth, ids = registry.true_pairs(), {record["id"] for record in registry.members}
+    found = {(pair.id_l, pair.id_r) for pair in result.pairs if {pair.id_l, pair.id_r} <= ids}
+    true_found = len(found & truth)
+    assert true_found / len(found) >= 0.95
+    assert true_found / len(truth) >= 0.85
+
+
+def test_pairs_are_sorted_ids_with_probabilities_above_the_threshold(registry, result):
+    assert all(pair.id_l < pair.id_r for pair in result.pairs)
+    assert list(result.pairs) == sorted(result.pairs, key=lambda pair: (pair.id_l, pair.id_r))
+    assert all(pair.match_probability >= 0.9 for pair in result.pairs)
+    assert result.records == len(registry.members) + 2 * len(PLANTED) + len(LOOKALIKES)
+
+
+def test_blocking_puts_a_small_share_of_all_pairs_to_the_model(result):
+    all_pairs = result.records * (result.records - 1) // 2
+    assert len(result.pairs) <= result.candidates < all_pairs / 1000
+
+
+def test_two_runs_give_the_same_pairs(members, result):
+    assert find_duplicates(members) == result
+
+
+def test_members_of_one_household_are_never_paired(registry):
+    twin = {"given_name": "Orxan", "family_name": "Quliyev", "patronymic": "Vüqar oğlu",
+            "birth_date": "2001-04-04", "document_number": "AZE99990000"}  # fmt: skip
+    same_household = [
+        {"id": "t1", "household": "H9", **twin},
+        {"id": "t2", "household": "H9", **twin},
+    ]
+    other_household = [{"id": "t3", "household": "H8", **twin}]
+    pairs = find_duplicates([*registry.members, *same_household, *other_household]).pairs
+    twins = {(pair.id_l, pair.id_r) for pair in pairs if pair.id_l.startswith("t")}
+    assert twins == {("t1", "t3"), ("t2", "t3")}
+
+
+def test_without_name_keys_a_cyrillic_spelling_is_not_found(members):
+    found = find_duplicates(members, normalise_names=False).pairs
+    ids = {(pair.id_l, pair.id_r) for pair in found}
+    assert ("elvin-az", "elvin-ru") not in ids
+    assert ("gulnar-az", "gulnar-cy") not in ids
+
+
+def test_given_and_family_names_written_in_each_others_places_are_found(registry):
+    people = [
+        {"id": "s1", "household": "S1", "given_name": "Kamran", "family_name": "Nəsibov",
+         "birth_date": "1983-09-14", "origin_settlement": "AZ-KLB-020"},
+        {"id": "s2", "household": "S2", "given_name": "Nəsibov", "family_name": "Kamran",
+         "birth_date": "1983-09-14", "origin_settlement": "AZ-KLB-020"},
+    ]  # fmt: skip
+    pair = next(p for p in find_duplicates([*registry.members, *people]).pairs if p.id_l == "s1")
+    assert pair.evidence["given_name"] == "given and family name swapped (Kamran ~ Nəsibov)"
+
+
+def test_extra_fields_are_compared_as_text_when_named(registry):
+    people = [
+        {"id": "x1", "household": "X1", "given_name": "Samir", "family_name": "Kərimov",
+         "birth_date": "1979-02-02", "extra": {"address": "Xətai pr. 12, mənzil 5"}},
+        {"id": "x2", "household": "X2", "given_name": "Samir", "family_name": "Kerimov",
+         "birth_date": "1979-02-02", "extra": {"address": "Xətai pr. 12, menzil 5"}},
+    ]  # fmt: skip
+    result = find_duplicates([*registry.members, *people], extra_fields=["address"])
+    pair = next(pair for pair in result.pairs if pair.id_l == "x1")
+    assert pair.evidence["extra_address"] == (
+        "similar (Xətai pr. 12, mənzil 5 ~ Xətai pr. 12, menzil 5)"
+    )
+
+
+def test_fewer_than_two_members_give_no_pairs():
+    assert find_duplicates([{"id": "m1", "household": "H1"}]).pairs == ()
+    assert find_duplicates([]).records == 0
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ([{"id": "m1", "household": "H1"}, "m2"], "members[1]: a member must be a dict, got str"),
+        ([{"household": "H1"}], "members[0]: id must be a non-empty string"),
+        ([{"id": 7, "household": "H1"}], "members[0]: id must be a non-empty string"),
+        ([{"id": "m1", "household": ""}], "members[0] (id 'm1'): household must not be empty"),
+        (
+            [{"id": "m1", "household": "H1", "surname": "Əliyev"}],
+            "members[0] (id 'm1'): unknown field 'surname'",
+        ),
+        (
+            [{"id": "m1", "household": "H1", "given_name": None}],
+            "members[0] (id 'm1'): given_name must be a str, got None",
+        ),
+        (
+            [{"id": "m1", "household": "H1", "birth_year_only": "yes", "birth_date": "1975"}],
+            "members[0] (id 'm1'): birth_year_only must be a bool, got 'yes'",
+        ),
+        (
+            [{"id": "m1", "household": "H1"}, {"id": "m1", "household": "H2"}],
+            "members[1] (id 'm1'): id is also used by members[0]",
+        ),
+        (
+            [{"id": "m1", "household": "H1", "sex": "F"}],
+            "members[0] (id 'm1'): sex 'F' is not 'female', 'male' or ''",
+        ),
+        (
+            [{"id": "m1", "household": "H1", "birth_year_only": True}],
+            "members[0] (id 'm1'): birth_year_only is set but birth_date is empty",
+        ),
+        (
+            [
+                *({"id": f"m{i}", "household": f"H{i}"} for i in range(1, 13)),
+                {"id": "m13", "household": "H13", "birth_date": "1975-13-01"},
+            ],
+            "members[12] (id 'm13'): birth_date '1975-13-01' is not a date",
+        ),
+        (
+            [{"id": "m1", "household": "H1", "extra": {"address": 12}}],
+            "members[0] (id 'm1'): extra['address'] must be a str, got 12",
+        ),
+    ],
+)
+def test_invalid_members_are_refused_with_the_record_named(members, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        find_duplicates(members)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"threshold": 1.0}, "threshold must be between 0 and 1, got 1.0"),
+        ({"threshold": 0}, "threshold must be between 0 and 1, got 0"),
+        (
+            {"extra_fields": ["Address"]},
+            "extra_fields: 'Address' is not a lower-case name like 'address'",
+        ),
+        (
+            {"extra_fields": ["a; DROP TABLE members"]},
+            "extra_fields: 'a; DROP TABLE members' is not a lower-case name like 'address'",
+        ),
+    ],
+)
+def test_invalid_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        find_duplicates([{"id": "m1", "household": "H1"}], **options)
+
+
+HOUSEHOLDS = [
+    {"id": "a1", "household": "A"}, {"id": "a2", "household": "A"}, {"id": "a3", "household": "A"},
+    {"id": "b1", "household": "B"}, {"id": "b2", "household": "B"},
+    {"id": "c1", "household": "C"}, {"id": "c2", "household": "C"},
+    {"id": "d1", "household": "D"}, {"id": "e1", "household": "E"},
+]  # fmt: skip
+
+
+def pair(left: str, right: str, probability: float = 0.96) -> MemberPair:
+    return MemberPair(left, right, probability, 8.0, {})
+
+
+def test_households_sharing_two_linked_members_are_paired():
+    found = household_pairs([pair("a1", "b1", 0.98), pair("a2", "b2", 0.94)], HOUSEHOLDS)
+    assert len(found) == 1
+    assert (found[0].household_l, found[0].household_r, found[0].linked_members) == ("A", "B", 2)
+    assert found[0].score == pytest.approx(0.96)  # all of the smaller household, mean 0.96
+    assert found[0].member_pairs == (("a1", "b1"), ("a2", "b2"))
+
+
+def test_one_shared_member_pairs_only_single_member_households():
+    found = household_pairs([pair("a1", "c1"), pair("d1", "e1")], HOUSEHOLDS)
+    assert [(h.household_l, h.household_r) for h in found] == [("D", "E")]
+
+
+def test_one_member_linked_to_two_others_counts_once():
+    found = household_pairs([pair("a1", "c1"), pair("a1", "c2")], HOUSEHOLDS)
+    assert found == []
+
+
+def test_household_pairs_come_strongest_first():
+    links = [pair("a1", "b1"), pair("a2", "b2"), pair("c1", "a3", 0.91), pair("c2", "a2", 0.91)]
+    found = household_pairs(links, HOUSEHOLDS)
+    assert [(h.household_l, h.household_r) for h in found] == [("A", "B"), ("A", "C")]
+
+
+def test_a_household_registered_twice_is_found_in_the_registry(registry, members, result):
+    found = {(h.household_l, h.household_r) for h in household_pairs(result.pairs, members)}
+    person_households: dict[str, set[str]] = {}
+    for record in registry.members:
+        person_households.setdefault(registry.person_of[record["id"]], set()).add(
+            record["household"]
+        )
+    shared: dict[tuple[str, str], int] = {}
+    for households in person_households.values():
+        for left in households:
+            for right in households:
+                if left < right:
+                    shared[(left, right)] = shared.get((left, right), 0) + 1
+    twice = {key for key, count in shared.items() if count >= 3}  # three or more people
+    assert twice
+    assert len(twice & found) / len(twice) >= 0.9
+
+
+def test_household_pairs_refuse_unknown_ids_and_pairs_within_a_household():
+    unknown = "member_pairs[0]: id 'zz' is not among members"
+    with pytest.raises(ValueError, match=f"^{re.escape(unknown)}$"):
+        household_pairs([pair("a1", "zz")], HOUSEHOLDS)
+    within = "member_pairs[1]: 'a1' and 'a2' are both in household 'A'"
+    with pytest.raises(ValueError, match=f"^{re.escape(within)}$"):
+        household_pairs([pair("a1", "b1"), pair("a1", "a2")], HOUSEHOLDS)
