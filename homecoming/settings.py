@@ -292,4 +292,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Splink reports every training step as a warning; its results are in the review queue.
+    "loggers": {"splink": {"level": "ERROR"}},
 }

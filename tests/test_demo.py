@@ -93,3 +93,19 @@ def test_the_demo_records_the_monuments_the_documents_name():
         "Kalbajar history museum",
     } == names
     assert Monument.objects.get(name="Lekh castle").settlement.name == "Ganlikend"
+
+
+def test_the_demo_queues_every_household_registered_twice_and_nothing_else():
+    from homecoming.registry.models import DuplicateCandidate
+
+    result = load_demo(households=900, today=TODAY)
+    planted = set(
+        Household.objects.filter(reference__endswith="-D").values_list("reference", flat=True)
+    )
+    queued = {
+        frozenset((c.household_a.reference, c.household_b.reference))
+        for c in DuplicateCandidate.objects.select_related("household_a", "household_b")
+    }
+    assert len(planted) >= 3
+    assert queued == {frozenset((ref, ref.removesuffix("-D"))) for ref in planted}
+    assert result.duplicate_pairs_queued == len(planted)

@@ -548,9 +548,14 @@ def _trained(
         if _count_pairs(con, [sql], at_most=EM_MIN_PAIRS) < EM_MIN_PAIRS:
             continue
         linker = Linker(db_api.register("members"), model, log_level=None)
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            _rule(sql), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                _rule(sql), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+            )
+        except ValueError:
+            # EM drove an m to zero within the session: the rule's pairs hold too few
+            # true matches to learn from (a small registry), so the levels keep their m.
+            continue
         model = _bounded(linker.misc.save_model_to_json(), u_unseen=u_unseen)
     return model
 

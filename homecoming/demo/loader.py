@@ -34,6 +34,7 @@ from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
+from homecoming.registry.matching import duplicates_find
 from homecoming.registry.models import AccommodationKind, Household, Member, TemporaryAccommodation
 from homecoming.registry.services import consent_record
 
@@ -518,6 +519,7 @@ class DemoResult:
     places: ImportReport
     figures: ImportReport
     households_created: int
+    duplicate_pairs_queued: int
     mine_action: list[ImportReport]
     housing: list[ImportReport]
     heritage_inspections: int
@@ -537,12 +539,15 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
     figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
     users = demo_users_ensure()
     created = demo_households_create(count=households, seed=seed, today=today)
+    queued = 0
     if created:
         demo_consents_record(seed=seed, today=today)
+        _pairs, queued, _refreshed = duplicates_find()  # finds the planted duplicates
     return DemoResult(
         places=places,
         figures=figures,
         households_created=created,
+        duplicate_pairs_queued=queued,
         mine_action=demo_mine_action_load(seed=seed, today=today),
         housing=demo_housing_load(seed=seed, today=today),
         heritage_inspections=demo_heritage_load(),

@@ -10,6 +10,7 @@ from homecoming.accounts.models import User
 from homecoming.core.text import fold
 from homecoming.places.models import Settlement
 from homecoming.registry.models import ChangeRequest, DuplicateCandidate, Household, Member
+from homecoming.registry.services import name_search_keys
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -37,14 +38,21 @@ def household_get_for_user(user: User, household_id: int) -> Household:
 def household_search(
     households: QuerySet[Household], *, q: str = "", settlement: str = ""
 ) -> QuerySet[Household]:
-    """Narrow ``households`` to a reference or member names (any case or accent) and origin."""
+    """Narrow ``households`` to a reference or member names and origin.
+
+    Each query word matches a member name as typed (any case or accent) or by its
+    spelling keys, so that "Mamedov" and "Мамедов" find "Məmmədov".
+    """
     if settlement:
         households = households.filter(origin_settlement__code=settlement)
     q = q.strip()
     if q:
         named = Member.objects.all()
-        for word in fold(q).split():
-            named = named.filter(name_key__contains=word)
+        for word in q.split():
+            spellings = Q(name_key__contains=fold(word))
+            for key in name_search_keys(word):
+                spellings |= Q(name_key__contains=key)
+            named = named.filter(spellings)
         households = households.filter(
             Q(reference__iexact=q) | Q(pk__in=named.values("household_id"))
         )

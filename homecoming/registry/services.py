@@ -15,6 +15,7 @@ from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.text import fold
+from homecoming.dedup.names import name_key, patronymic_key, surname_key
 from homecoming.places.models import Settlement
 from homecoming.registry.models import (
     AccommodationKind,
@@ -28,10 +29,27 @@ from homecoming.registry.models import (
     TemporaryAccommodation,
 )
 
+NAME_KEY_LENGTH = 320  # Member.name_key's max_length
+
 
 def member_name_key(*, given_name: str, family_name: str, patronymic: str = "") -> str:
-    """The search key of a member's names: folded words, in no particular order of meaning."""
-    return " ".join(fold(part) for part in (given_name, family_name, patronymic) if part)
+    """The search key of a member's names: the folded words, then each name's spelling keys.
+
+    The spelling keys (``homecoming.dedup.names``, marked with ``~``) let "Mamedov",
+    "Mammadov" and "Мамедов" find "Məmmədov": ``household_search`` looks a query word
+    up both ways.
+    """
+    names = [part for part in (given_name, family_name, patronymic) if part]
+    keys = dict.fromkeys(
+        key for name in names for word in name.split() for key in name_search_keys(word)
+    )
+    return " ".join([fold(name) for name in names] + list(keys))[:NAME_KEY_LENGTH]
+
+
+def name_search_keys(word: str) -> list[str]:
+    """One word's spelling keys as they appear in a name key: ``["~mamadov", "~mamad"]``."""
+    keys = dict.fromkeys((name_key(word), surname_key(word).key, patronymic_key(word).key))
+    return [f"~{key}" for key in keys if key]
 
 
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")

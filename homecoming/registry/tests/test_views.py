@@ -15,6 +15,27 @@ def test_search_finds_a_member_by_an_ascii_spelling(client_for, planner, places,
     assert page[0].size == 2
 
 
+@pytest.mark.parametrize("spelling", ["Məmmədov", "Mammadov", "Mamedov", "Мамедов", "MAMEDOVA"])
+def test_search_finds_a_family_name_in_any_script_or_transliteration(
+    client_for, planner, places, make_household, spelling
+):
+    latin = make_household(places.zar, ("Elvin", "Məmmədov"))
+    cyrillic = make_household(places.zar, ("Айгюн", "Мамедова"))
+    english = make_household(places.ballija, ("Rashad", "Mammadov"))
+    make_household(places.ballija, ("Rəşad", "Məhəmmədov"))  # a different surname
+    page = client_for(planner).get("/registry/households/", {"q": spelling}).context["page"]
+    assert {h.reference for h in page} == {h.reference for h in (latin, cyrillic, english)}
+
+
+def test_search_by_given_and_family_name_across_scripts(
+    client_for, planner, places, make_household
+):
+    household = make_household(places.zar, ("Əli", "Hüseynov"), ("Aygün", "Hüseynova"))
+    make_household(places.zar, ("Əli", "Quliyev"))
+    page = client_for(planner).get("/registry/households/", {"q": "Али Гусейнов"}).context["page"]
+    assert [h.reference for h in page] == [household.reference]
+
+
 def test_the_household_page_lists_members(client_for, planner, places, make_household):
     household = make_household(places.zar, ("Elvin", "Məmmədov"), ("Aygün", "Məmmədova"))
     body = client_for(planner).get(f"/registry/households/{household.pk}/").content.decode()

@@ -40,7 +40,9 @@ class Command(BaseCommand):
             self.stdout.write("Synthetic reconstruction records: already loaded, reused.")
         if result.households_created:
             self.stdout.write(
-                f"Synthetic households: {result.households_created} generated (seed {seed})."
+                f"Synthetic households: {result.households_created} generated (seed {seed}); "
+                f"{result.duplicate_pairs_queued} pairs registered twice found and queued "
+                "for review."
             )
         else:
             self.stdout.write("Synthetic households: already loaded, reused.")
