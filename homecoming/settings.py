@@ -284,8 +284,17 @@ RETURN_PRIORITY_WEIGHTS = {
 # How long reads of personal data stay in the access log (`homecoming access_log_prune`).
 ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730)
 
-# Largest upload accepted by imports through the web, in bytes.
+# Largest request body (form fields, API JSON; uploaded files are not counted), in bytes;
+# uploaded files larger than FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+
+# Import files are measured before they are parsed (core/safety.py): the file itself, and
+# an XLSX's zip entries (how many, how large once expanded, how strongly compressed).
+IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", 50)
+XLSX_MAX_EXPANDED_MB = envint("XLSX_MAX_EXPANDED_MB", 200)
+XLSX_MAX_ENTRIES = envint("XLSX_MAX_ENTRIES", 1000)
+XLSX_MAX_COMPRESSION_RATIO = envint("XLSX_MAX_COMPRESSION_RATIO", 100)
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from homecoming.core.errors import ApplicationError
+from homecoming.core.safety import (
+    check_file_size,
+    looks_like_formula,
+    open_workbook,
+    unreadable_workbook,
+)
 from homecoming.core.text import clean, invisible_characters
 
 Progress = Callable[[int, int], None]
@@ -126,15 +132,14 @@ def _read_rows(path: Path) -> Iterator[list[str]]:
             raise ApplicationError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
         yield from csv.reader(io.StringIO(text, newline=""))
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
+        workbook = open_workbook(path)
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ApplicationError(f"{path.name}: not a readable XLSX workbook ({exc})") from exc
-        try:
+            # Read-only workbooks parse each sheet as it is iterated, so a bad sheet
+            # (an entity bomb refused by defusedxml, say) fails here, not on opening.
             for values in workbook.worksheets[0].iter_rows(values_only=True):
                 yield [_xlsx_cell(v) for v in values]
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise unreadable_workbook(path, exc) from exc
         finally:
             workbook.close()
     else:
@@ -152,6 +157,7 @@ def read_table(path: Path | str) -> Table:
     path = Path(path)
     if not path.is_file():
         raise ApplicationError(f"{path}: no such file")
+    check_file_size(path)
     if path.suffix.lower() in (".geojson", ".json"):
         return _read_features(path)
     rows = _read_rows(path)
@@ -161,6 +167,11 @@ def read_table(path: Path | str) -> Table:
             f"{path.name}: the file is empty; the first row must name the columns"
         )
     columns = [h.strip().lower() for h in header]
+    if len(columns) == 1 and ";" in columns[0]:
+        raise ApplicationError(
+            f"{path.name}: the columns are separated by semicolons; save the file as "
+            "comma-separated CSV (UTF-8)"
+        )
     table_rows: list[Row] = []
     for number, cells in enumerate(rows, start=2):
         if number == 2 and _is_hxl_row(cells):
@@ -252,6 +263,9 @@ class RowReader:
             self.error(column, f"contains invisible characters ({', '.join(hidden)})")
             return ""
         value = clean(raw)
+        if looks_like_formula(value):
+            self.error(column, f"{value[:30]!r} would run as a formula in a spreadsheet")
+            return ""
         if required and not value:
             self.error(column, "is required")
         elif len(value) > max_length:
