@@ -1,0 +1,345 @@
+"""The households import at national scale, against the raw floor, on SQLite and PostgreSQL.
+
+    python bench/bench_import.py [--sizes 10000,100000,1000000] [--databases sqlite,postgresql]
+    python bench/bench_import.py --quick
+
+For each size, ``homecoming synth`` writes a synthetic programme of that many people
+(seed 1); its places are imported into a fresh, migrated database, then the people go
+through ``homecoming import households`` with every check of the import (all rows in
+memory, all-or-nothing). The **raw floor** puts the same households, members, identity
+documents and registration events into the same tables with no check at all and no
+derived search key: SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``.
+Each run is a child process with its own database copy (timed inside the child, so
+interpreter start-up is left out); PostgreSQL is a throwaway cluster made by
+``scripts/with_postgres.py``. Prints a Markdown section; exits 1 if an import fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+
+TARGET_RATIO = 3.0
+SEED = 1
+QUICK_SIZES = "5000"
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------- children (one database each)
+
+
+def child_import(path: str) -> dict:
+    django_setup()
+    from django.core.management import call_command
+
+    from homecoming.registry.models import Household, Member
+
+    start = time.perf_counter()
+    call_command("import", "households", path, stdout=io.StringIO())
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "peak_mb": peak_mb(),
+        "households": Household.objects.count(),
+        "members": Member.objects.count(),
+    }
+
+
+def _columns(model) -> tuple[list[str], dict]:
+    """A model's columns in table order and each one's default, as the database takes it."""
+    columns, defaults = [], {}
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        default = field.get_default()
+        defaults[field.column] = (
+            json.dumps(default) if isinstance(default, list | dict) else default
+        )
+    return columns, defaults
+
+
+def child_floor(path: str) -> dict:
+    """The same rows straight into the tables: no checks, ids given, nothing derived."""
+    django_setup()
+    from django.db import connection, transaction
+
+    from homecoming.places.models import Settlement
+    from homecoming.registry.models import Household, HouseholdEvent, IdentityDocument, Member
+
+    start = time.perf_counter()
+    settlements = dict(Settlement.objects.values_list("code", "id"))
+    now = dt.datetime.now(dt.UTC).isoformat()
+    tables = {model: _columns(model) for model in (Household, Member, IdentityDocument)}
+    tables[HouseholdEvent] = _columns(HouseholdEvent)
+    rows: dict = {model: [] for model in tables}
+
+    def add(model, **values) -> None:
+        columns, defaults = tables[model]
+        rows[model].append(tuple(values.get(c, defaults[c]) for c in columns))
+
+    household_id = 0
+    current = None
+    with open(path, encoding="utf-8", newline="") as handle:
+        for member_id, record in enumerate(csv.DictReader(handle), start=1):
+            if record["household"] != current:
+                current, household_id = record["household"], household_id + 1
+                registered_on = record["registered_on"] or dt.date.today().isoformat()  # noqa: DTZ011 (as the import does)
+                add(
+                    Household,
+                    id=household_id,
+                    reference=current,
+                    origin_settlement_id=settlements[record["origin_settlement"]],
+                    origin_address=record["origin_address"],
+                    displaced_on=record["displaced_on"] or None,
+                    accommodation=record["accommodation"] or "other",
+                    intention=record["intention"] or "unknown",
+                    registered_on=registered_on,
+                    source=record["source"],
+                )
+                add(
+                    HouseholdEvent,
+                    id=household_id,
+                    household_id=household_id,
+                    at=now,
+                    action="registered",
+                    details=json.dumps({"source": "import"}),
+                )
+            birth = record["birth_date"]
+            vulnerabilities = [v.strip() for v in record["vulnerabilities"].split(";") if v.strip()]
+            add(
+                Member,
+                id=member_id,
+                household_id=household_id,
+                relation=record["relation"],
+                given_name=record["given_name"],
+                family_name=record["family_name"],
+                patronymic=record["patronymic"],
+                sex=record["sex"],
+                birth_date=f"{birth}-01-01" if len(birth) == 4 else birth,
+                birth_year_only=len(birth) == 4,
+                phone=record["phone"],
+                vulnerabilities=json.dumps(vulnerabilities),
+                joined_on=registered_on,
+            )
+            if record["document_number"]:
+                add(
+                    IdentityDocument,
+                    id=member_id,
+                    member_id=member_id,
+                    type=record["document_type"],
+                    number=record["document_number"],
+                )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, (columns, _defaults) in tables.items():
+            table, names = model._meta.db_table, ", ".join(columns)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows[model]:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[model])  # noqa: S608 (table and column names from the models)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "peak_mb": peak_mb(),
+        "households": Household.objects.count(),
+        "members": Member.objects.count(),
+    }
+
+
+def child(method: str, path: str, env: dict) -> dict:
+    """Run ``method`` on ``path`` in a child process with the database named in ``env``."""
+    done = subprocess.run(  # noqa: S603 (this script, with its own arguments)
+        [sys.executable, __file__, "--child", method, path],
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"{method} of {path} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def homecoming(env: dict, *arguments: str) -> None:
+    subprocess.run(  # noqa: S603 (the project's own command)
+        [sys.executable, "-m", "homecoming", *arguments],
+        env=os.environ | env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+# ---------------------------------------------------------------- one database engine, all sizes
+
+
+def sqlite_suite(files: dict[int, Path], workdir: Path) -> list[dict]:
+    template = workdir / "template.sqlite3"
+    env = {"SQLITE_PATH": str(template)}
+    homecoming(env, "migrate", "--noinput")
+    homecoming(env, "import", "places", str(next(iter(files.values())).parent / "places.csv"))
+    results = []
+    for size, path in files.items():
+        row = {"database": "SQLite", "members": size}
+        for method in ("import", "floor"):
+            database = workdir / f"{method}-{size}.sqlite3"
+            shutil.copy(template, database)
+            row[method] = child(method, str(path), {"SQLITE_PATH": str(database)})
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+        results.append(row)
+    return results
+
+
+def postgresql_suite(files: dict[int, Path]) -> list[dict]:
+    """Run inside ``scripts/with_postgres.py``: DATABASE_URL names the throwaway cluster."""
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    admin = psycopg.connect(f"{base}/postgres", autocommit=True)
+    admin.execute("CREATE DATABASE bench_template")
+    env = {"DATABASE_URL": f"{base}/bench_template"}
+    homecoming(env, "migrate", "--noinput")
+    homecoming(env, "import", "places", str(next(iter(files.values())).parent / "places.csv"))
+    results = []
+    for size, path in files.items():
+        row = {"database": "PostgreSQL", "members": size}
+        for method in ("import", "floor"):
+            name = f"bench_{method}_{size}"
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE bench_template")
+            row[method] = child(method, str(path), {"DATABASE_URL": f"{base}/{name}"})
+            admin.execute(f"DROP DATABASE {name}")
+        results.append(row)
+    return results
+
+
+def postgres_version() -> str:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return f"PostgreSQL {found[-1].parts[-3]}" if found else "PostgreSQL"
+
+
+# ---------------------------------------------------------------- report
+
+
+def report(rows: list[dict], command: str) -> bool:
+    print("## Households import: members through `homecoming import households`\n")
+    print(
+        f"`{command}` — synthetic programmes from `homecoming synth` (seed {SEED}); "
+        f"{os.cpu_count()} cores. The import checks every row (names, scripts, dates, "
+        "documents, one head, one household per person, references against the database) "
+        "and writes all or nothing; the raw floor writes the same rows into the same four "
+        "tables with no check and no search key: SQLite `executemany` in one transaction, "
+        f"PostgreSQL `COPY` ({postgres_version()}, throwaway cluster, fsync off). "
+        "Times exclude interpreter start-up.\n"
+    )
+    print(
+        "| members | households | database | import, full validation | raw floor "
+        f"| import ÷ floor (target ≤ {TARGET_RATIO:.0f}×) | import rate | import peak memory |"
+    )
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    ok = True
+    for row in rows:
+        imported, floor = row["import"], row["floor"]
+        ratio = imported["seconds"] / floor["seconds"]
+        verdict = "holds" if ratio <= TARGET_RATIO else "MISSES"
+        same = imported["members"] == floor["members"] == row["members"]
+        ok &= same
+        print(
+            f"| {row['members']:,} | {imported['households']:,} | {row['database']} "
+            f"| {imported['seconds']:.1f} s | {floor['seconds']:.1f} s "
+            f"| {ratio:.1f}×: {verdict} | {row['members'] / imported['seconds']:,.0f} members/s "
+            f"| {imported['peak_mb']:,.0f} MB |" + ("" if same else " **row counts differ** |")
+        )
+    print()
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="members, comma-separated")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help=f"smoke test: --sizes {QUICK_SIZES}")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--suite", help=argparse.SUPPRESS)
+    parser.add_argument("--files", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        method, path = args.child
+        print(json.dumps((child_import if method == "import" else child_floor)(path)))
+        return
+    if args.suite:
+        files = {int(k): Path(v) for k, v in json.loads(args.files).items()}
+        print(json.dumps(postgresql_suite(files)))
+        return
+
+    sizes = [int(s) for s in (QUICK_SIZES if args.quick else args.sizes).split(",")]
+    databases = args.databases.split(",")
+    django_setup()
+    from homecoming.synth import synth_programme, synth_write
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="homecoming-bench-import-") as scratch:
+        workdir = Path(scratch)
+        files = {}
+        for size in sizes:
+            programme = synth_programme(persons=size, seed=SEED)
+            wanted = [f for f in programme if f.kind in ("places", "households")]
+            directory = workdir / str(size)
+            synth_write(wanted, directory)
+            files[size] = directory / "households.csv"
+        # Every size has the same places (they depend on the seed only).
+        for size in sizes[1:]:
+            (workdir / str(size) / "places.csv").unlink()
+        if "sqlite" in databases:
+            rows += sqlite_suite(files, workdir)
+        if "postgresql" in databases:
+            done = subprocess.run(  # noqa: S603 (the project's own scripts)
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "with_postgres.py"),
+                    sys.executable,
+                    __file__,
+                    "--suite",
+                    "postgresql",
+                    "--files",
+                    json.dumps({k: str(v) for k, v in files.items()}),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode:
+                sys.exit(f"PostgreSQL suite failed:\n{done.stderr[-3000:]}")
+            rows += json.loads(done.stdout.splitlines()[-1])
+    command = " ".join(["python bench/bench_import.py", *sys.argv[1:]])
+    if not report(sorted(rows, key=lambda r: (r["members"], r["database"] != "SQLite")), command):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
