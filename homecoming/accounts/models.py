@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -31,6 +32,8 @@ class User(AbstractUser):
         limit_choices_to={"level": "district"},
         help_text=_("The districts whose records this user works on; empty means all."),
     )
+    # Role, districts, being active: every change kept. Never the password hash.
+    history = HistoricalRecords(excluded_fields=["password"], m2m_fields=[districts])
 
 
 class AccessLog(models.Model):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.places.models import Area, Settlement
 
@@ -63,6 +64,7 @@ class Project(models.Model):
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -84,6 +86,7 @@ class ProgressReport(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress")
     date = models.DateField(_("date"))
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "date"]
@@ -106,6 +109,7 @@ class Building(models.Model):
     floors = models.PositiveSmallIntegerField(_("floors"))
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -134,6 +138,8 @@ class HousingUnit(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, editable=False
     )
     status_since = models.DateField(_("status since"), editable=False)
+    # Not "history": that name is the unit's dated status changes (UnitStatusChange).
+    audit_trail = HistoricalRecords()
 
     class Meta:
         ordering = ["building", "number"]
@@ -187,6 +193,7 @@ class Utility(models.Model):
     commissioned_on = models.DateField(_("commissioned on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["settlement", "service"]

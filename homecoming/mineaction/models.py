@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.places.models import Area, Settlement
 
@@ -76,6 +77,10 @@ class HazardArea(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, editable=False
     )
+    # The bounding box follows from the polygon, which the history keeps.
+    history = HistoricalRecords(
+        excluded_fields=["min_lon", "min_lat", "max_lon", "max_lat"], m2m_fields=[settlements]
+    )
 
     class Meta:
         ordering = ["code"]
@@ -119,6 +124,7 @@ class LandReleaseActivity(models.Model):
     cleared_m2 = models.FloatField(_("cleared (m²)"), default=0)
     handover_date = models.DateField(_("handover"), null=True, blank=True)
     certificate = models.CharField(_("certificate reference"), max_length=80, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date", "reference"]
@@ -161,6 +167,7 @@ class DeviceReport(models.Model):
     uxo = models.PositiveIntegerField(_("unexploded ordnance"), default=0)
     axo = models.PositiveIntegerField(_("abandoned ordnance"), default=0)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["week", "district"]
@@ -186,6 +193,7 @@ class Accident(models.Model):
     )
     device = models.CharField(_("device"), max_length=16, choices=Device.choices)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "reference"]
@@ -220,6 +228,7 @@ class Victim(models.Model):
     group = models.CharField(_("group"), max_length=10, choices=Group.choices)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mine victim")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Place(models.Model):
@@ -25,6 +26,8 @@ class Place(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Lower-case ASCII folding of every name, written by the services; search reads it.
     search_key = models.CharField(max_length=700, db_index=True, editable=False, default="")
+    # Every change kept with who and when; the search key is derived from the names.
+    history = HistoricalRecords(inherit=True, excluded_fields=["search_key"])
 
     class Meta:
         abstract = True

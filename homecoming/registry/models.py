@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.places.models import Settlement
 
@@ -45,6 +46,7 @@ class TemporaryAccommodation(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (persons)"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -114,6 +116,7 @@ class Household(models.Model):
         default=False,
         help_text=_("Generated for the demo or a benchmark; not a real household."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reference"]
@@ -175,6 +178,8 @@ class Member(models.Model):
     left_on = models.DateField(_("member until"), null=True, blank=True)
     left_reason = models.CharField(max_length=16, choices=Left.choices, blank=True)
     name_key = models.CharField(max_length=320, db_index=True, editable=False, default="")
+    # The name key is derived from the names, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["household", "id"]
@@ -208,6 +213,7 @@ class IdentityDocument(models.Model):
     number = models.CharField(_("number"), max_length=40)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     expiry = models.DateField(_("expiry"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("identity document")
@@ -229,6 +235,7 @@ class Consent(models.Model):
     )
     document = models.CharField(_("signed form reference"), max_length=100)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["household", "given_on"]
@@ -273,6 +280,7 @@ class ChangeRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-requested_at"]
@@ -321,6 +329,7 @@ class DuplicateCandidate(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-probability", "id"]
