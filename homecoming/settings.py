@@ -179,6 +179,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (monument photos): served by the application after its access checks,
+# never as a public directory.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("HOMECOMING_MEDIA_DIR", VAR_DIR / "media"))
+HERITAGE_PHOTO_MAX_BYTES = envint("HERITAGE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

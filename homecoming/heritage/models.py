@@ -3,8 +3,10 @@ them. A monument's condition is its latest inspection's; inspections are never o
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.housing.models import Project
 from homecoming.places.models import Settlement
@@ -42,6 +44,7 @@ class Monument(models.Model):
         limit_choices_to={"sector": Project.Sector.HERITAGE},
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +61,7 @@ class Inspection(models.Model):
     note = models.TextField(_("note"), blank=True)
     photo = models.CharField(_("photo reference"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["monument", "date", "id"]
@@ -65,3 +69,43 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monument} {self.date}: {self.condition}"
+
+
+class Photo(models.Model):
+    """A photograph of a monument, kept as a file under MEDIA_ROOT.
+
+    Files arrive only through ``services.photo_add``, which checks that the content is an
+    image of an accepted type and size and stores a re-encoded copy (no metadata, no trailing
+    bytes) under a name the system chooses.
+    """
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        WEBP = "WEBP", "WebP"
+
+    monument = models.ForeignKey(Monument, on_delete=models.CASCADE, related_name="photos")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    image = models.ImageField(
+        _("photo"), upload_to="heritage/photos/", width_field="width", height_field="height"
+    )
+    format = models.CharField(max_length=4, choices=Format.choices, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    caption = models.CharField(_("caption"), max_length=300)
+    taken_on = models.DateField(_("taken on"), null=True, blank=True)
+    credit = models.CharField(_("credit"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["monument", "-taken_on", "id"]
+        verbose_name = _("photo")
+
+    def __str__(self) -> str:
+        return f"{self.monument}: {self.caption}"

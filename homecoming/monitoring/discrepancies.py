@@ -7,6 +7,12 @@
    deadlines.
 3. *Part exceeds whole*: for an additive indicator, a settlement's figure above its
    district's figure for an overlapping period.
+4. *Reported vs computed*: a figure for a place the system knows (an area or a settlement),
+   of an indicator the system computes from its own records (``computed.COMPUTED``), that
+   differs beyond the indicator's tolerance from the computed value for the same place and
+   period (a dated figure counts its day, month or year; an undated one everything
+   recorded). Compared only when the records cover the period: the system holds records of
+   that indicator from before the period's end.
 
 Severity follows the relative difference |a − b| / max(a, b): below 2 % low, below 10 %
 medium, else high. A rerun keeps each discrepancy's annotation (found again by its key)
@@ -21,6 +27,14 @@ from itertools import combinations
 
 from django.db import transaction
 
+from homecoming.monitoring.computed import (
+    COMPUTED,
+    COMPUTED_FROM,
+    Amount,
+    PlaceOfRecords,
+    place_of_records,
+    total,
+)
 from homecoming.monitoring.models import Discrepancy, Figure, Indicator
 
 
@@ -91,6 +105,62 @@ def find_discrepancies(figures: list[Figure], indicators: dict[str, Indicator]) 
     return found
 
 
+def find_reported_vs_computed(
+    figures: list[Figure],
+    indicators: dict[str, Indicator],
+    computed: dict[str, list[Amount]],
+    places: dict[tuple[str, int], PlaceOfRecords],
+) -> list[dict]:
+    """Reported figures that disagree with the computed value for their place and period.
+
+    ``computed`` holds each computed indicator's amounts; ``places`` what each resolved
+    place of the figures covers, keyed ("area" or "settlement", id).
+    """
+    found = []
+    for figure in figures:
+        amounts = computed.get(figure.indicator)
+        if not amounts or figure.value_number is None:
+            continue
+        place = places.get(_resolved(figure))
+        if place is None:
+            continue
+        first_record = min(a.day for a in amounts)
+        if figure.period_end is not None and figure.period_end < first_record:
+            continue
+        value = Decimal(
+            str(
+                round(
+                    total(amounts, place=place, start=figure.period_start, end=figure.period_end), 4
+                )
+            )
+        )
+        difference = relative_difference(figure.value_number, value)
+        indicator = indicators.get(figure.indicator)
+        if difference > (indicator.tolerance if indicator else 0.0):
+            found.append(
+                {
+                    "key": f"{Discrepancy.Kind.REPORTED_VS_COMPUTED}:{figure.pk}",
+                    "kind": Discrepancy.Kind.REPORTED_VS_COMPUTED,
+                    "indicator": figure.indicator,
+                    "figure_a": figure,
+                    "figure_b": None,
+                    "computed_value": value,
+                    "computed_from": COMPUTED_FROM[figure.indicator],
+                    "relative_difference": difference,
+                    "severity": severity(difference),
+                }
+            )
+    return found
+
+
+def _resolved(figure: Figure) -> tuple[str, int] | None:
+    if figure.settlement_id:
+        return ("settlement", figure.settlement_id)
+    if figure.area_id:
+        return ("area", figure.area_id)
+    return None
+
+
 def _finding(kind: str, indicator: str, a: Figure, b: Figure, difference: float) -> dict:
     return {
         "key": f"{kind}:{a.pk}:{b.pk}",
@@ -103,18 +173,44 @@ def _finding(kind: str, indicator: str, a: Figure, b: Figure, difference: float)
     }
 
 
+# What a rerun updates on a discrepancy found again (the computed side moves with the records).
+_MEASURES = ("relative_difference", "severity", "computed_value", "computed_from")
+
+
 def discrepancies_refresh() -> tuple[int, int]:
     """Run the rules over the whole ledger; returns (discrepancies holding, newly found)."""
-    figures = list(Figure.objects.select_related("settlement"))
+    figures = list(Figure.objects.select_related("settlement", "area"))
     indicators = {i.code: i for i in Indicator.objects.all()}
-    found = {d["key"]: d for d in find_discrepancies(figures, indicators)}
+    comparable = {f.indicator for f in figures if _resolved(f)} & set(COMPUTED)
+    computed = {code: COMPUTED[code](None) for code in comparable}
+    places = {}
+    for figure in figures:
+        key = _resolved(figure)
+        if key and key not in places and figure.indicator in comparable:
+            places[key] = place_of_records(figure.settlement or figure.area)
+    found = {
+        d["key"]: d
+        for d in find_discrepancies(figures, indicators)
+        + find_reported_vs_computed(figures, indicators, computed, places)
+    }
     with transaction.atomic():
         known = {d.key: d for d in Discrepancy.objects.all()}
         new = [Discrepancy(**d) for key, d in found.items() if key not in known]
         Discrepancy.objects.bulk_create(new)
         for key, discrepancy in known.items():
             holds = key in found
+            changed = [
+                field
+                for field in _MEASURES
+                if holds
+                and getattr(discrepancy, field)
+                != found[key].get(field, getattr(discrepancy, field))
+            ]
+            for field in changed:
+                setattr(discrepancy, field, found[key][field])
             if discrepancy.still_holds != holds:
                 discrepancy.still_holds = holds
-                discrepancy.save(update_fields=["still_holds"])
+                changed.append("still_holds")
+            if changed:
+                discrepancy.save(update_fields=changed)
     return len(found), len(new)

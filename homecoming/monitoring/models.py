@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.places.models import Area, Settlement
 
@@ -40,6 +41,7 @@ class Figure(models.Model):
     published = models.DateField(_("published"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "period_start", "id"]
@@ -74,6 +76,16 @@ class Indicator(models.Model):
     additive = models.BooleanField(_("additive"), default=True)
     tolerance = models.FloatField(_("tolerance"), default=0)
     is_target = models.BooleanField(_("a target"), default=False)
+    progress_indicator = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("progress measured by"),
+        help_text=_("For a target: the indicator whose computed value counts towards it."),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -89,6 +101,10 @@ class Discrepancy(models.Model):
         VALUES_DIFFER = "values_differ", _("Values differ for the same place and period")
         TARGET_DEADLINES = "target_deadlines", _("The same target with different deadlines")
         PART_EXCEEDS_WHOLE = "part_exceeds_whole", _("A part is greater than its whole")
+        REPORTED_VS_COMPUTED = (
+            "reported_vs_computed",
+            _("A reported figure disagrees with the system's own records"),
+        )
 
     class Severity(models.TextChoices):
         LOW = "low", _("Low")
@@ -105,7 +121,13 @@ class Discrepancy(models.Model):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     indicator = models.CharField(max_length=64)
     figure_a = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="+")
-    figure_b = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="+")
+    # The other side: a second figure, or (reported vs computed) the value the system
+    # computes from its own records for the same place and period.
+    figure_b = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    computed_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    computed_from = models.CharField(max_length=300, blank=True)
     relative_difference = models.FloatField()
     severity = models.CharField(max_length=8, choices=Severity.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -120,10 +142,69 @@ class Discrepancy(models.Model):
             "False when the figures no longer disagree (a figure was corrected or removed)."
         ),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-relative_difference", "id"]
         verbose_name_plural = _("discrepancies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(figure_b__isnull=False) | models.Q(computed_value__isnull=False),
+                name="discrepancy_has_two_sides",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.figure_a} / {self.figure_b}"
+        other = self.figure_b or f"computed {self.computed_value}"
+        return f"{self.get_kind_display()}: {self.figure_a} / {other}"
+
+
+class Target(models.Model):
+    """A target the programme is measured against.
+
+    A target is recorded one way only: as a figure of the ledger (indicator ``return_target``
+    and the like), with its value, deadline (``as_of``) and source. ``targets_refresh`` derives
+    one Target from each such figure; the Target adds what the ledger does not say — the
+    indicator whose computed value counts towards it, the place it counts in (none: every
+    place the system records) and the day its period starts (the publication date unless
+    set), from which the time elapsed is measured.
+    """
+
+    figure = models.OneToOneField(Figure, on_delete=models.CASCADE, related_name="target")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("measured by")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    start = models.DateField(_("period starts"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["figure__period_end", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(area__isnull=False) & models.Q(settlement__isnull=False)),
+                name="target_place_is_area_or_settlement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        figure = self.figure
+        return f"{figure.place_label}: {figure.value} {figure.unit} by {self.deadline}"
+
+    @property
+    def value(self):
+        return self.figure.value_number
+
+    @property
+    def deadline(self):
+        return self.figure.period_end
+
+    @property
+    def place(self) -> Area | Settlement | None:
+        return self.settlement or self.area

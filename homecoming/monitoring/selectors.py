@@ -1,9 +1,36 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
 
-from homecoming.monitoring.models import Discrepancy, Figure
+from django.db.models import Count, F, Q, QuerySet
+
+from homecoming.housing.models import HousingUnit, Project
+from homecoming.mineaction.models import HazardArea
+from homecoming.mineaction.selectors import land_readiness_by_settlement
+from homecoming.monitoring.computed import (
+    COMPUTED,
+    land_released_by_month,
+    place_of_records,
+    returned_persons,
+    total,
+)
+from homecoming.monitoring.forecast import (
+    Demand,
+    Forecast,
+    ForecastInputs,
+    Outlook,
+    TargetSpec,
+    UnitBatch,
+    add_months,
+    forecast,
+)
+from homecoming.monitoring.models import Discrepancy, Figure, Target
 from homecoming.places.models import Area, Settlement
+from homecoming.registry.models import Household
+from homecoming.returns import selectors as returns_selectors
+from homecoming.returns.models import KeyHandover, Reservation
 
 
 def figure_list(*, indicator: str = "", place: str = "") -> QuerySet[Figure]:
@@ -44,6 +71,14 @@ def discrepancy_rows() -> list[dict]:
             "note": d.note,
         }
         for side, figure in (("a", d.figure_a), ("b", d.figure_b)):
+            if figure is None:  # the system's own value for the same place and period
+                row |= {
+                    "value_b": f"{d.computed_value.normalize():f}",
+                    "unit_b": d.figure_a.unit,
+                    "as_of_b": d.figure_a.as_of,
+                    "source_b": f"Homecoming (computed): {d.computed_from}",
+                }
+                continue
             row |= {
                 f"value_{side}": figure.value,
                 f"unit_{side}": figure.unit,
@@ -52,3 +87,174 @@ def discrepancy_rows() -> list[dict]:
             }
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Where a target stands: the computed value now, the share done and of time gone."""
+
+    target: Target
+    computed: float
+    share_done: float
+    time_elapsed: float | None  # None when the period's start is not known
+    outlook: Outlook | None  # None for a target on a single settlement (forecasts are by district)
+
+
+def target_list() -> QuerySet[Target]:
+    return Target.objects.select_related(
+        "figure", "indicator", "area", "settlement__district"
+    ).order_by("figure__period_end", "figure__value_number", "id")
+
+
+def _districts_of(target: Target, codes: dict[int, str]) -> frozenset[str] | None:
+    place = place_of_records(target.place)
+    if place.districts is None:
+        return None
+    return frozenset(codes[i] for i in place.districts if i in codes)
+
+
+def target_specs(targets: list[Target]) -> list[TargetSpec]:
+    """The targets the forecast can judge: the programme's and those of areas."""
+    codes = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("id", "code"))
+    return [
+        TargetSpec(str(t.pk), float(t.value), t.deadline, _districts_of(t, codes))
+        for t in targets
+        if t.settlement_id is None and not _is_municipality(t)
+    ]
+
+
+def _is_municipality(target: Target) -> bool:
+    return target.area is not None and target.area.level == Area.Level.MUNICIPALITY
+
+
+def targets_progress(*, today: dt.date, projection: Forecast | None = None) -> list[TargetProgress]:
+    """Every target with its computed value now, share done, time elapsed and outlook."""
+    targets = list(target_list())
+    amounts = {
+        code: COMPUTED[code](None) for code in {t.indicator.code for t in targets} & set(COMPUTED)
+    }
+    outlooks = {o.target.name: o for o in projection.outlooks} if projection else {}
+    rows = []
+    for t in targets:
+        done = total(amounts.get(t.indicator.code, []), place=place_of_records(t.place), end=today)
+        elapsed = None
+        if t.start and t.deadline:
+            elapsed = (today - t.start).days / max(1, (t.deadline - t.start).days)
+        rows.append(
+            TargetProgress(
+                target=t,
+                computed=done,
+                share_done=done / float(t.value) if t.value else 0.0,
+                time_elapsed=elapsed,
+                outlook=outlooks.get(str(t.pk)),
+            )
+        )
+    return rows
+
+
+def forecast_inputs(today: dt.date) -> ForecastInputs:
+    """The pipeline as it stands, for the forecast: returns so far, homes due and where, the
+    land still to release around them, demand, take-up, delays and cohort seats."""
+    district_codes = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("id", "code"))
+    returned: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
+    for a in returned_persons(None):
+        returned[district_codes[a.district]][a.day.replace(day=1)] += a.value
+
+    land = land_readiness_by_settlement()
+    blocking = {code for verdict in land.values() for code in verdict.blocking}
+    open_ha = {
+        h.code: max(0.0, h.area_m2 - h.released_m2) / 10_000
+        for h in HazardArea.objects.filter(code__in=blocking).only("code", "area_m2", "released_m2")
+    }
+    waiting = [
+        HousingUnit.Status.PLANNED,
+        HousingUnit.Status.UNDER_CONSTRUCTION,
+        HousingUnit.Status.READY,
+        HousingUnit.Status.RESERVED,
+    ]
+    batches = (
+        HousingUnit.objects.filter(status__in=waiting)
+        .values(
+            "status",
+            code=F("building__settlement__code"),
+            district=F("building__settlement__district_id"),
+            due=F("building__project__planned_end"),
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    ready = {HousingUnit.Status.READY, HousingUnit.Status.RESERVED}
+    units = [
+        UnitBatch(
+            district=district_codes[b["district"]],
+            settlement=b["code"],
+            count=b["n"],
+            expected=today if b["status"] in ready else (b["due"] or today),
+            ready=b["status"] in ready,
+            blocked_ha=sum(open_ha.get(code, 0.0) for code in land[b["code"]].blocking),
+        )
+        for b in batches
+    ]
+
+    returned_households = KeyHandover.objects.values("reservation__household_id")
+    intending = (
+        Household.objects.exclude(status=Household.Status.WITHDRAWN)
+        .filter(intention__in=[Household.Intention.RETURN_NOW, Household.Intention.RETURN_LATER])
+        .exclude(pk__in=returned_households)
+    )
+    sizes = (
+        intending.values(district=F("origin_settlement__district_id"))
+        .annotate(
+            households=Count("id", distinct=True),
+            persons=Count("members", filter=Q(members__left_on=None)),
+        )
+        .order_by()
+    )
+    demand = [
+        Demand(
+            district_codes[r["district"]],
+            r["households"],
+            max(1.0, r["persons"] / r["households"]),
+        )
+        for r in sizes
+    ]
+
+    this_month = today.replace(day=1)
+    months = [add_months(this_month, -n) for n in range(12, 0, -1)]
+    released = land_released_by_month(None)
+    delays = [
+        (actual - planned).days
+        for actual, planned in Project.objects.filter(
+            actual_end__isnull=False, planned_end__isnull=False
+        ).values_list("actual_end", "planned_end")
+    ]
+    answers = dict(
+        Reservation.objects.exclude(answer=Reservation.Answer.PENDING)
+        .values_list("answer")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return ForecastInputs(
+        today=today,
+        returned={d: dict(m) for d, m in returned.items()},
+        units=units,
+        demand=demand,
+        release_ha_by_month=[released.get(m, 0.0) for m in months],
+        completion_delays_days=delays,
+        offers_accepted=answers.get(Reservation.Answer.ACCEPTED, 0),
+        offers_declined=answers.get(Reservation.Answer.DECLINED, 0),
+        seats_by_month=cohort_seats(),
+    )
+
+
+def cohort_seats() -> dict[dt.date, int]:
+    """Cohort seats by month, from the returns app's cohorts once it schedules them."""
+    seats_by_month = getattr(returns_selectors, "cohort_seats_by_month", None)
+    return seats_by_month() if seats_by_month else {}
+
+
+def programme_forecast(today: dt.date) -> tuple[Forecast, list[TargetProgress]]:
+    """The forecast of returns with every target's outlook, and the targets' progress."""
+    targets = list(target_list())
+    projection = forecast(forecast_inputs(today), target_specs(targets))
+    return projection, targets_progress(today=today, projection=projection)

@@ -25,7 +25,7 @@ from homecoming.core.tabular import (
 )
 from homecoming.core.text import fold
 from homecoming.monitoring.discrepancies import discrepancies_refresh
-from homecoming.monitoring.models import Discrepancy, Figure
+from homecoming.monitoring.models import Discrepancy, Figure, Indicator, Target
 from homecoming.places.models import Area, Settlement
 
 AS_OF_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -168,6 +168,7 @@ def figures_import(
             created += was_created
             if progress:
                 progress(done, len(parsed))
+        targets_refresh()
         discrepancies_refresh()
         return created, len(parsed) - created
 
@@ -186,3 +187,43 @@ def discrepancy_annotate(
     discrepancy.annotated_by, discrepancy.annotated_at = by, timezone.now()
     discrepancy.save(update_fields=["status", "note", "annotated_by", "annotated_at"])
     return discrepancy
+
+
+def targets_refresh() -> int:
+    """Derive a Target from every target figure of the ledger that has none yet.
+
+    A target is recorded as a figure (its value, deadline and source); the Target takes the
+    figure's place and the indicator the catalogue says measures it; its period starts on
+    the figure's publication date. Targets already derived keep what an editor set on them.
+    Returns how many were created.
+    """
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(is_target=True, progress_indicator__isnull=False)
+    }
+    new = [
+        Target(
+            figure=figure,
+            indicator=indicators[figure.indicator].progress_indicator,
+            area=figure.area,
+            settlement=figure.settlement,
+            start=figure.published,
+        )
+        for figure in Figure.objects.filter(
+            indicator__in=indicators, target__isnull=True, value_number__isnull=False
+        ).exclude(period_end=None)
+    ]
+    for target in new:
+        target.full_clean()
+        target.save()
+    return len(new)
+
+
+def target_update(*, target: Target, start: dt.date | None, note: str) -> Target:
+    """Say when a target's period starts (when its source does not) and how it is read."""
+    if start and target.deadline and start >= target.deadline:
+        raise ApplicationError("A target's period starts before its deadline.")
+    target.start, target.note = start, note.strip()
+    target.full_clean()
+    target.save(update_fields=["start", "note"])
+    return target

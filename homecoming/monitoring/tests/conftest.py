@@ -1,0 +1,43 @@
+"""Returns recorded through the real workflow: allocation, offer, consent, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from homecoming.registry.services import consent_record
+from homecoming.returns.models import Reservation
+from homecoming.returns.services import (
+    allocation_approve,
+    allocation_run,
+    keys_hand_over,
+    offer_accept,
+)
+from homecoming.returns.tests.fixtures import household
+
+
+@pytest.fixture
+def returned(places, make_household, zar_ready, planner, kalbajar_officer):
+    """Two households of Zar (3 and 4 members) with keys to Zar's two homes on 2025-09-15."""
+    household(make_household, places.zar, 3)
+    household(make_household, places.zar, 4)
+    allocation_approve(
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+    )
+    for offer in Reservation.objects.select_related("household"):
+        consent_record(
+            household=offer.household,
+            by=kalbajar_officer,
+            given_on=dt.date(2025, 6, 1),
+            document=f"CF-{offer.pk}",
+        )
+        offer_accept(offer=offer, by=kalbajar_officer)
+        keys_hand_over(
+            offer=offer,
+            by=kalbajar_officer,
+            date=dt.date(2025, 9, 15),
+            keys=2,
+            signed_form=f"HF-{offer.pk}",
+        )
+    return places
