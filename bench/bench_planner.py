@@ -1,6 +1,7 @@
 """The return planner at national scale, against exact solvers on the flat graph.
 
     python bench/bench_planner.py [--sizes 10000,50000,250000] [--budget 120] [--json]
+    python bench/bench_planner.py --quick
 
 Generates deterministic instances — 15 districts, 2,000 settlements of uneven
 size, households of 1–8 people with priorities 0–100 and some step-free needs,
@@ -10,7 +11,9 @@ as many units as households but not where the households are — and times
 an arc, with the same lexicographic weights per component: OR-Tools'
 ``SimpleMinCostFlow`` and SciPy's ``min_weight_full_bipartite_matching``. Each
 runs in a child process with a time budget; their objectives must equal the
-planner's where they finish. Prints a Markdown section, or JSON with ``--json``.
+planner's where they finish. A second table shows how the planner's cost grows with
+the registry: 10,000, 100,000 and 1,000,000 people (``--growth``), in households of
+3.75 people on average. Prints a Markdown section, or JSON with ``--json``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ HOUSEHOLD_SIZES = [0.12, 0.16, 0.19, 0.2, 0.15, 0.1, 0.05, 0.03]  # 1..8 people
 UNIT_ROOMS = [0.08, 0.27, 0.35, 0.2, 0.07, 0.03]  # 1..6 rooms
 TARGET_SECONDS = 2.0
 MAX_FLAT_ARCS = 60_000_000  # beyond this the flat graph alone needs several GB
+PEOPLE_PER_HOUSEHOLD = sum((size + 1) * share for size, share in enumerate(HOUSEHOLD_SIZES))
+QUICK = {"sizes": "10000", "growth": "10000,100000", "budget": 20.0}
 
 
 def instance(households: int, scope: str, seed: int = 11) -> dict:
@@ -247,7 +252,13 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per flat baseline")
     parser.add_argument("--repeat", type=int, default=3, help="planner runs; the best is reported")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--growth", default="10000,100000,1000000", help="people, comma-separated: growth table"
+    )
+    parser.add_argument("--quick", action="store_true", help=f"smoke test: {QUICK}")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.growth, args.budget = QUICK["sizes"], QUICK["growth"], QUICK["budget"]
 
     rows = []
     for size in (int(text) for text in args.sizes.split(",")):
@@ -258,11 +269,19 @@ def main() -> None:
             for method in ("ortools", "scipy"):
                 row[method] = flat_run(method, problem, args.budget)
             rows.append(row)
+    growth = [
+        {"people": people, "households": round(people / PEOPLE_PER_HOUSEHOLD), "scope": scope}
+        for people in (int(text) for text in args.growth.split(","))
+        for scope in args.scopes.split(",")
+    ]
+    for row in growth:
+        row["planner"] = planner_run(instance(row["households"], row["scope"]), args.repeat)
     if args.json:
-        json.dump({"cores": os.cpu_count(), "rows": rows}, sys.stdout, indent=2)
+        json.dump({"cores": os.cpu_count(), "rows": rows, "growth": growth}, sys.stdout, indent=2)
         print()
     else:
         report(rows, args.budget)
+        growth_report(growth)
     if any(not agrees(row, method) for row in rows for method in ("ortools", "scipy")):
         sys.exit(1)
 
@@ -319,6 +338,29 @@ def report(rows: list[dict], budget: float) -> None:
         "\nPeak memory is tracemalloc's (Python and NumPy allocations; OR-Tools' own C++ memory "
         "is not traced). Times are the best of the planner's runs, input already in memory.\n"
     )
+
+
+def growth_report(rows: list[dict]) -> None:
+    print("### How the planner's cost grows with the registry\n")
+    print(
+        "The same instances, sized by people registered (households of "
+        f"{PEOPLE_PER_HOUSEHOLD:.2f} people on average, as many units as households); "
+        "growth is against the row ten times smaller.\n"
+    )
+    print("| people | households × units | scope | time | growth | peak memory | growth |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+    previous: dict[str, dict] = {}
+    for row in rows:
+        planner, before = row["planner"], previous.get(row["scope"])
+        time_growth = f"{planner['seconds'] / before['seconds']:.1f}×" if before else ""
+        memory_growth = f"{planner['peak_mib'] / before['peak_mib']:.1f}×" if before else ""
+        print(
+            f"| {row['people']:,} | {row['households']:,} | {row['scope']} "
+            f"| {planner['seconds']:.2f} s | {time_growth} | {planner['peak_mib']:.0f} MiB "
+            f"| {memory_growth} |"
+        )
+        previous[row["scope"]] = planner
+    print()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,291 @@
+"""Pages under load with a national registry loaded, on SQLite and PostgreSQL.
+
+    python bench/bench_pages.py [--persons 1000000] [--users 4] [--seconds 60]
+    python bench/bench_pages.py --quick
+
+``homecoming synth --persons N --load`` fills a fresh database (places, hazard areas,
+housing, figures, households) through the ordinary imports; gunicorn serves it with 2
+workers on loopback; locust (``bench/locustfile.py``), headless, signs in a few officers
+of national scope who search households by name, open households, open settlements and
+look at the dashboard, with 50–250 ms between requests, for a fixed time after a warm-up.
+Reports p50/p95/p99 and throughput per page next to the targets. PostgreSQL is a
+throwaway cluster made by ``scripts/with_postgres.py``. Prints a Markdown section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+
+PAGES = {  # locust name → target p95 in ms
+    "household search": 60,
+    "household page": 150,
+    "settlement page": 150,
+    "dashboard": 300,
+}
+QUICK = {"persons": 5000, "seconds": 10, "warmup": 3}
+PASSWORD = "bench-pages-password"  # noqa: S105 (a throwaway account in a throwaway database)
+
+
+def homecoming(env: dict, *arguments: str) -> None:
+    done = subprocess.run(  # noqa: S603 (the project's own command)
+        [sys.executable, "-m", "homecoming", *arguments],
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"homecoming {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+
+
+def prepare(sample_path: str) -> None:
+    """In a child with the database set up: the account and what the users ask for."""
+    import random
+
+    import django
+
+    django.setup()
+    from django.urls import NoReverseMatch, reverse
+
+    from homecoming.accounts.models import Role, User
+    from homecoming.places.models import Settlement
+    from homecoming.registry.models import Household, Member
+
+    user = User.objects.create_user("bench", password=PASSWORD, role=Role.RETURN_PLANNER)
+    rng = random.Random(5)
+    last = Household.objects.order_by("-pk").values_list("pk", flat=True).first()
+    households = [rng.randint(1, last) for _ in range(500)]
+    members = Member.objects.filter(household_id__in=households[:200])
+    names = sorted({m.family_name for m in members} | {m.given_name for m in members})
+    try:
+        dashboard = reverse("monitoring:dashboard")
+    except NoReverseMatch:
+        dashboard = reverse("home")
+    sample = {
+        "username": user.username,
+        "password": PASSWORD,
+        "households": households,
+        "settlements": list(Settlement.objects.values_list("code", flat=True)),
+        "names": names,
+        "dashboard": dashboard,
+        "people": Member.objects.count(),
+    }
+    Path(sample_path).write_text(json.dumps(sample), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health/", timeout=2):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+def locust(url: str, sample: str, users: int, seconds: int, prefix: str) -> dict[str, dict]:
+    subprocess.run(  # noqa: S603 (locust from the same environment, fixed arguments)
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--host",
+            url,
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+            "--loglevel",
+            "ERROR",
+        ],
+        env=os.environ | {"BENCH_PAGES_SAMPLE": sample},
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> dict:
+    """Fill the database named by ``env``, serve it, load it; the figures per page."""
+    with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-") as scratch:
+        started = time.perf_counter()
+        homecoming(env, "migrate", "--noinput")
+        homecoming(env, "synth", "--persons", str(persons), "--seed", "1", "--load")
+        loaded = time.perf_counter() - started
+        sample = str(Path(scratch) / "sample.json")
+        subprocess.run(  # noqa: S603 (this script, preparing its own database)
+            [sys.executable, __file__, "--prepare", sample], env=os.environ | env, check=True
+        )
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(  # noqa: S603 (gunicorn from the same environment)
+            [
+                str(BIN / "gunicorn"),
+                "homecoming.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=os.environ | env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(url)
+            locust(url, sample, users, warmup, str(Path(scratch) / "warmup"))
+            stats = locust(url, sample, users, seconds, str(Path(scratch) / "run"))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        details = json.loads(Path(sample).read_text(encoding="utf-8"))
+    return {
+        "people": details["people"],
+        "dashboard": details["dashboard"],
+        "load_seconds": loaded,
+        "seconds": seconds,
+        "users": users,
+        "pages": {
+            name: {
+                "count": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50": float(row["50%"]),
+                "p95": float(row["95%"]),
+                "p99": float(row["99%"]),
+                "rps": float(row["Requests/s"]),
+            }
+            for name, row in stats.items()
+            if name in PAGES or name == "Aggregated"
+        },
+    }
+
+
+def report(results: dict[str, dict], command: str) -> None:
+    any_result = next(iter(results.values()))
+    print(f"## Pages under load: {any_result['people']:,} people registered\n")
+    print(
+        f"`{command}` — gunicorn, 2 workers, on loopback; locust headless, "
+        f"{any_result['users']} signed-in officers of national scope, 50–250 ms between "
+        f"requests, {any_result['seconds']} s after a warm-up, on the same {os.cpu_count()} "
+        f"cores as the server. Dashboard: `{any_result['dashboard']}`"
+        + (
+            " (the overview; no monitoring dashboard yet)."
+            if any_result["dashboard"] == "/"
+            else "."
+        )
+        + "\n"
+    )
+    print("| database | page | requests | p50 | p95 | p99 | throughput | target p95 |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for database, result in results.items():
+        for name, target in [*PAGES.items(), ("Aggregated", None)]:
+            page = result["pages"].get(name)
+            if page is None:
+                continue
+            failures = f" ({page['failures']} failed)" if page["failures"] else ""
+            verdict = (
+                ""
+                if target is None
+                else f"{target} ms: " + ("holds" if page["p95"] < target else "MISSES")
+            )
+            print(
+                f"| {database} | {'all pages' if name == 'Aggregated' else name} "
+                f"| {page['count']:,}{failures} | {page['p50']:.0f} ms | {page['p95']:.0f} ms "
+                f"| {page['p99']:.0f} ms | {page['rps']:.1f}/s | {verdict} |"
+            )
+    loads = ", ".join(f"{db} {r['load_seconds'] / 60:.1f} min" for db, r in results.items())
+    print(
+        f"\nLoading the programme through the imports (`homecoming synth --load`): {loads}. "
+        "Locust rounds response times above 100 ms to 10 ms.\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 5,000 people, 10 s")
+    parser.add_argument("--prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--suite", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        prepare(args.prepare)
+        return
+    if args.quick:
+        args.persons, args.seconds, args.warmup = (
+            QUICK["persons"],
+            QUICK["seconds"],
+            QUICK["warmup"],
+        )
+    options = (args.persons, args.users, args.seconds, args.warmup)
+    if args.suite:  # inside scripts/with_postgres.py
+        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        import psycopg
+
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute("CREATE DATABASE bench_pages")
+        print(json.dumps(measure({"DATABASE_URL": f"{base}/bench_pages"}, *options)))
+        return
+
+    results = {}
+    databases = args.databases.split(",")
+    if "sqlite" in databases:
+        with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-db-") as scratch:
+            env = {"SQLITE_PATH": str(Path(scratch) / "pages.sqlite3")}
+            results["SQLite"] = measure(env, *options)
+    if "postgresql" in databases:
+        suite = [sys.executable, __file__, "--suite", "--persons", str(args.persons)]
+        suite += ["--users", str(args.users), "--seconds", str(args.seconds)]
+        suite += ["--warmup", str(args.warmup)]
+        done = subprocess.run(  # noqa: S603 (the project's own scripts)
+            [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), *suite],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            sys.exit(f"PostgreSQL run failed:\n{done.stderr[-3000:]}")
+        results["PostgreSQL"] = json.loads(done.stdout.splitlines()[-1])
+    report(results, " ".join(["python bench/bench_pages.py", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    main()
