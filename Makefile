@@ -42,9 +42,15 @@ test: $(VENV)/.installed-test system-deps lint
 
 # Benchmarks (not part of `make test`): each prints a Markdown section with its figures next
 # to their references; together they are docs/performance.md.
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-runtime
+
+# BENCH_NOTE="..." adds a line under the header (e.g. what else ran on the machine).
+bench: $(VENV)/.installed-bench system-deps
 	@{ echo "# Performance"; echo; \
-	   echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d), $$(nproc) cores, Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')."; echo; \
+	   echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d), $$(nproc) cores, Python $$($(BIN)/python -c 'import platform; print(platform.python_version())'), load average at start $$(cut -d' ' -f1-3 /proc/loadavg)."; echo; \
+	   if [ -n "$$BENCH_NOTE" ]; then echo "$$BENCH_NOTE"; echo; fi; \
 	   for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; echo; done; } > docs/performance.md.new
 	mv docs/performance.md.new docs/performance.md
 	@cat docs/performance.md

