@@ -29,6 +29,7 @@ from homecoming.demo.housing import SOURCE as HOUSING_SOURCE
 from homecoming.demo.housing import demo_housing_tables
 from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
 from homecoming.demo.mineaction import demo_mine_action_tables
+from homecoming.demo.monitoring import demo_monitoring_load
 from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
@@ -543,7 +544,7 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
     if created:
         demo_consents_record(seed=seed, today=today)
         _pairs, queued, _refreshed = duplicates_find()  # finds the planted duplicates
-    return DemoResult(
+    result = DemoResult(
         places=places,
         figures=figures,
         households_created=created,
@@ -553,6 +554,8 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
         heritage_inspections=demo_heritage_load(),
         users=users,
     )
+    demo_monitoring_load()  # last: the rules compare the figures with every demo record
+    return result
 
 
 def demo_consents_record(*, seed: int, today: dt.date) -> None:

@@ -301,8 +301,8 @@ def forecast(
                 delay = rng.choice(delays, size=runs)
             else:
                 delay = rng.exponential(DEFAULT_DELAY_DAYS, size=runs)
-            base = (u.expected - inputs.today).days
-            month = np.ceil(np.maximum(0, base + delay) / 30.4375)
+            finish = np.datetime64(u.expected, "D") + np.round(delay).astype("timedelta64[D]")
+            month = (finish.astype("datetime64[M]") - np.datetime64(now, "M")).astype(float)
         if u.settlement in land_month:
             month = np.maximum(month, land_month[u.settlement])
         month = np.where(np.isfinite(month), np.clip(month, 1, horizon + 1), horizon + 1)

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import FIGURES_EDIT, require, user_can
 from homecoming.core.errors import ApplicationError
-from homecoming.monitoring import selectors, services
+from homecoming.monitoring import dashboards, selectors, services
 from homecoming.monitoring.models import Discrepancy
 
 
@@ -62,3 +64,18 @@ def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpRespo
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("monitoring:discrepancy_list")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Returns against the targets with the forecast, the pipeline, land, housing, the map."""
+    context = dashboards.dashboard(
+        dashboards.audience_for(request.user), today=timezone.localdate()
+    )
+    return render(request, "monitoring/dashboard.html", context)
+
+
+@login_not_required
+def public_dashboard(request: HttpRequest) -> HttpResponse:
+    """The same dashboard for anyone, without signing in: aggregates, small counts suppressed."""
+    context = dashboards.dashboard(dashboards.public_audience(), today=timezone.localdate())
+    return render(request, "monitoring/public_dashboard.html", context)

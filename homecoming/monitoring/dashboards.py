@@ -1,0 +1,300 @@
+"""The dashboards' content: headline figures, targets with their outlook, charts and the map.
+
+One builder serves the signed-in dashboard and the public one; the :class:`Audience` says
+what may be shown. Figures drawn from households (the pipeline, returns, registrations)
+are exact and limited to the user's districts for a user who may view households; for
+everyone else — the public included — they cover every district and counts of households
+or persons below ``opendata.SUPPRESS_BELOW`` are suppressed, as in the open data. Land,
+housing, money, targets and the forecast are programme aggregates and the same for all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
+from homecoming.accounts.models import User
+from homecoming.core.charts import PALETTE, chart
+from homecoming.housing.models import HousingUnit
+from homecoming.monitoring.computed import (
+    Districts,
+    Readiness,
+    by_month,
+    devices_destroyed,
+    land_released_by_month,
+    reconstruction_finance,
+    returned_households,
+    returned_persons,
+    settlement_states,
+    units_by_status,
+)
+from homecoming.monitoring.models import Figure
+from homecoming.monitoring.opendata import SUPPRESS_BELOW, suppressed
+from homecoming.monitoring.selectors import TargetProgress, programme_forecast
+from homecoming.registry.models import Household
+from homecoming.registry.selectors import household_list_for_user
+from homecoming.returns.selectors import pipeline
+
+
+@dataclass(frozen=True)
+class Audience:
+    districts: Districts  # households counted: their origin in these districts (None: all)
+    exact: bool  # False: small counts of households and persons suppressed
+    households: QuerySet[Household]
+
+
+def audience_for(user: User) -> Audience:
+    if user_can(user, HOUSEHOLD_VIEW):
+        return Audience(district_scope(user), True, household_list_for_user(user))
+    return public_audience()
+
+
+def public_audience() -> Audience:
+    return Audience(None, False, Household.objects.all())
+
+
+def held_back(monthly: list[float]) -> list[float]:
+    """A cumulative series that shows a month's increase only once it reaches
+    ``SUPPRESS_BELOW``: smaller increases wait and are added to a later month's.
+
+    >>> held_back([10, 2, 2, 1, 0, 7])
+    [10.0, 10.0, 10.0, 15.0, 15.0, 22.0]
+    """
+    shown, waiting, result = 0.0, 0.0, []
+    for value in monthly:
+        waiting += value
+        if waiting >= SUPPRESS_BELOW:
+            shown, waiting = shown + waiting, 0.0
+        result.append(shown)
+    return result
+
+
+def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
+    """Everything the dashboard pages show, for ``audience``."""
+
+    def count(n: float) -> str:
+        """A count of households or persons as this audience may read it."""
+        shown = int(n) if audience.exact else suppressed(int(n))
+        return shown if isinstance(shown, str) else f"{shown:,}"
+
+    projection, targets = programme_forecast(today)
+    persons = returned_persons(audience.districts)
+    households = returned_households(audience.districts)
+    released = land_released_by_month(None)
+    units = units_by_status(None)
+    devices = sum(
+        a.value for kind in ("ap_mines", "at_mines", "uxo") for a in devices_destroyed(kind)
+    )
+    return {
+        "audience": audience,
+        "tiles": {
+            "persons_returned": count(sum(a.value for a in persons)),
+            "households_returned": count(sum(a.value for a in households)),
+            "hectares_released": sum(released.values()),
+            "devices_destroyed": int(devices),
+            "homes_ready": sum(d[HousingUnit.Status.READY] for d in units.values()),
+            "homes_occupied": sum(d[HousingUnit.Status.OCCUPIED] for d in units.values()),
+            "finance": [
+                (f.currency, f"{f.spent / 1e6:,.1f}", f"{f.budget / 1e6:,.1f}")
+                for f in reconstruction_finance(None)
+            ],
+        },
+        "targets": [_target_row(t, count) for t in targets],
+        "forecast": projection,
+        "charts": {
+            "returns-chart": _returns_chart(projection, targets, persons, audience),
+            "funnel-chart": _funnel_chart(audience),
+            "land-chart": _land_chart(released),
+            "housing-chart": _housing_chart(units),
+        },
+        "map_points": _map_points(audience, count),
+        "map_labels": {
+            "registered": _("households registered (origin)"),
+            "returned": _("households returned"),
+            "persons": _("persons returned"),
+            "free_units": _("homes ready, not allocated"),
+            "blocking": _("hazard areas not released"),
+            "missing": _("services missing"),
+            "figures": _("published figures"),
+            "approximate": _("approximate position"),
+            "not_in_scope": _("outside your districts"),
+        },
+    }
+
+
+def _target_row(progress: TargetProgress, count) -> dict[str, Any]:
+    return {"progress": progress, "computed": count(progress.computed)}
+
+
+def _returns_chart(projection, targets: list[TargetProgress], persons, audience: Audience) -> dict:
+    months = [m.isoformat() for m in projection.months]
+    now = len([a for a in projection.actual if a is not None]) - 1
+    monthly = by_month(persons)
+    actual_months = projection.months[: now + 1]
+    per_month = [monthly.get(m, 0.0) for m in actual_months]
+    cumulative = (
+        [sum(per_month[: i + 1]) for i in range(len(per_month))]
+        if audience.exact
+        else held_back(per_month)
+    )
+    future = months[now:]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("band: 10th to 90th percentile of the runs"),
+            "x": future,
+            "y": projection.projected.low[now:],
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "marker": {"color": PALETTE[1]},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("forecast band (10–90 %)"),
+            "x": future,
+            "y": projection.projected.high[now:],
+            "fill": "tonexty",
+            "fillcolor": "rgba(217,130,43,0.25)",
+            "line": {"width": 0},
+            "marker": {"color": PALETTE[1]},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("forecast (median)"),
+            "x": future,
+            "y": projection.projected.median[now:],
+            "line": {"dash": "dash", "width": 2},
+            "marker": {"color": PALETTE[1]},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("returned persons (recorded)"),
+            "x": [m.isoformat() for m in actual_months],
+            "y": cumulative,
+            "marker": {"color": PALETTE[0]},
+        },
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": _("targets"),
+            "x": [t.target.deadline.isoformat() for t in targets],
+            "y": [float(t.target.value) for t in targets],
+            "text": [f"{float(t.target.value):,.0f}" for t in targets],
+            "textposition": "middle left",
+            "marker": {"symbol": "diamond", "size": 11, "color": PALETTE[3]},
+        },
+    ]
+    spec = chart(traces, y_title=_("returned persons, cumulative"))
+    spec["layout"]["xaxis"]["type"] = "date"
+    return spec
+
+
+def _funnel_chart(audience: Audience) -> dict:
+    steps = pipeline(audience.households)
+    values = [n if audience.exact or not 0 < n < SUPPRESS_BELOW else 0 for _step, n in steps]
+    return chart(
+        [
+            {
+                "type": "funnel",
+                "y": [_(step) for step, _n in steps],
+                "x": values,
+                "text": [str(n if audience.exact else suppressed(n)) for _step, n in steps],
+                "textinfo": "text",
+            }
+        ],
+        y_title="",
+    )
+
+
+def _land_chart(released: dict[dt.date, float]) -> dict:
+    months = [m.strftime("%Y-%m") for m in released]
+    per_month = [round(ha, 2) for ha in released.values()]
+    return chart(
+        [
+            {"type": "bar", "name": _("released in the month (ha)"), "x": months, "y": per_month},
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("cumulative (ha)"),
+                "x": months,
+                "y": [round(sum(per_month[: i + 1]), 2) for i in range(len(per_month))],
+                "yaxis": "y2",
+            },
+        ],
+        y_title=_("ha per month"),
+        y2_title=_("ha, cumulative"),
+    )
+
+
+def _housing_chart(units: dict[str, dict[str, int]]) -> dict:
+    statuses = list(next(iter(units.values()), {}))
+    return chart(
+        [
+            {
+                "type": "bar",
+                "name": str(HousingUnit.Status(status).label),
+                "x": list(units),
+                "y": [counts[status] for counts in units.values()],
+            }
+            for status in statuses
+        ],
+        y_title=_("housing units"),
+        stacked=True,
+    )
+
+
+READINESS_LABELS = {
+    Readiness.READY: gettext_noop("ready for return"),
+    Readiness.LAND_READY: gettext_noop("land released; services or homes missing"),
+    Readiness.BLOCKED: gettext_noop("land not released"),
+}
+
+
+def _map_points(audience: Audience, count) -> dict:
+    figures = dict(
+        Figure.objects.filter(settlement__isnull=False)
+        .values_list("settlement_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    features = []
+    for state in settlement_states(audience.districts):
+        s = state.settlement
+        in_scope = audience.districts is None or s.district_id in audience.districts
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(s.lon), float(s.lat)]},
+                "properties": {
+                    "code": s.code,
+                    "name": s.name,
+                    "name_az": s.name_az,
+                    "district": s.district.name,
+                    "approximate": s.coordinates_approximate,
+                    "readiness": state.readiness,
+                    "readiness_label": _(READINESS_LABELS[state.readiness]),
+                    "blocking": state.blocking_hazard_areas[:5],
+                    "blocking_count": len(state.blocking_hazard_areas),
+                    "missing_services": state.missing_services,
+                    "free_units": state.free_units,
+                    "households_registered": count(state.households_registered)
+                    if in_scope
+                    else None,
+                    "households_returned": count(state.households_returned) if in_scope else None,
+                    "persons_returned": count(state.persons_returned) if in_scope else None,
+                    "published_figures": figures.get(s.pk, 0),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,104 @@
+"""The dashboards: exact and scoped for those who may see households, aggregates for others."""
+
+from __future__ import annotations
+
+import doctest
+import json
+
+import pytest
+from django.test import Client
+
+from conftest import make_table
+from homecoming.monitoring import dashboards
+from homecoming.monitoring.services import figures_import
+
+pytestmark = pytest.mark.django_db
+
+TARGETS = [
+    {
+        "place": "Liberated territories",
+        "indicator": "return_target",
+        "value": "140000",
+        "unit": "persons",
+        "as_of": "2026-12-31",
+        "publisher": "Grokipedia",
+        "title": "Kalbajar",
+    },
+    {
+        "place": "Kalbajar district",
+        "indicator": "return_target",
+        "value": "13000",
+        "unit": "persons",
+        "as_of": "2026-12-31",
+        "publisher": "(reference 102)",
+        "title": "Number of people moving to Kalbajar by end of 2026",
+        "published": "2023-10-20",
+    },
+]
+
+
+@pytest.fixture
+def targets(places):
+    assert figures_import(table=make_table(TARGETS)).ok
+
+
+def points(response) -> dict[str, dict]:
+    features = response.context["map_points"]["features"]
+    return {f["properties"]["name"]: f["properties"] for f in features}
+
+
+def test_the_held_back_series_is_documented_by_its_example():
+    assert doctest.testmod(dashboards).failed == 0
+
+
+def test_an_officer_sees_exact_returns_in_their_districts(
+    returned, targets, kalbajar_officer, client_for
+):
+    response = client_for(kalbajar_officer).get("/monitoring/")
+    tiles = response.context["tiles"]
+    assert (tiles["persons_returned"], tiles["households_returned"]) == ("7", "2")
+    assert points(response)["Zar"]["households_returned"] == "2"
+    rows = {row["progress"].target.value: row for row in response.context["targets"]}
+    assert rows[140000]["computed"] == "7"
+    assert rows[13000]["progress"].outlook is not None
+    body = response.content.decode()
+    assert "140,000" in body
+    assert 'id="returns"' in body
+
+
+def test_an_officer_of_another_district_sees_none_of_them(returned, khojaly_officer, client_for):
+    response = client_for(khojaly_officer).get("/monitoring/")
+    assert response.context["tiles"]["persons_returned"] == "0"
+    assert points(response)["Zar"]["households_returned"] is None  # outside their districts
+    funnel = response.context["charts"]["funnel-chart"]["data"][0]
+    assert funnel["text"][-1] == "0"
+
+
+def test_a_viewer_sees_aggregates_with_small_counts_suppressed(returned, viewer, client_for):
+    response = client_for(viewer).get("/monitoring/")
+    tiles = response.context["tiles"]
+    assert (tiles["persons_returned"], tiles["households_returned"]) == ("7", "<5")
+    assert points(response)["Zar"]["households_returned"] == "<5"
+    funnel = response.context["charts"]["funnel-chart"]["data"][0]
+    assert funnel["text"][-1] == "<5"
+    assert funnel["x"][-1] == 0
+
+
+def test_the_public_dashboard_needs_no_sign_in_and_shows_no_personal_data(returned, targets):
+    response = Client().get("/monitoring/public/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "140,000" in body
+    assert "Məmmədov" not in body  # no names
+    assert "T-0" not in body  # no household references
+    assert 'data-links="false"' in body  # the map links to no signed-in page
+    assert points(response)["Zar"]["households_returned"] == "<5"
+    returns = response.context["charts"]["returns-chart"]["data"]
+    recorded = next(t for t in returns if t["mode"] == "lines+markers")
+    assert recorded["y"][-1] == 7  # 7 persons in one month: above the threshold, shown
+
+
+def test_the_public_map_and_charts_are_json_for_the_page_scripts(returned, targets):
+    body = Client().get("/monitoring/public/").content.decode()
+    assert '<script id="readiness-points" type="application/json">' in body
+    assert json.loads(body.split('id="returns-chart" type="application/json">')[1].split("<")[0])
