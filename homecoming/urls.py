@@ -48,6 +48,8 @@ api_patterns = [
         monitoring_api.DiscrepancyListApi.as_view(),
         name="discrepancy_list",
     ),
+    path("monitoring/targets/", monitoring_api.TargetListApi.as_view(), name="target_list"),
+    path("monitoring/forecast/", monitoring_api.ForecastApi.as_view(), name="forecast"),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(
         "registry/households/<int:household_id>/",

@@ -75,13 +75,31 @@ def held_back(monthly: list[float]) -> list[float]:
     return result
 
 
+def shown(audience: Audience, n: float) -> int | str:
+    """A count of households or persons as ``audience`` may read it (``"<5"`` when hidden)."""
+    return int(n) if audience.exact else suppressed(int(n))
+
+
+def share_shown(audience: Audience, progress: TargetProgress) -> float | None:
+    """The share of a target done, unless it would give away a suppressed count."""
+    return progress.share_done if isinstance(shown(audience, progress.computed), int) else None
+
+
+def recorded_returns(audience: Audience, months: list[dt.date]) -> list[float]:
+    """Cumulative returned persons at each month, held back below the threshold if need be."""
+    monthly = by_month(returned_persons(audience.districts))
+    per_month = [monthly.get(m, 0.0) for m in months]
+    if not audience.exact:
+        return held_back(per_month)
+    return [sum(per_month[: i + 1]) for i in range(len(per_month))]
+
+
 def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
     """Everything the dashboard pages show, for ``audience``."""
 
     def count(n: float) -> str:
-        """A count of households or persons as this audience may read it."""
-        shown = int(n) if audience.exact else suppressed(int(n))
-        return shown if isinstance(shown, str) else f"{shown:,}"
+        value = shown(audience, n)
+        return value if isinstance(value, str) else f"{value:,}"
 
     projection, targets = programme_forecast(today)
     persons = returned_persons(audience.districts)
@@ -105,10 +123,13 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
                 for f in reconstruction_finance(None)
             ],
         },
-        "targets": [_target_row(t, count) for t in targets],
+        "targets": [
+            {"progress": t, "computed": count(t.computed), "share": share_shown(audience, t)}
+            for t in targets
+        ],
         "forecast": projection,
         "charts": {
-            "returns-chart": _returns_chart(projection, targets, persons, audience),
+            "returns-chart": _returns_chart(projection, targets, audience),
             "funnel-chart": _funnel_chart(audience),
             "land-chart": _land_chart(released),
             "housing-chart": _housing_chart(units),
@@ -128,21 +149,11 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _target_row(progress: TargetProgress, count) -> dict[str, Any]:
-    return {"progress": progress, "computed": count(progress.computed)}
-
-
-def _returns_chart(projection, targets: list[TargetProgress], persons, audience: Audience) -> dict:
+def _returns_chart(projection, targets: list[TargetProgress], audience: Audience) -> dict:
     months = [m.isoformat() for m in projection.months]
     now = len([a for a in projection.actual if a is not None]) - 1
-    monthly = by_month(persons)
     actual_months = projection.months[: now + 1]
-    per_month = [monthly.get(m, 0.0) for m in actual_months]
-    cumulative = (
-        [sum(per_month[: i + 1]) for i in range(len(per_month))]
-        if audience.exact
-        else held_back(per_month)
-    )
+    cumulative = recorded_returns(audience, actual_months)
     future = months[now:]
     traces = [
         {
