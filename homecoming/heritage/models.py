@@ -88,9 +88,7 @@ class Photo(models.Model):
     inspection = models.ForeignKey(
         Inspection, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
     )
-    image = models.ImageField(
-        _("photo"), upload_to="heritage/photos/", width_field="width", height_field="height"
-    )
+    image = models.ImageField(_("photo"), upload_to="heritage/photos/")
     format = models.CharField(max_length=4, choices=Format.choices, editable=False)
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
