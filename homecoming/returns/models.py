@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from homecoming.housing.models import HousingUnit
-from homecoming.places.models import Area
+from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
 
 
@@ -35,6 +36,7 @@ class AllocationRun(models.Model):
     units_considered = models.PositiveIntegerField(default=0)
     # Why households were not eligible: each reason and how many households it stopped.
     ineligible_reasons = models.JSONField(default=dict)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -98,6 +100,7 @@ class Reservation(models.Model):
     answered_on = models.DateField(null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     appeal = models.TextField(_("appeal"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -131,9 +134,100 @@ class KeyHandover(models.Model):
     meter_readings = models.CharField(_("meter readings"), max_length=300, blank=True)
     condition_notes = models.TextField(_("condition of the home"), blank=True)
     signed_form = models.CharField(_("signed form or photo reference"), max_length=200)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("key handover")
 
     def __str__(self) -> str:
         return f"keys for {self.reservation.unit} on {self.date}"
+
+
+class Cohort(models.Model):
+    """A departure: transport taking households home to one settlement on one date."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DEPARTED = "departed", _("Departed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    move_date = models.DateField(_("move date"))
+    destination = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveIntegerField(_("seats"))
+    transport = models.CharField(_("transport"), max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["move_date", "destination__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destination", "move_date"], name="one_cohort_per_destination_and_date"
+            ),
+            models.CheckConstraint(condition=models.Q(seats__gt=0), name="cohort_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.destination} {self.move_date:%Y-%m-%d}"
+
+
+class Passenger(models.Model):
+    """A household on a cohort's passenger list, with its confirmation or no-show."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CONFIRMED = "confirmed", _("Confirmed")
+        NO_SHOW = "no_show", _("Did not travel")
+        MOVED = "moved", _("Moved home")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="passengers")
+    reservation = models.ForeignKey(Reservation, on_delete=models.PROTECT, related_name="passages")
+    persons = models.PositiveSmallIntegerField(_("persons"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cohort", "reservation__household__reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation"],
+                condition=models.Q(status__in=["scheduled", "confirmed"]),
+                name="one_open_passage_per_reservation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reservation.household} on {self.cohort}"
+
+
+# A passage still to travel: it holds its seats and keeps the household off other lists.
+PASSAGE_OPEN = (Passenger.Status.SCHEDULED, Passenger.Status.CONFIRMED)
+
+
+class FollowUpVisit(models.Model):
+    """A visit to a returned household: still living there, with problems, or left again."""
+
+    class Finding(models.TextChoices):
+        LIVING_THERE = "living_there", _("Living there")
+        PROBLEMS = "problems", _("Living there, with problems")
+        LEFT_AGAIN = "left_again", _("Left again")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="follow_ups")
+    date = models.DateField(_("date of visit"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices)
+    problems = models.TextField(_("problems"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.household} visited {self.date:%Y-%m-%d}"

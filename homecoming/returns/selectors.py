@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.places.models import Area
 from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
 from homecoming.registry.selectors import household_list_for_user
-from homecoming.returns.models import Reservation
+from homecoming.returns.models import (
+    PASSAGE_OPEN,
+    AllocationResult,
+    Cohort,
+    Passenger,
+    Reservation,
+)
 from homecoming.returns.priority import priority_score
+
+# Passenger statuses of a household on its way home or arrived.
+ON_THE_WAY = [*PASSAGE_OPEN, Passenger.Status.MOVED]
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,10 @@ def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
         ),
         (gettext_noop("accepted"), reservations.filter(answer=Reservation.Answer.ACCEPTED).count()),
         (
+            gettext_noop("scheduled to move"),
+            reservations.filter(passages__status__in=ON_THE_WAY).distinct().count(),
+        ),
+        (
             gettext_noop("keys handed over"),
             reservations.filter(status=Reservation.Status.FULFILLED).count(),
         ),
@@ -175,6 +191,11 @@ def road_home(household: Household) -> list[RoadStep]:
         .first()
     )
     verified = household.status == Household.Status.VERIFIED
+    passage = (
+        offer.passages.filter(status__in=ON_THE_WAY).select_related("cohort__destination").first()
+        if offer
+        else None
+    )
     return [
         RoadStep(gettext_noop("registered"), True, f"{household.registered_on:%Y-%m-%d}"),
         RoadStep(
@@ -196,8 +217,73 @@ def road_home(household: Household) -> list[RoadStep]:
             else "consent to return not recorded yet",
         ),
         RoadStep(
+            gettext_noop("scheduled to move"),
+            passage is not None,
+            f"{passage.cohort} ({passage.get_status_display()})" if passage else "",
+        ),
+        RoadStep(
             gettext_noop("keys handed over"),
             offer is not None and offer.status == Reservation.Status.FULFILLED,
             "",
         ),
     ]
+
+
+def waiting_to_travel(districts: list[Area]) -> QuerySet[Reservation]:
+    """Accepted offers in ``districts`` whose household is on no passenger list yet, each
+    annotated with ``persons`` (current members) and ``priority`` (from its run)."""
+    members = Member.objects.filter(household=OuterRef("household"), left_on=None)
+    priority = AllocationResult.objects.filter(run=OuterRef("run"), household=OuterRef("household"))
+    return (
+        Reservation.objects.filter(
+            status=Reservation.Status.ACTIVE,
+            answer=Reservation.Answer.ACCEPTED,
+            unit__building__settlement__district__in=districts,
+        )
+        .exclude(passages__status__in=PASSAGE_OPEN)
+        .annotate(
+            persons=Coalesce(
+                Subquery(members.values("household").annotate(n=Count("pk")).values("n")), 1
+            ),
+            priority=Coalesce(Subquery(priority.values("priority")[:1]), 0),
+        )
+        .select_related("household__origin_settlement", "unit__building__settlement")
+        .order_by("answered_on", "pk")
+    )
+
+
+def seats_taken(cohorts: list[Cohort]) -> Counter:
+    """Seats held on each cohort by households scheduled, confirmed or already moved."""
+    taken: Counter = Counter()
+    rows = (
+        Passenger.objects.filter(cohort__in=cohorts)
+        .exclude(status=Passenger.Status.NO_SHOW)
+        .values("cohort")
+        .annotate(n=Sum("persons"))
+    )
+    for row in rows:
+        taken[row["cohort"]] = row["n"]
+    return taken
+
+
+def cohort_list_for_user(user: User) -> QuerySet[Cohort]:
+    """Cohorts to the districts the user may see, with the seats they hold."""
+    require(user, HOUSEHOLD_VIEW)
+    cohorts = Cohort.objects.select_related("destination__district").annotate(
+        taken=Coalesce(
+            Sum("passengers__persons", filter=~Q(passengers__status=Passenger.Status.NO_SHOW)), 0
+        ),
+        households=Count("passengers", filter=~Q(passengers__status=Passenger.Status.NO_SHOW)),
+    )
+    scope = district_scope(user)
+    return cohorts if scope is None else cohorts.filter(destination__district_id__in=scope)
+
+
+def cohort_seats_by_month() -> dict[dt.date, int]:
+    """Seats on planned departures, by the first day of their month (for the forecast)."""
+    seats: dict[dt.date, int] = defaultdict(int)
+    for move_date, n in Cohort.objects.filter(status=Cohort.Status.PLANNED).values_list(
+        "move_date", "seats"
+    ):
+        seats[move_date.replace(day=1)] += n
+    return dict(sorted(seats.items()))

@@ -1,28 +1,43 @@
-"""Writes of return planning: allocation runs."""
+"""Writes of return planning: allocation runs, offers, cohorts, key handover, follow-up."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.services import unit_status_change
-from homecoming.places.models import Area
+from homecoming.places.models import Area, Settlement
 from homecoming.planner import InvalidProblem, solve
+from homecoming.planner.cohorts import Departure, Traveller, schedule_cohorts
+from homecoming.registry.models import Household
 from homecoming.registry.services import household_event
-from homecoming.returns.models import AllocationResult, AllocationRun, KeyHandover, Reservation
+from homecoming.returns.models import (
+    PASSAGE_OPEN,
+    AllocationResult,
+    AllocationRun,
+    Cohort,
+    FollowUpVisit,
+    KeyHandover,
+    Passenger,
+    Reservation,
+)
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
     planner_households,
     planner_units,
+    seats_taken,
+    waiting_to_travel,
 )
 
 
@@ -113,7 +128,7 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
                     f"{len(busy)} household(s) already holding a home. Run it again."
                 )
             deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
-            Reservation.objects.bulk_create(
+            bulk_create_with_history(
                 [
                     Reservation(
                         unit_id=r.unit_id,
@@ -123,7 +138,10 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
                         offer_deadline=deadline,
                     )
                     for r in results
-                ]
+                ],
+                Reservation,
+                default_user=by,
+                default_change_reason=f"allocation run {run.pk} approved",
             )
             for result in results:
                 unit_status_change(
@@ -228,6 +246,7 @@ def keys_hand_over(
         )
         offer.status = Reservation.Status.FULFILLED
         offer.save(update_fields=["status"])
+        offer.passages.filter(status__in=PASSAGE_OPEN).update(status=Passenger.Status.MOVED)
         unit_status_change(
             unit=offer.unit,
             status=HousingUnit.Status.OCCUPIED,
@@ -248,3 +267,122 @@ def keys_hand_over(
             freed=str(freed) if freed else "",
         )
     return handover
+
+
+def cohort_plan(
+    *, by: User, destination: Settlement, move_date: dt.date, seats: int, transport: str
+) -> Cohort:
+    """Plan a departure to ``destination``: its date, its seats and the transport."""
+    require(by, RETURN_PLAN)
+    if seats < 1 or not transport.strip():
+        raise ApplicationError("Give the number of seats and the transport.")
+    if move_date < timezone.localdate():
+        raise ApplicationError("A departure cannot be planned in the past.")
+    if Cohort.objects.filter(destination=destination, move_date=move_date).exists():
+        raise ApplicationError(f"A cohort to {destination} on {move_date} is already planned.")
+    return Cohort.objects.create(
+        destination=destination,
+        move_date=move_date,
+        seats=seats,
+        transport=transport.strip(),
+        created_by=by,
+    )
+
+
+@dataclass(frozen=True)
+class CohortScheduling:
+    scheduled: int
+    waiting: int
+    status: str
+    gap: float
+
+
+def cohorts_schedule(
+    *, by: User, districts: list[Area], time_limit: float = 20.0
+) -> CohortScheduling:
+    """Put the accepted households of ``districts`` not yet on a passenger list on the
+    planned departures to their new home's settlement, within the seats left
+    (``homecoming.planner.cohorts``: villages together, higher priority earlier)."""
+    require(by, RETURN_PLAN)
+    with transaction.atomic():
+        cohorts = list(
+            Cohort.objects.select_for_update().filter(
+                status=Cohort.Status.PLANNED,
+                move_date__gte=timezone.localdate(),
+                destination__district__in=districts,
+            )
+        )
+        waiting = list(waiting_to_travel(districts))
+        taken = seats_taken(cohorts)
+        departures = [
+            Departure(str(c.pk), c.move_date, str(c.destination_id), c.seats - taken[c.pk])
+            for c in cohorts
+            if c.seats > taken[c.pk]
+        ]
+        travellers = [
+            Traveller(
+                str(r.pk),
+                str(r.unit.building.settlement_id),
+                str(r.household.origin_settlement_id),
+                r.persons,
+                r.priority,
+            )
+            for r in waiting
+        ]
+        plan = schedule_cohorts(travellers, departures, time_limit=time_limit)
+        by_id = {str(r.pk): r for r in waiting}
+        bulk_create_with_history(
+            [
+                Passenger(cohort_id=int(cohort), reservation=by_id[r], persons=by_id[r].persons)
+                for r, cohort in plan.assignments.items()
+            ],
+            Passenger,
+            default_user=by,
+            default_change_reason="cohorts scheduled",
+        )
+        for reservation_id, cohort_id in plan.assignments.items():
+            cohort = next(c for c in cohorts if str(c.pk) == cohort_id)
+            household_event(by_id[reservation_id].household, by, "scheduled", cohort=str(cohort))
+    return CohortScheduling(len(plan.assignments), len(plan.unscheduled), plan.status, plan.gap)
+
+
+def passenger_answer(*, passenger: Passenger, by: User, travels: bool, note: str = "") -> Passenger:
+    """The household confirms its seat, or did not travel (it waits for another cohort)."""
+    require(by, HOUSEHOLD_CHANGE)
+    if passenger.status not in (Passenger.Status.SCHEDULED, Passenger.Status.CONFIRMED):
+        raise ApplicationError("This household's journey is already recorded.")
+    if not travels and not note.strip():
+        raise ApplicationError("Say why the household did not travel.")
+    passenger.status = Passenger.Status.CONFIRMED if travels else Passenger.Status.NO_SHOW
+    passenger.note = note.strip()
+    with transaction.atomic():
+        passenger.save(update_fields=["status", "note"])
+        household_event(
+            passenger.reservation.household,
+            by,
+            "seat confirmed" if travels else "did not travel",
+            cohort=str(passenger.cohort),
+            note=passenger.note,
+        )
+    return passenger
+
+
+def follow_up_record(
+    *, household: Household, by: User, date: dt.date, finding: str, problems: str = ""
+) -> FollowUpVisit:
+    """A visit after return: is the household living there, with what problems, or gone?"""
+    require(by, HOUSEHOLD_CHANGE)
+    if not household.reservations.filter(status=Reservation.Status.FULFILLED).exists():
+        raise ApplicationError("Follow-up visits are for households that have returned.")
+    if date > timezone.localdate():
+        raise ApplicationError("The visit cannot be dated in the future.")
+    if finding not in FollowUpVisit.Finding.values:
+        raise ApplicationError("Choose what the visit found.")
+    if finding == FollowUpVisit.Finding.PROBLEMS and not problems.strip():
+        raise ApplicationError("Describe the problems found.")
+    with transaction.atomic():
+        visit = FollowUpVisit.objects.create(
+            household=household, date=date, officer=by, finding=finding, problems=problems.strip()
+        )
+        household_event(household, by, "follow-up visit", finding=finding, date=date.isoformat())
+    return visit

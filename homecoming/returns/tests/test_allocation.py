@@ -98,7 +98,8 @@ def test_the_pipeline_counts_each_step_of_the_road_home(
         "eligible": 1,
         "offered a home": 1,
         "accepted": 0,
+        "scheduled to move": 0,
         "keys handed over": 0,
     }
     chart = client_for(planner).get("/").context["funnel_chart"]
-    assert chart["data"][0]["x"] == [3, 2, 1, 1, 1, 0, 0]
+    assert chart["data"][0]["x"] == [3, 2, 1, 1, 1, 0, 0, 0]

@@ -1,0 +1,163 @@
+"""Cohorts: accepted households on departures within the seats; confirmation, no-show, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from homecoming.core.errors import ApplicationError
+from homecoming.registry.services import consent_record
+from homecoming.returns.models import Cohort, FollowUpVisit, Passenger, Reservation
+from homecoming.returns.selectors import cohort_seats_by_month, pipeline, road_home
+from homecoming.returns.services import (
+    allocation_approve,
+    allocation_run,
+    cohort_plan,
+    cohorts_schedule,
+    follow_up_record,
+    keys_hand_over,
+    offer_accept,
+    passenger_answer,
+)
+from homecoming.returns.tests.fixtures import household
+
+pytestmark = pytest.mark.django_db
+SOON = timezone.localdate() + dt.timedelta(days=10)
+
+
+@pytest.fixture
+def accepted(places, make_household, zar_ready, planner, kalbajar_officer):
+    """Two Zar households (4 and 3 people) that accepted their homes."""
+    for size in (4, 3):
+        household(make_household, places.zar, size)
+    allocation_approve(
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+    )
+    for offer in Reservation.objects.select_related("household"):
+        consent_record(
+            household=offer.household,
+            by=kalbajar_officer,
+            given_on=dt.date(2025, 6, 1),
+            document="CF-1",
+        )
+        offer_accept(offer=offer, by=kalbajar_officer)
+    return list(Reservation.objects.order_by("pk"))
+
+
+def test_accepted_households_get_seats_on_a_departure_to_their_new_home(accepted, planner, places):
+    cohort = cohort_plan(
+        by=planner, destination=places.zar, move_date=SOON, seats=4, transport="1 minibus"
+    )
+    result = cohorts_schedule(by=planner, districts=[places.kalbajar])
+    assert (result.scheduled, result.waiting, result.status, result.gap) == (1, 1, "optimal", 0.0)
+    passenger = Passenger.objects.get()
+    assert passenger.cohort == cohort
+    assert passenger.persons == 4  # the larger household fills more of the four seats
+    # A second departure takes the one left; scheduling again never lists a household twice.
+    cohort_plan(
+        by=planner,
+        destination=places.zar,
+        move_date=SOON + dt.timedelta(days=7),
+        seats=4,
+        transport="1 minibus",
+    )
+    assert cohorts_schedule(by=planner, districts=[places.kalbajar]).scheduled == 1
+    assert cohorts_schedule(by=planner, districts=[places.kalbajar]).scheduled == 0
+    assert Passenger.objects.count() == 2
+    expected = Counter({SOON.replace(day=1): 4})
+    expected[(SOON + dt.timedelta(days=7)).replace(day=1)] += 4
+    assert cohort_seats_by_month() == dict(expected)
+
+
+def test_a_no_show_waits_for_the_next_departure_and_frees_its_seats(
+    accepted, planner, places, kalbajar_officer
+):
+    cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=5, transport="bus")
+    cohorts_schedule(by=planner, districts=[places.kalbajar])
+    first = Passenger.objects.get(persons=4)
+    with pytest.raises(ApplicationError, match="Say why"):
+        passenger_answer(passenger=first, by=kalbajar_officer, travels=False)
+    passenger_answer(
+        passenger=first, by=kalbajar_officer, travels=False, note="a child in hospital"
+    )
+    assert first.status == "no_show"
+    assert cohorts_schedule(by=planner, districts=[places.kalbajar]).scheduled == 1
+    assert Passenger.objects.filter(reservation=first.reservation).count() == 2
+
+
+def test_keys_mark_the_passenger_moved_and_the_road_home_shows_each_step(
+    accepted, planner, places, kalbajar_officer
+):
+    cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=5, transport="bus")
+    cohorts_schedule(by=planner, districts=[places.kalbajar])
+    passenger = Passenger.objects.get(persons=4)
+    passenger_answer(passenger=passenger, by=kalbajar_officer, travels=True)
+    steps = {step.name: step for step in road_home(passenger.reservation.household)}
+    assert steps["scheduled to move"].done
+    assert str(passenger.cohort) in steps["scheduled to move"].detail
+    assert not steps["keys handed over"].done
+    keys_hand_over(
+        offer=passenger.reservation,
+        by=kalbajar_officer,
+        date=timezone.localdate(),
+        keys=2,
+        signed_form="HF-1",
+    )
+    passenger.refresh_from_db()
+    assert passenger.status == "moved"
+    funnel = dict(pipeline(passenger.reservation.household.__class__.objects.all()))
+    assert (funnel["accepted"], funnel["scheduled to move"], funnel["keys handed over"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_departures_are_checked(planner, places):
+    with pytest.raises(ApplicationError, match="in the past"):
+        cohort_plan(
+            by=planner,
+            destination=places.zar,
+            move_date=dt.date(2020, 1, 1),
+            seats=10,
+            transport="bus",
+        )
+    with pytest.raises(ApplicationError, match="seats and the transport"):
+        cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=0, transport="bus")
+    cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=10, transport="bus")
+    with pytest.raises(ApplicationError, match="already planned"):
+        cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=5, transport="bus")
+    assert Cohort.objects.count() == 1
+
+
+def test_follow_up_visits_are_for_returned_households(accepted, kalbajar_officer):
+    offer = accepted[0]
+    with pytest.raises(ApplicationError, match="returned"):
+        follow_up_record(
+            household=offer.household,
+            by=kalbajar_officer,
+            date=timezone.localdate(),
+            finding="living_there",
+        )
+    keys_hand_over(
+        offer=offer, by=kalbajar_officer, date=timezone.localdate(), keys=2, signed_form="HF-2"
+    )
+    with pytest.raises(ApplicationError, match="Describe the problems"):
+        follow_up_record(
+            household=offer.household,
+            by=kalbajar_officer,
+            date=timezone.localdate(),
+            finding="problems",
+        )
+    visit = follow_up_record(
+        household=offer.household,
+        by=kalbajar_officer,
+        date=timezone.localdate(),
+        finding="problems",
+        problems="no gas supply yet",
+    )
+    assert FollowUpVisit.objects.get() == visit
+    assert offer.household.events.filter(action="follow-up visit").exists()
