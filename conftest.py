@@ -19,7 +19,7 @@ from homecoming.core.tabular import Row, Table
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
 from homecoming.registry.models import Household, Member
-from homecoming.registry.services import member_name_key
+from homecoming.registry.services import member_search_keys_refresh
 
 PLACES = [
     {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan", "parent": ""},
@@ -160,8 +160,8 @@ def make_household(db):
                 family_name=family,
                 relation=Member.Relation.HEAD if index == 0 else Member.Relation.CHILD,
                 sex=Member.Sex.MALE,
-                name_key=member_name_key(given_name=given, family_name=family),
             )
+        member_search_keys_refresh(households=[household])
         return household
 
     return make

@@ -28,6 +28,7 @@ from splink import DuckDBAPI, Linker, SettingsCreator
 
 from homecoming.dedup.dates import DateAgreement, parse_birth_date
 from homecoming.dedup.names import name_key, patronymic_key, spelling_key, surname_key
+from homecoming.dedup.numbers import document_key, phone_key
 
 __all__ = [
     "DATE_LEVELS_SQL",
@@ -127,7 +128,6 @@ M_FLOOR = 0.01
 NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8
 EXACT_MATCH = re.compile(r"(\w+)_l = \1_r")
 EXTRA_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # goes into SQL column names
-PHONE_DIGITS = 9  # the national number: +994 50 123 45 67 and 050 123 45 67 meet
 MISSING = DateAgreement.MISSING.value
 
 
@@ -378,7 +378,6 @@ def _prepared(
             sex, father = record["sex"], spelling_key(record["patronymic"])
         born = parse_birth_date(record["birth_date"], year_only=record["birth_year_only"])
         full = born.month is not None
-        document = "".join(ch for ch in record["document_number"].upper() if ch.isalnum())
         values = {
             "unique_id": record["id"],
             "household": record["household"],
@@ -393,8 +392,8 @@ def _prepared(
             "birth_day": born.day,
             "birth_date": f"{born.year}-{born.month:02}-{born.day:02}" if full else None,
             "birth_date_swapped": f"{born.year}-{born.day:02}-{born.month:02}" if full else None,
-            "document_number": document,
-            "phone": "".join(ch for ch in record["phone"] if ch.isdigit())[-PHONE_DIGITS:],
+            "document_number": document_key(record["document_number"]),
+            "phone": phone_key(record["phone"]),
             "origin_settlement": record["origin_settlement"],
         }
         for name in extra_fields:

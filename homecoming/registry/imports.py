@@ -32,7 +32,12 @@ from homecoming.registry.models import (
     Member,
     TemporaryAccommodation,
 )
-from homecoming.registry.services import member_name_key, mixed_scripts
+from homecoming.registry.services import (
+    member_name_key,
+    member_search_keys,
+    member_search_keys_insert,
+    mixed_scripts,
+)
 
 HOUSEHOLD_COLUMNS = (
     "origin_settlement",
@@ -278,11 +283,6 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
                 phone=spec["phone"],
                 vulnerabilities=spec["vulnerabilities"],
                 joined_on=household.registered_on,
-                name_key=member_name_key(
-                    given_name=spec["given_name"],
-                    family_name=spec["family_name"],
-                    patronymic=spec["patronymic"],
-                ),
             )
             member_objects.append(member)
             documents.append(spec["document"])
@@ -294,6 +294,11 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
             if d
         ],
         batch_size=5000,
+    )
+    member_search_keys_insert(
+        (m.pk, key)
+        for m, d in zip(member_objects, documents, strict=True)
+        for key in member_search_keys(m, [d[1]] if d else [])
     )
     HouseholdEvent.objects.bulk_create(
         [

@@ -177,9 +177,7 @@ class Member(models.Model):
     )
     left_on = models.DateField(_("member until"), null=True, blank=True)
     left_reason = models.CharField(max_length=16, choices=Left.choices, blank=True)
-    name_key = models.CharField(max_length=320, db_index=True, editable=False, default="")
-    # The name key is derived from the names, which the history keeps.
-    history = HistoricalRecords(excluded_fields=["name_key"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["household", "id"]
@@ -198,6 +196,32 @@ class Member(models.Model):
     @property
     def current(self) -> bool:
         return self.left_on is None
+
+
+class MemberSearchKey(models.Model):
+    """One key under which search finds a member, kept by every write to names, documents,
+    phones and membership (``services.member_search_keys_refresh`` and the import).
+
+    A key is a spelling key of a name word (or the word folded, in a script the
+    spelling keys do not know), a document number or the household's reference in
+    capitals without punctuation, or the national digits of the member's or the
+    household's phone. Derived from the records, so not kept in history.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+    )
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # Also the index that finds a member's keys (the foreign key needs no other).
+            models.UniqueConstraint(fields=["member", "key"], name="member_search_key_once"),
+        ]
+        indexes = [models.Index(fields=["key", "member"], name="member_search_key")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class IdentityDocument(models.Model):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
-from homecoming.core.text import fold
 from homecoming.places.models import Settlement
 from homecoming.registry.models import ChangeRequest, DuplicateCandidate, Household, Member
-from homecoming.registry.services import name_search_keys
+from homecoming.registry.services import query_search_keys
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -38,25 +37,25 @@ def household_get_for_user(user: User, household_id: int) -> Household:
 def household_search(
     households: QuerySet[Household], *, q: str = "", settlement: str = ""
 ) -> QuerySet[Household]:
-    """Narrow ``households`` to a reference or member names and origin.
+    """Narrow ``households`` to an origin settlement, and to those with a member whom
+    every term of ``q`` finds (``services.query_search_keys``): a word of a name in any
+    spelling or script ("Mamedov" and "Мамедов" find "Məmmədov"), a document number, a
+    phone, or the household's reference.
 
-    Each query word matches a member name as typed (any case or accent) or by its
-    spelling keys, so that "Mamedov" and "Мамедов" find "Məmmədov".
+    Each term is a join on the indexed ``MemberSearchKey`` table, so the cost grows
+    with the members found, not with the registry.
     """
     if settlement:
         households = households.filter(origin_settlement__code=settlement)
-    q = q.strip()
-    if q:
-        named = Member.objects.all()
-        for word in q.split():
-            spellings = Q(name_key__contains=fold(word))
-            for key in name_search_keys(word):
-                spellings |= Q(name_key__contains=key)
-            named = named.filter(spellings)
-        households = households.filter(
-            Q(reference__iexact=q) | Q(pk__in=named.values("household_id"))
-        )
-    return households
+    if not q.strip():
+        return households
+    terms = query_search_keys(q)
+    if not terms:
+        return households.none()
+    found = Member.objects.all()
+    for keys in terms:
+        found = found.filter(search_keys__key__in=keys)
+    return households.filter(pk__in=found.values("household_id"))
 
 
 def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
-from homecoming.core.text import fold
+from homecoming.core.text import clean, fold
 from homecoming.dedup.names import name_key, patronymic_key, surname_key
+from homecoming.dedup.numbers import document_key, phone_key
 from homecoming.places.models import Settlement
 from homecoming.registry.models import (
     AccommodationKind,
@@ -26,18 +30,22 @@ from homecoming.registry.models import (
     HouseholdEvent,
     IdentityDocument,
     Member,
+    MemberSearchKey,
     TemporaryAccommodation,
 )
 
-NAME_KEY_LENGTH = 320  # Member.name_key's max_length
+NAME_KEY_LENGTH = 320  # the length of the name key column that migration 0004 fills
+SEARCH_KEY_LENGTH = 64  # MemberSearchKey.key's max_length
+# A word of a name or a query: letters and digits, with apostrophes inside (O'Brien);
+# hyphens and other punctuation separate words (Əli-Heydər is Əli and Heydər).
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ`´][^\W_]+)*")
 
 
 def member_name_key(*, given_name: str, family_name: str, patronymic: str = "") -> str:
-    """The search key of a member's names: the folded words, then each name's spelling keys.
+    """One string for a person's names: the folded names, then each word's spelling keys.
 
-    The spelling keys (``homecoming.dedup.names``, marked with ``~``) let "Mamedov",
-    "Mammadov" and "Мамедов" find "Məmmədov": ``household_search`` looks a query word
-    up both ways.
+    The households import counts two rows with the same name key and birth date as one
+    person, so that a member is not listed in two households.
     """
     names = [part for part in (given_name, family_name, patronymic) if part]
     keys = dict.fromkeys(
@@ -50,6 +58,93 @@ def name_search_keys(word: str) -> list[str]:
     """One word's spelling keys as they appear in a name key: ``["~mamadov", "~mamad"]``."""
     keys = dict.fromkeys((name_key(word), surname_key(word).key, patronymic_key(word).key))
     return [f"~{key}" for key in keys if key]
+
+
+def word_search_keys(word: str) -> list[str]:
+    """The keys of one word of a name: its spelling keys, or the word folded when it has
+    none (a script the spelling keys do not know)."""
+    return [key[:SEARCH_KEY_LENGTH] for key in name_search_keys(word) or [fold(word)]]
+
+
+@lru_cache(maxsize=200_000)  # names repeat a great deal in a registry
+def _name_search_keys(name: str) -> frozenset[str]:
+    return frozenset(key for word in _WORD.findall(clean(name)) for key in word_search_keys(word))
+
+
+def search_keys(
+    *, names: Iterable[str] = (), numbers: Iterable[str] = (), phones: Iterable[str] = ()
+) -> set[str]:
+    """The keys under which search finds a member (``MemberSearchKey``).
+
+    Each word of ``names`` gives its ``word_search_keys``; ``numbers`` (documents, the
+    household reference) are kept in capitals without spaces or punctuation, and
+    ``phones`` by their national digits, as record linkage compares them.
+    """
+    keys = set().union(*map(_name_search_keys, names))
+    keys.update(document_key(number)[:SEARCH_KEY_LENGTH] for number in numbers)
+    keys.update(phone_key(phone) for phone in phones)
+    keys.discard("")
+    return keys
+
+
+def query_search_keys(q: str) -> list[list[str]]:
+    """What a search asks for: one list of keys per term; a member matches a term when
+    it has any of the term's keys, and the query when it matches every term.
+
+    A query with a digit in it is one number, however it is spaced: a document, a
+    phone ("+994 50 123 45 67" and "050 123 45 67" alike) or a household reference.
+    Otherwise each word is a word of a name, in any spelling or script.
+    """
+    if any(ch.isdigit() for ch in q):
+        keys = sorted({document_key(q)[:SEARCH_KEY_LENGTH], phone_key(q)} - {""})
+        return [keys] if keys else []
+    return [word_search_keys(word) for word in _WORD.findall(clean(q))]
+
+
+def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[str]:
+    """The search keys of ``member`` (its household loaded) with its documents' numbers:
+    its names and phone, the numbers, and its household's reference and phone."""
+    household = member.household
+    return search_keys(
+        names=(member.given_name, member.family_name, member.patronymic),
+        numbers=(household.reference, *document_numbers),
+        phones=(member.phone, household.phone),
+    )
+
+
+def member_search_keys_insert(rows: Iterable[tuple[int, str]]) -> None:
+    """Insert ``(member id, key)`` rows into ``MemberSearchKey``, a batch at a time.
+
+    Plain ``executemany``: an import of a million people writes some seven million
+    keys, and a model instance for each would cost more than the insert itself.
+    """
+    meta, quote = MemberSearchKey._meta, connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names from the model, values bound)
+        f"({quote(meta.get_field('member').column)}, {quote(meta.get_field('key').column)}) "
+        "VALUES (%s, %s)"
+    )
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, 10_000)):
+            cursor.executemany(sql, batch)
+
+
+def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
+    """Write again the search keys of every member of ``households``, after their names,
+    documents, phones or members changed."""
+    members = (
+        Member.objects.filter(household__in=households)
+        .select_related("household")
+        .prefetch_related("documents")
+    )
+    with transaction.atomic():
+        MemberSearchKey.objects.filter(member__household__in=households).delete()
+        member_search_keys_insert(
+            (member.pk, key)
+            for member in members
+            for key in member_search_keys(member, (d.number for d in member.documents.all()))
+        )
 
 
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -101,9 +196,6 @@ class MemberInput:
             vulnerabilities=list(self.vulnerabilities),
             joined_on=joined_on,
             joined_reason=joined_reason,
-            name_key=member_name_key(
-                given_name=self.given_name, family_name=self.family_name, patronymic=self.patronymic
-            ),
         )
 
 
@@ -191,6 +283,7 @@ def household_register(
                         )
                         for d in spec.documents
                     )
+                member_search_keys_refresh(households=[household])
                 household_event(household, by, "registered", source=source, members=len(members))
                 return household
         except IntegrityError:
@@ -361,6 +454,7 @@ def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) ->
                 ).save()
             if household.members.filter(left_on=None, relation=Member.Relation.HEAD).count() != 1:
                 raise ApplicationError("After the change the household must have one head.")
+            member_search_keys_refresh(households=[household])
     elif part == ChangeRequest.Part.DOCUMENTS:
         members = {m.pk: m for m in household.members.all()}
         added = proposed.get("add", [])
@@ -381,6 +475,7 @@ def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) ->
             IdentityDocument.objects.filter(
                 member__household=household, pk__in=proposed.get("remove", [])
             ).delete()
+            member_search_keys_refresh(households=[household])
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from homecoming.registry.matching import duplicates_find
 from homecoming.registry.models import DuplicateCandidate, Household, Member
-from homecoming.registry.services import member_name_key
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,6 @@ def _household(settlement, reference: str, *people: tuple[str, str, str, dt.date
             birth_date=born,
             birth_year_only=year_only,
             relation=Member.Relation.HEAD if index == 0 else Member.Relation.CHILD,
-            name_key=member_name_key(given_name=given, family_name=family),
         )
     return household
 
