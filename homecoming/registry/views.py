@@ -23,6 +23,7 @@ from homecoming.registry.selectors import (
     household_search,
     settlements_for_registration,
 )
+from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.selectors import road_home
 
 
@@ -59,6 +60,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_get_for_user(request.user, household_id)
     access_record(request, AccessLog.Action.VIEW, household.reference)
     can_change = user_can(request.user, HOUSEHOLD_CHANGE)
+    road = road_home(household)
     return render(
         request,
         "registry/household_detail.html",
@@ -68,7 +70,10 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "consent": household.consents.filter(withdrawn_on=None).first(),
             "events": household.events.select_related("by"),
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
-            "road": road_home(household),
+            "road": road,
+            "returned": road[-1].done,
+            "follow_ups": household.follow_ups.select_related("officer"),
+            "follow_up_form": FollowUpForm(),
             "can_change": can_change,
             "forms": {
                 "intention": forms.IntentionForm(initial={"intention": household.intention}),

@@ -10,4 +10,13 @@ urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/<int:offer_id>/answer/", views.offer_answer, name="offer_answer"),
     path("offers/<int:offer_id>/handover/", views.offer_handover, name="offer_handover"),
+    path("cohorts/", views.cohort_list, name="cohort_list"),
+    path("cohorts/schedule/", views.cohorts_schedule_view, name="cohorts_schedule"),
+    path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort_detail"),
+    path(
+        "passengers/<int:passenger_id>/answer/",
+        views.passenger_answer_view,
+        name="passenger_answer",
+    ),
+    path("households/<int:household_id>/follow-up/", views.follow_up_view, name="follow_up"),
 ]

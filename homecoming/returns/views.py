@@ -11,18 +11,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require, user_can
+from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
-from homecoming.returns.models import AllocationRun, Reservation
-from homecoming.returns.selectors import offer_list_for_user
+from homecoming.registry.selectors import household_get_for_user, household_list_for_user
+from homecoming.returns.forms import CohortForm, FollowUpForm
+from homecoming.returns.models import AllocationRun, Passenger, Reservation
+from homecoming.returns.selectors import cohort_list_for_user, offer_list_for_user
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
+    cohort_plan,
+    cohorts_schedule,
+    follow_up_record,
     keys_hand_over,
     offer_accept,
     offer_appeal,
     offer_decline,
+    passenger_answer,
 )
 
 
@@ -156,3 +163,127 @@ class HandoverForm(forms.Form):
     signed_form = forms.CharField(max_length=200)
     meter_readings = forms.CharField(max_length=300, required=False)
     condition_notes = forms.CharField(max_length=2000, required=False)
+
+
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    """The cohort planner: departures by date with their seats used, plan one, schedule."""
+    cohorts = list(cohort_list_for_user(request.user).order_by("move_date", "destination__name"))
+    can_plan = user_can(request.user, RETURN_PLAN)
+    form = CohortForm(request.POST or None) if can_plan else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            cohort_plan(by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Departure planned."))
+            return redirect("returns:cohort_list")
+    dates = [f"{c.move_date:%Y-%m-%d} {c.destination.display_name}" for c in cohorts]
+    capacity = chart(
+        [
+            {
+                "type": "bar",
+                "name": str(_("seats taken")),
+                "x": dates,
+                "y": [c.taken for c in cohorts],
+            },
+            {
+                "type": "bar",
+                "name": str(_("seats free")),
+                "x": dates,
+                "y": [max(c.seats - c.taken, 0) for c in cohorts],
+            },
+        ],
+        y_title=str(_("seats")),
+        stacked=True,
+    )
+    return render(
+        request,
+        "returns/cohort_list.html",
+        {
+            "cohorts": cohorts,
+            "form": form,
+            "schedule_form": RunForm(prefix="schedule") if can_plan else None,
+            "capacity_chart": capacity if cohorts else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def cohorts_schedule_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, RETURN_PLAN)
+    form = RunForm(request.POST, prefix="schedule")
+    form.fields["scope"].required = False
+    if not form.is_valid():
+        messages.error(request, _("Choose the districts to schedule."))
+        return redirect("returns:cohort_list")
+    result = cohorts_schedule(by=request.user, districts=list(form.cleaned_data["districts"]))
+    messages.success(
+        request,
+        _(
+            "%(n)d households scheduled, %(w)d still waiting for seats. "
+            "Schedule %(status)s, proven within %(gap).2f %% of the best possible."
+        )
+        % {
+            "n": result.scheduled,
+            "w": result.waiting,
+            "status": result.status,
+            "gap": 100 * result.gap,
+        },
+    )
+    return redirect("returns:cohort_list")
+
+
+def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
+    passengers = cohort.passengers.select_related(
+        "reservation__household__origin_settlement", "reservation__unit__building"
+    )
+    visible = household_list_for_user(request.user).values("pk")
+    return render(
+        request,
+        "returns/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "passengers": passengers.filter(reservation__household__in=visible),
+            "can_answer": user_can(request.user, HOUSEHOLD_CHANGE),
+        },
+    )
+
+
+@require_POST
+def passenger_answer_view(request: HttpRequest, passenger_id: int) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    passenger = get_object_or_404(
+        Passenger.objects.filter(
+            reservation__household__in=household_list_for_user(request.user).values("pk")
+        ),
+        pk=passenger_id,
+    )
+    try:
+        passenger_answer(
+            passenger=passenger,
+            by=request.user,
+            travels=request.POST.get("travels") == "yes",
+            note=request.POST.get("note", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("returns:cohort_detail", cohort_id=passenger.cohort_id)
+
+
+@require_POST
+def follow_up_view(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_get_for_user(request.user, household_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the visit and what it found."))
+    else:
+        try:
+            follow_up_record(household=household, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Follow-up visit recorded."))
+    return redirect("registry:household_detail", household_id=household.pk)

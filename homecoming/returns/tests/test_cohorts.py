@@ -161,3 +161,67 @@ def test_follow_up_visits_are_for_returned_households(accepted, kalbajar_officer
     )
     assert FollowUpVisit.objects.get() == visit
     assert offer.household.events.filter(action="follow-up visit").exists()
+
+
+def test_the_cohort_planner_plans_schedules_and_records_who_travelled(
+    accepted, planner, kalbajar_officer, places, client_for
+):
+    client = client_for(planner)
+    response = client.post(
+        "/returns/cohorts/",
+        {
+            "destination": places.zar.code,
+            "move_date": SOON.isoformat(),
+            "seats": 8,
+            "transport": "1 minibus",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/returns/cohorts/schedule/", {"schedule-districts": [places.kalbajar.code]}, follow=True
+    )
+    body = response.content.decode()
+    assert "2 households scheduled, 0 still waiting" in body
+    assert "proven within 0.00 %" in body
+    page = client.get("/returns/cohorts/")
+    assert page.context["capacity_chart"]["data"][0]["y"] == [7]
+    cohort = Cohort.objects.get()
+    officer = client_for(kalbajar_officer)
+    passenger = Passenger.objects.get(persons=3)
+    officer.post(f"/returns/passengers/{passenger.pk}/answer/", {"travels": "yes"})
+    detail = officer.get(f"/returns/cohorts/{cohort.pk}/").content.decode()
+    assert "Confirmed" in detail and passenger.reservation.household.reference in detail
+    passenger.refresh_from_db()
+    assert passenger.status == "confirmed"
+
+
+def test_an_officer_of_another_district_sees_no_cohort_of_this_one(
+    accepted, planner, khojaly_officer, places, client_for
+):
+    cohort = cohort_plan(
+        by=planner, destination=places.zar, move_date=SOON, seats=8, transport="bus"
+    )
+    cohorts_schedule(by=planner, districts=[places.kalbajar])
+    client = client_for(khojaly_officer)
+    assert client.get(f"/returns/cohorts/{cohort.pk}/").status_code == 404
+    passenger = Passenger.objects.first()
+    client.post(f"/returns/passengers/{passenger.pk}/answer/", {"travels": "yes"})
+    passenger.refresh_from_db()
+    assert passenger.status == "scheduled"
+
+
+def test_a_follow_up_visit_is_recorded_from_the_household_page(
+    accepted, kalbajar_officer, client_for
+):
+    offer = accepted[0]
+    keys_hand_over(
+        offer=offer, by=kalbajar_officer, date=timezone.localdate(), keys=2, signed_form="HF-3"
+    )
+    client = client_for(kalbajar_officer)
+    page = client.get(f"/registry/households/{offer.household.pk}/").content.decode()
+    assert 'id="follow-up-form"' in page
+    client.post(
+        f"/returns/households/{offer.household.pk}/follow-up/",
+        {"date": timezone.localdate().isoformat(), "finding": "left_again", "problems": ""},
+    )
+    assert offer.household.follow_ups.get().finding == "left_again"
