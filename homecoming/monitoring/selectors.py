@@ -29,8 +29,8 @@ from homecoming.monitoring.forecast import (
 from homecoming.monitoring.models import Discrepancy, Figure, Target
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
-from homecoming.returns import selectors as returns_selectors
 from homecoming.returns.models import KeyHandover, Reservation
+from homecoming.returns.selectors import cohort_seats_by_month
 
 
 def figure_list(*, indicator: str = "", place: str = "") -> QuerySet[Figure]:
@@ -243,14 +243,8 @@ def forecast_inputs(today: dt.date) -> ForecastInputs:
         completion_delays_days=delays,
         offers_accepted=answers.get(Reservation.Answer.ACCEPTED, 0),
         offers_declined=answers.get(Reservation.Answer.DECLINED, 0),
-        seats_by_month=cohort_seats(),
+        seats_by_month=cohort_seats_by_month(),
     )
-
-
-def cohort_seats() -> dict[dt.date, int]:
-    """Cohort seats by month, from the returns app's cohorts once it schedules them."""
-    seats_by_month = getattr(returns_selectors, "cohort_seats_by_month", None)
-    return seats_by_month() if seats_by_month else {}
 
 
 def programme_forecast(today: dt.date) -> tuple[Forecast, list[TargetProgress]]:

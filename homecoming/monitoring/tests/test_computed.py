@@ -136,3 +136,23 @@ def test_progress_is_the_computed_value_now_and_the_time_gone(returned):
     assert progress[70].time_elapsed == pytest.approx(0.5, abs=0.001)
     assert progress[140000].computed == 7
     assert progress[140000].time_elapsed == pytest.approx(1461 / 1825, abs=0.001)
+
+
+def test_the_forecast_inputs_come_from_the_records(returned, planner):
+    from homecoming.monitoring.selectors import forecast_inputs
+    from homecoming.returns.models import Cohort
+
+    Cohort.objects.create(
+        move_date=dt.date(2026, 2, 10),
+        destination=returned.zar,
+        seats=40,
+        transport="bus",
+        created_by=planner,
+    )
+    inputs = forecast_inputs(dt.date(2026, 1, 15))
+    assert inputs.returned == {returned.kalbajar.code: {dt.date(2025, 9, 1): 7}}
+    assert inputs.seats_by_month == {dt.date(2026, 2, 1): 40}
+    assert (inputs.offers_accepted, inputs.offers_declined) == (2, 0)
+    assert inputs.units == []  # Zar's two homes are occupied
+    assert inputs.completion_delays_days == [-213]  # finished 2025-06-01, planned 2025-12-31
+    assert len(inputs.release_ha_by_month) == 12
