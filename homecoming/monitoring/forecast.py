@@ -14,9 +14,9 @@ Monte Carlo over what is uncertain, month by month:
   blocking hectares of the settlements needed before it (the ones whose homes are due first);
 * each household that intends to return takes a home it is offered with a probability
   drawn from the offers accepted and declined so far (a Beta posterior);
-* each month, households move into homes that are free in their district, as many as
-  cohort seats allow: the seats scheduled for that month; after the last scheduled month,
-  the mean of the scheduled months; without any schedule, no limit.
+* each month from the next one, households move into homes that are free in their
+  district, as many as cohort seats allow: the seats scheduled for that month; after the
+  last scheduled month, the mean of the scheduled months; without any schedule, no limit.
 
 The band is the spread of the runs (by default the 10th and 90th percentiles); the central
 line is their median.
@@ -114,24 +114,6 @@ class Outlook:
     shortfall: float  # value minus the median at the deadline, when missed
     pace_per_month: float  # returned persons per month over the last PACE_MONTHS months
     at_current_pace: dt.date | None  # when the value is reached at that pace
-
-    @property
-    def message(self) -> str:
-        t = self.target
-        if self.reached_on and self.reached_on <= t.deadline:
-            return (
-                f"{t.name}: reached by {self.reached_on:%Y-%m} (median), "
-                f"{self.probability_by_deadline:.0%} of runs by the deadline {t.deadline:%Y-%m-%d}"
-            )
-        reached = (
-            f"reached in {self.reached_on:%Y-%m}"
-            if self.reached_on
-            else "not reached within the projection"
-        )
-        return (
-            f"{t.name}: missed by {self.shortfall:,.0f} at the deadline {t.deadline:%Y-%m-%d} "
-            f"(median {self.at_deadline[1]:,.0f}); {reached}"
-        )
 
 
 @dataclass(frozen=True)
