@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from homecoming.accounts.audit import change_reason
 from homecoming.core.errors import ApplicationError
 from homecoming.core.safety import (
     check_file_size,
@@ -384,11 +385,12 @@ def write_all_or_nothing(
     """Run ``write`` (which returns created, updated) in one transaction.
 
     Nothing runs when the report already holds errors. A dry run writes and rolls
-    back, so the report's counts are what a real run would do.
+    back, so the report's counts are what a real run would do. The audit trail gives
+    every change the import as its reason ("import households file.csv").
     """
     if report.errors:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), change_reason(f"import {report.kind} {report.file}"):
         report.created, report.updated = write()
         if report.dry_run:
             transaction.set_rollback(True)

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
 from homecoming.core.geometry import geodesic_area_m2
 from homecoming.core.tabular import (
     ImportReport,
@@ -78,7 +79,7 @@ def hazard_areas_refresh(hazard_ids: set[int] | None = None) -> None:
         if (hazard.released_m2, hazard.status) != (released, status):
             hazard.released_m2, hazard.status = released, status
             changed.append(hazard)
-    HazardArea.objects.bulk_update(changed, ["released_m2", "status"], batch_size=1000)
+    bulk_update_audited(HazardArea, changed, ["released_m2", "status"], batch_size=1000)
 
 
 def hazards_import(
@@ -355,7 +356,9 @@ def casualties_import(
                 reference=reference, defaults=fields
             )
             accident.victims.all().delete()
-            Victim.objects.bulk_create(Victim(accident=accident, **v) for v in victims[reference])
+            bulk_create_audited(
+                Victim, [Victim(accident=accident, **v) for v in victims[reference]]
+            )
             created += was_created
         return created, len(accidents) - created
 

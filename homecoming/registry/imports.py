@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from homecoming.accounts.audit import bulk_create_audited
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -267,7 +268,7 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
     for reference, household in households:
         household.reference = reference
         household.source = household.source or f"import {file}"
-    saved = Household.objects.bulk_create([h for _r, h in households], batch_size=2000)
+    saved = bulk_create_audited(Household, [h for _r, h in households], batch_size=2000)
     member_objects, documents = [], []
     for household, parsed in zip(saved, members, strict=True):
         for spec in parsed:
@@ -286,8 +287,9 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
             )
             member_objects.append(member)
             documents.append(spec["document"])
-    Member.objects.bulk_create(member_objects, batch_size=5000)
-    IdentityDocument.objects.bulk_create(
+    bulk_create_audited(Member, member_objects, batch_size=5000)
+    bulk_create_audited(
+        IdentityDocument,
         [
             IdentityDocument(member=m, type=d[0], number=d[1], issuer=d[2], expiry=d[3])
             for m, d in zip(member_objects, documents, strict=True)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
+from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.text import clean, fold
@@ -273,15 +274,18 @@ def household_register(
                 for spec in members:
                     member = spec.as_member(household, registered_on)
                     member.save()
-                    IdentityDocument.objects.bulk_create(
-                        IdentityDocument(
-                            member=member,
-                            type=d.type,
-                            number=d.number,
-                            issuer=d.issuer,
-                            expiry=d.expiry,
-                        )
-                        for d in spec.documents
+                    bulk_create_audited(
+                        IdentityDocument,
+                        [
+                            IdentityDocument(
+                                member=member,
+                                type=d.type,
+                                number=d.number,
+                                issuer=d.issuer,
+                                expiry=d.expiry,
+                            )
+                            for d in spec.documents
+                        ],
                     )
                 member_search_keys_refresh(households=[household])
                 household_event(household, by, "registered", source=source, members=len(members))
@@ -341,7 +345,10 @@ def consent_record(*, household: Household, by: User, given_on: dt.date, documen
     if not document.strip():
         raise ApplicationError("Give the reference of the signed consent form.")
     with transaction.atomic():
-        Consent.objects.filter(household=household, withdrawn_on=None).update(withdrawn_on=given_on)
+        earlier = list(Consent.objects.filter(household=household, withdrawn_on=None))
+        for old in earlier:
+            old.withdrawn_on = given_on
+        bulk_update_audited(Consent, earlier, ["withdrawn_on"])
         consent = Consent.objects.create(
             household=household, given_on=given_on, officer=by, document=document.strip()
         )
@@ -525,9 +532,9 @@ def duplicates_store(matches: list[HouseholdMatch]) -> tuple[int, int]:
             candidate.probability, candidate.evidence = match.probability, match.evidence
             refreshed.append(candidate)
     with transaction.atomic():
-        DuplicateCandidate.objects.bulk_create(fresh, batch_size=1000)
-        DuplicateCandidate.objects.bulk_update(
-            refreshed, ["probability", "evidence"], batch_size=1000
+        bulk_create_audited(DuplicateCandidate, fresh, batch_size=1000)
+        bulk_update_audited(
+            DuplicateCandidate, refreshed, ["probability", "evidence"], batch_size=1000
         )
     return len(fresh), len(refreshed)
 
