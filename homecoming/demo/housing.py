@@ -7,8 +7,8 @@ planned for the first cohort); the Yukhari Vang hydropower plant of 22.5 MW was
 commissioned in 2024 (an investment of USD 5.9 million is reported for the district's
 plants). Amounts, dates and units are otherwise invented, and labelled so. Planning
 gets work to do: Kalbajar city has enough homes, Zar too few (its houses are still
-being built and its water is not commissioned), and Khojaly city only 1-room flats
-for families that need more.
+being built and its water is not commissioned), and Khojaly city mostly 1-room flats
+(one 3-room flat, for the documented family of five) for families that need more.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ PROJECTS = [
         dt.date(2023, 5, 1),
         dt.date(2025, 3, 20),
         7_400_000,
-        units=_rooms({1: 8}),
+        units=_rooms({1: 8, 3: 1}),
         floors=2,
     ),
     DemoProject(

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from homecoming.demo.housing import demo_housing_tables
 from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
 from homecoming.demo.mineaction import demo_mine_action_tables
 from homecoming.demo.monitoring import demo_monitoring_load
+from homecoming.demo.returns import demo_documented_returns_load
 from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
@@ -272,7 +273,7 @@ def _birth(rng: random.Random, age_from: int, age_to: int, today: dt.date) -> dt
     return today - dt.timedelta(days=rng.randint(age_from * 365, age_to * 365 + 364))
 
 
-def _synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[dict]:
+def synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[dict]:
     stem = rng.choice(FAMILY_STEMS)
     head_sex = Member.Sex.MALE if rng.random() < 0.8 else Member.Sex.FEMALE
     head_name = rng.choice(MALE_NAMES if head_sex == Member.Sex.MALE else FEMALE_NAMES)
@@ -443,23 +444,8 @@ def demo_households_table(
             ).isoformat(),
             "source": "synthetic demo data",
         }
-        members = _synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today)
-        for member in members:
-            adult = (today - member["birth"]).days > 18 * 365
-            rows.append(
-                household
-                | {
-                    "relation": member["relation"],
-                    "given_name": member["given_name"],
-                    "family_name": member["family_name"],
-                    "patronymic": member["patronymic"],
-                    "sex": member["sex"],
-                    "birth_date": member["birth"].isoformat(),
-                    "document_type": "id_card" if adult else "birth_certificate",
-                    "document_number": f"{'AZE' if adult else 'BC'}{next(documents)}",
-                    "vulnerabilities": "disability" if rng.random() < 0.04 else "",
-                }
-            )
+        members = synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today)
+        rows.extend(member_rows(rng, household, members, today, documents))
         if rng.random() < 1 / 150:  # a planted duplicate from another office
             script = rng.choice(["cyrillic", "english"])
             copy = household | {
@@ -489,17 +475,52 @@ def demo_households_table(
                         "vulnerabilities": "",
                     }
                 )
-    columns = list(rows[0])
+    return households_table("demo-households", rows)
+
+
+def member_rows(
+    rng: random.Random,
+    household: dict,
+    members: list[dict],
+    today: dt.date,
+    documents: Iterator[int],
+    *,
+    document_prefix: str = "",
+    disability_rate: float = 0.04,
+) -> list[dict]:
+    """The households-import rows of one household: its fields on every member's row."""
+    rows = []
+    for member in members:
+        adult = (today - member["birth"]).days > 18 * 365
+        kind = "AZE" if adult else "BC"
+        rows.append(
+            household
+            | {
+                "relation": member["relation"],
+                "given_name": member["given_name"],
+                "family_name": member["family_name"],
+                "patronymic": member["patronymic"],
+                "sex": member["sex"],
+                "birth_date": member["birth"].isoformat(),
+                "document_type": "id_card" if adult else "birth_certificate",
+                "document_number": f"{kind}{document_prefix}{next(documents)}",
+                "vulnerabilities": "disability" if rng.random() < disability_rate else "",
+            }
+        )
+    return rows
+
+
+def households_table(name: str, rows: list[dict]) -> Table:
     return Table(
-        name="demo-households",
-        columns=columns,
+        name=name,
+        columns=list(rows[0]),
         rows=[Row(n, {k: str(v) for k, v in row.items()}) for n, row in enumerate(rows, start=2)],
     )
 
 
 def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
     """Register ``count`` synthetic households through the households import, once."""
-    if Household.objects.filter(is_synthetic=True).exists():
+    if Household.objects.filter(reference__startswith="DEMO-").exists():
         return 0
     with transaction.atomic():
         table = demo_households_table(
@@ -521,6 +542,7 @@ class DemoResult:
     figures: ImportReport
     households_created: int
     duplicate_pairs_queued: int
+    documented_households_returned: int
     mine_action: list[ImportReport]
     housing: list[ImportReport]
     heritage_inspections: int
@@ -539,6 +561,11 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
     places = _require_ok(places_import(table=demo_places_table()))
     figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
     users = demo_users_ensure()
+    mine_action = demo_mine_action_load(seed=seed, today=today)
+    housing = demo_housing_load(seed=seed, today=today)
+    # The documented returns of 2025 come first: the households waiting today are
+    # registered after them.
+    returned = demo_documented_returns_load(seed=seed, today=today)
     created = demo_households_create(count=households, seed=seed, today=today)
     queued = 0
     if created:
@@ -549,8 +576,9 @@ def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> De
         figures=figures,
         households_created=created,
         duplicate_pairs_queued=queued,
-        mine_action=demo_mine_action_load(seed=seed, today=today),
-        housing=demo_housing_load(seed=seed, today=today),
+        documented_households_returned=returned,
+        mine_action=mine_action,
+        housing=housing,
         heritage_inspections=demo_heritage_load(),
         users=users,
     )
@@ -563,7 +591,7 @@ def demo_consents_record(*, seed: int, today: dt.date) -> None:
     rng = random.Random(seed + 2)
     officer = User.objects.get(username="admin")
     ready = Household.objects.filter(
-        is_synthetic=True,
+        reference__startswith="DEMO-",
         status=Household.Status.VERIFIED,
         intention=Household.Intention.RETURN_NOW,
     )

@@ -79,8 +79,14 @@ def eligibility(households: QuerySet[Household]) -> list[Eligibility]:
 
 
 def households_in(districts: list[Area]) -> QuerySet[Household]:
-    return Household.objects.filter(origin_settlement__district__in=districts).exclude(
-        status=Household.Status.WITHDRAWN
+    """The households of ``districts`` still waiting for a home: not withdrawn, not holding
+    an offer, not returned."""
+    return (
+        Household.objects.filter(origin_settlement__district__in=districts)
+        .exclude(status=Household.Status.WITHDRAWN)
+        .exclude(
+            reservations__status__in=[Reservation.Status.ACTIVE, Reservation.Status.FULFILLED]
+        )
     )
 
 

@@ -270,13 +270,22 @@ def keys_hand_over(
 
 
 def cohort_plan(
-    *, by: User, destination: Settlement, move_date: dt.date, seats: int, transport: str
+    *,
+    by: User,
+    destination: Settlement,
+    move_date: dt.date,
+    seats: int,
+    transport: str,
+    today: dt.date | None = None,
 ) -> Cohort:
-    """Plan a departure to ``destination``: its date, its seats and the transport."""
+    """Plan a departure to ``destination``: its date, its seats and the transport.
+
+    ``today`` is the day it is planned (default: today), for recording past cohorts.
+    """
     require(by, RETURN_PLAN)
     if seats < 1 or not transport.strip():
         raise ApplicationError("Give the number of seats and the transport.")
-    if move_date < timezone.localdate():
+    if move_date < (today or timezone.localdate()):
         raise ApplicationError("A departure cannot be planned in the past.")
     if Cohort.objects.filter(destination=destination, move_date=move_date).exists():
         raise ApplicationError(f"A cohort to {destination} on {move_date} is already planned.")
@@ -298,17 +307,18 @@ class CohortScheduling:
 
 
 def cohorts_schedule(
-    *, by: User, districts: list[Area], time_limit: float = 20.0
+    *, by: User, districts: list[Area], time_limit: float = 20.0, today: dt.date | None = None
 ) -> CohortScheduling:
     """Put the accepted households of ``districts`` not yet on a passenger list on the
-    planned departures to their new home's settlement, within the seats left
-    (``homecoming.planner.cohorts``: villages together, higher priority earlier)."""
+    planned departures from ``today`` (default: today) to their new home's settlement,
+    within the seats left (``homecoming.planner.cohorts``: villages together, higher
+    priority earlier)."""
     require(by, RETURN_PLAN)
     with transaction.atomic():
         cohorts = list(
             Cohort.objects.select_for_update().filter(
                 status=Cohort.Status.PLANNED,
-                move_date__gte=timezone.localdate(),
+                move_date__gte=today or timezone.localdate(),
                 destination__district__in=districts,
             )
         )

@@ -190,7 +190,8 @@ def test_the_cohort_planner_plans_schedules_and_records_who_travelled(
     passenger = Passenger.objects.get(persons=3)
     officer.post(f"/returns/passengers/{passenger.pk}/answer/", {"travels": "yes"})
     detail = officer.get(f"/returns/cohorts/{cohort.pk}/").content.decode()
-    assert "Confirmed" in detail and passenger.reservation.household.reference in detail
+    assert "Confirmed" in detail
+    assert passenger.reservation.household.reference in detail
     passenger.refresh_from_db()
     assert passenger.status == "confirmed"
 

@@ -46,6 +46,11 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Synthetic households: already loaded, reused.")
+        if result.documented_households_returned:
+            self.stdout.write(
+                f"Documented returns of 2025: {result.documented_households_returned} "
+                "households walked home (Kalbajar city, Khojaly city, Ballija)."
+            )
         self.stdout.write("\nDemo users (username / password — role):")
         for user in result.users:
             scope = f", {', '.join(user.districts)}" if user.districts else ""
