@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",  # the audit trail: `history = HistoricalRecords()` on each domain model
+    "django_otp",  # time-based one-time passwords for staff (REQUIRE_TOTP)
+    "django_otp.plugins.otp_totp",
     "homecoming.core",
     "homecoming.accounts",
     "homecoming.places",
@@ -82,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Sends staff who have not confirmed this sign-in with a one-time password to do so.
+    "homecoming.accounts.middleware.RequireTOTPMiddleware",
     # Records the signed-in user as the author of each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,6 +157,12 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Staff roles that read personal data confirm each sign-in with a time-based one-time
+# password from an authenticator app (accounts/access.py: totp_required). On by default
+# in production; off for the demo and the tests unless they turn it on.
+REQUIRE_TOTP = envbool("HOMECOMING_REQUIRE_TOTP", PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("HOMECOMING_TOTP_ISSUER", "Homecoming")
 
 # Sessions end after SESSION_IDLE_SECONDS without a request, and in any case after
 # SESSION_COOKIE_AGE; closing the browser ends them too.

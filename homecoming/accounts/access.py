@@ -7,6 +7,7 @@ Pages, API and exports ask :func:`user_can` for an action and
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from homecoming.accounts.models import Role, User
@@ -17,6 +18,8 @@ HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
 # Reading the access log.
 ACCESS_LOG_VIEW = "accesslog.view"
+# Reading the audit trail of a record: who changed what, when, from what to what.
+HISTORY_VIEW = "history.view"
 # Running allocations and approving them.
 RETURN_PLAN = "return.plan"
 # Annotating discrepancies in the figure ledger.
@@ -33,6 +36,7 @@ _ALL = frozenset(
         CASUALTY_VIEW,
         FIGURES_EDIT,
         RETURN_PLAN,
+        HISTORY_VIEW,
     }
 )
 
@@ -43,12 +47,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
     Role.RECONSTRUCTION: frozenset(),
     Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),
-    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW}),
+    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW, HISTORY_VIEW}),
     Role.VIEWER: frozenset(),
 }
 
 # Roles whose work is always local: without a district they see no records.
 SCOPED_ROLES = frozenset({Role.REGISTRATION_OFFICER})
+
+# Whoever may read personal data or the audit trail confirms each sign-in with a time-based
+# one-time password, when settings.REQUIRE_TOTP is on: administrators, registration officers,
+# return planners, mine-action data managers (individual casualties) and auditors.
+TOTP_PERMISSIONS = frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW, HISTORY_VIEW})
 
 
 def user_can(user: User, action: str) -> bool:
@@ -72,3 +81,12 @@ def district_scope(user: User) -> frozenset[int] | None:
     if ids or user.role in SCOPED_ROLES:
         return ids
     return None
+
+
+def totp_required(user: User) -> bool:
+    """Whether ``user`` must confirm the sign-in with a one-time password before going on."""
+    if not settings.REQUIRE_TOTP or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(PERMISSIONS.get(user.role, frozenset()) & TOTP_PERMISSIONS)

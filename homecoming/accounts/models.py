@@ -44,6 +44,7 @@ class AccessLog(models.Model):
         SEARCH = "search", _("Searched")
         EXPORT = "export", _("Exported")
         API = "api", _("Read through the API")
+        HISTORY = "history", _("Read its audit trail")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -5,7 +5,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from homecoming.accounts.access import ACCESS_LOG_VIEW, HOUSEHOLD_VIEW, RETURN_PLAN, user_can
+from homecoming.accounts.access import (
+    ACCESS_LOG_VIEW,
+    HISTORY_VIEW,
+    HOUSEHOLD_VIEW,
+    RETURN_PLAN,
+    user_can,
+)
 from homecoming.registry.models import Household
 
 
@@ -16,6 +22,8 @@ def shell(request: HttpRequest) -> dict:
         "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
         "nav_returns": bool(user) and user_can(user, RETURN_PLAN),
         "nav_access_log": bool(user) and user_can(user, ACCESS_LOG_VIEW),
+        # Record pages offer their audit trail (core/_history.html) to those who may read it.
+        "can_read_history": bool(user) and user_can(user, HISTORY_VIEW),
         "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
         "map_settings": {
             "tiles": settings.MAP_TILE_URL,

@@ -1,0 +1,104 @@
+"""The audit trail on record pages: shown to those allowed, through each record's own access."""
+
+from __future__ import annotations
+
+import pytest
+
+from homecoming.accounts.models import AccessLog, Role
+from homecoming.places.models import Settlement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_auditor_reads_who_changed_a_household_from_what_to_what(
+    client_for, auditor, kalbajar_officer, make_household, places
+):
+    household = make_household(places.zar, ("Elvin", "Məmmədov"), ("Aygün", "Məmmədova"))
+    client_for(kalbajar_officer).post(f"/registry/households/{household.pk}/verify/")
+    page = client_for(auditor).get(f"/accounts/history/household/{household.pk}/")
+    assert page.status_code == 200
+    entries = page.context["history"].entries
+    verified = entries[0]
+    assert (verified.user, verified.action, verified.record) == (
+        kalbajar_officer,
+        "changed",
+        "household",
+    )
+    assert ("Status", "Registered", "Verified") in [
+        (c.field, c.before, c.after) for c in verified.changes
+    ]
+    assert {e.record for e in entries if e.action == "created"} == {
+        "household",
+        "member Elvin Məmmədov",
+        "member Aygün Məmmədova",
+    }
+    created = next(e for e in entries if e.record == "household" and e.action == "created")
+    assert ("Origin settlement", "—", "Zar") in [
+        (c.field, c.before, c.after) for c in created.changes
+    ]
+    assert "Registered → Verified" in page.content.decode()
+
+
+def test_reading_a_households_trail_is_itself_logged(client_for, auditor, make_household, places):
+    household = make_household(places.zar)
+    client_for(auditor).get(f"/accounts/history/household/{household.pk}/")
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.action, entry.record) == (
+        auditor,
+        AccessLog.Action.HISTORY,
+        household.reference,
+    )
+
+
+def test_an_officer_may_not_read_the_trail_and_the_page_does_not_offer_it(
+    client_for, kalbajar_officer, auditor, make_household, places
+):
+    household = make_household(places.zar)
+    officer = client_for(kalbajar_officer)
+    assert officer.get(f"/accounts/history/household/{household.pk}/").status_code == 403
+    assert (
+        'id="audit-trail"'
+        not in officer.get(f"/registry/households/{household.pk}/").content.decode()
+    )
+    page = client_for(auditor).get(f"/registry/households/{household.pk}/").content.decode()
+    assert f'hx-get="/accounts/history/household/{household.pk}/"' in page
+
+
+def test_the_trail_of_a_household_outside_the_users_districts_is_404(
+    client_for, make_user, make_household, places
+):
+    kalbajar_auditor = make_user("k-auditor", Role.AUDITOR, (places.kalbajar,))
+    khojaly_household = make_household(places.ballija)
+    response = client_for(kalbajar_auditor).get(
+        f"/accounts/history/household/{khojaly_household.pk}/"
+    )
+    assert response.status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_an_unknown_kind_or_record_is_404(client_for, auditor, places):
+    client = client_for(auditor)
+    assert client.get("/accounts/history/user/1/").status_code == 404
+    assert client.get("/accounts/history/settlement/AZ9999999/").status_code == 404
+    assert client.get("/accounts/history/household/999999/").status_code == 404
+
+
+def test_htmx_gets_the_table_alone_and_a_settlement_shows_its_own_changes(
+    client_for, auditor, places
+):
+    zar = Settlement.objects.get(pk=places.zar.pk)
+    zar.name_ru = "Зар"
+    zar.save()
+    response = client_for(auditor).get(
+        f"/accounts/history/settlement/{zar.code}/", headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="audit-trail-table"' in html
+    latest = response.context["history"].entries[0]
+    assert [(c.field, c.before, c.after) for c in latest.changes] == [
+        ("Name (Russian)", "—", "Зар")
+    ]
+    assert latest.reason == ""
+    imported = response.context["history"].entries[-1]
+    assert (imported.action, imported.reason) == ("created", "import places test.csv")
