@@ -12,6 +12,7 @@ from homecoming.mineaction import api as mineaction_api
 from homecoming.monitoring import api as monitoring_api
 from homecoming.places import api as places_api
 from homecoming.registry import api as registry_api
+from homecoming.returns import api as returns_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -43,6 +44,7 @@ api_patterns = [
         housing_api.SettlementReadinessApi.as_view(),
         name="settlement_readiness",
     ),
+    path("returns/cohorts/", returns_api.CohortListApi.as_view(), name="cohort_list"),
     path(
         "monitoring/discrepancies/",
         monitoring_api.DiscrepancyListApi.as_view(),

@@ -226,3 +226,18 @@ def test_a_follow_up_visit_is_recorded_from_the_household_page(
         {"date": timezone.localdate().isoformat(), "finding": "left_again", "problems": ""},
     )
     assert offer.household.follow_ups.get().finding == "left_again"
+
+
+def test_the_api_lists_cohorts_in_scope_and_refuses_bad_filters(
+    accepted, planner, khojaly_officer, places, api_for
+):
+    cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=8, transport="bus")
+    cohorts_schedule(by=planner, districts=[places.kalbajar])
+    body = api_for(planner).get("/api/returns/cohorts/", {"destination": places.zar.code}).json()
+    assert [
+        (c["destination"], c["seats"], c["seats_taken"], c["households"]) for c in body["results"]
+    ] == [(places.zar.code, 8, 7, 2)]
+    assert api_for(khojaly_officer).get("/api/returns/cohorts/").json()["results"] == []
+    assert (
+        api_for(planner).get("/api/returns/cohorts/", {"move_date_from": "soon"}).status_code == 400
+    )
