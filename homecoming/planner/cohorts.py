@@ -179,13 +179,16 @@ def _solve_destination(
         constraint([(y(c, k), keys[c][1]) for c in range(len(keys))], 0, d.seats)
         for v in range(len(villages)):
             value[z(v, k)], upper[z(v, k)] = -weights.split, 1
-    result = milp(
-        -value,
-        integrality=np.ones(n),
-        bounds=Bounds(np.zeros(n), upper),
-        constraints=LinearConstraint(
+    problem = {
+        "c": -value,
+        "bounds": Bounds(np.zeros(n), upper),
+        "constraints": LinearConstraint(
             coo_array((coefs, (rows, cols)), shape=(len(low), n)).tocsr(), low, high
         ),
+    }
+    result = milp(
+        **problem,
+        integrality=np.ones(n),
         options={"time_limit": time_limit, "mip_rel_gap": MIP_REL_GAP},
     )
     x = _greedy(keys, classes, departures, villages, n_y)
@@ -199,7 +202,14 @@ def _solve_destination(
                 assignments[next(waiting)] = d.id
     achieved = float(value @ x)
     optimal = result.status == 0
-    bound = achieved if optimal else max(float(-result.mip_dual_bound), achieved)
+    bound = achieved
+    if not optimal:
+        # The tighter of HiGHS's bound (loose when stopped early, or none) and the
+        # linear relaxation's.
+        bound = float(-milp(**problem).fun)
+        if result.mip_dual_bound is not None:
+            bound = min(bound, float(-result.mip_dual_bound))
+        bound = max(bound, achieved)
     return _Part(assignments, achieved, bound, optimal, int(x[n_y:].sum()))
 
 
