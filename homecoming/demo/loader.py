@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 
+from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.imports import importer
@@ -527,12 +529,21 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
             count=count, seed=seed, today=today, accommodations=demo_accommodations_ensure()
         )
         report = _require_ok(importer("households")(table=table))
-        Household.objects.filter(source__startswith="synthetic").update(is_synthetic=True)
-        verified = Household.objects.filter(is_synthetic=True).order_by("reference")
-        rng = random.Random(seed + 1)
-        Household.objects.filter(pk__in=[h.pk for h in verified if rng.random() < 0.7]).update(
-            status=Household.Status.VERIFIED, verified_on=today
+        # Marked synthetic, and most verified, with the audit trail kept (no plain update()).
+        synthetic = list(
+            Household.objects.filter(
+                Q(source__startswith="synthetic") | Q(is_synthetic=True)
+            ).order_by("reference")
         )
+        rng = random.Random(seed + 1)
+        for household in synthetic:
+            household.is_synthetic = True
+            if rng.random() < 0.7:
+                household.status, household.verified_on = Household.Status.VERIFIED, today
+        with change_reason("demo data"):
+            bulk_update_audited(
+                Household, synthetic, ["is_synthetic", "status", "verified_on"], batch_size=2000
+            )
     return report.created
 
 

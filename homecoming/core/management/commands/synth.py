@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.core.imports import importer, read
 from homecoming.registry.models import Household
 from homecoming.synth import synth_programme, synth_write
@@ -61,9 +62,11 @@ class Command(BaseCommand):
             if load:
                 for file, path in zip(files, paths, strict=True):
                     self._load(file.kind, path)
-                Household.objects.filter(reference__startswith=REFERENCE_PREFIX).update(
-                    is_synthetic=True
-                )
+                synthetic = list(Household.objects.filter(reference__startswith=REFERENCE_PREFIX))
+                for household in synthetic:
+                    household.is_synthetic = True
+                with change_reason("homecoming synth"):  # the audit trail kept: no update()
+                    bulk_update_audited(Household, synthetic, ["is_synthetic"], batch_size=5000)
 
     def _load(self, kind: str, path: Path) -> None:
         report = importer(kind)(table=read(kind, str(path)), progress=ProgressBar(sys.stderr))
