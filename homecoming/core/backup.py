@@ -49,6 +49,8 @@ def backup_create(*, path: Path, verify: bool = True) -> BackupResult:
     engine = _engine()
     if connection.in_atomic_block:
         raise ApplicationError("a backup cannot be taken inside a transaction")
+    if not path.parent.is_dir():
+        raise ApplicationError(f"{path.parent}: no such directory")
     partial = path.with_name(path.name + ".partial")
     try:
         counts = engine.dump(partial)
@@ -109,8 +111,8 @@ def _sha256(path: Path) -> str:
 
 def _compare(source: Counts, restored: Counts) -> None:
     differences = [
-        f"{table} has {source.get(table, 'no table')} in the database, "
-        f"{restored.get(table, 'no table')} in the backup"
+        f"{table}: {source.get(table, 'no table')} in the database, "
+        f"{restored.get(table, 'no table')} in the restored copy"
         for table in sorted(source.keys() | restored.keys())
         if source.get(table) != restored.get(table)
     ]

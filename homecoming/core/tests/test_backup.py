@@ -115,3 +115,8 @@ def test_restore_asks_first_and_changes_nothing_without_yes(places, tmp_path, mo
     with pytest.raises(CommandError, match="Restore cancelled; nothing changed"):
         call_command("restore", str(path))
     assert not Settlement.objects.filter(name="Zar").exists()
+
+
+def test_a_backup_into_a_missing_directory_is_refused(tmp_path):
+    with pytest.raises(ApplicationError, match="no such directory"):
+        backup_create(path=tmp_path / "missing" / "homecoming.backup")
