@@ -164,6 +164,10 @@ AXES_VERBOSE = False
 REQUIRE_TOTP = envbool("HOMECOMING_REQUIRE_TOTP", PRODUCTION)
 OTP_TOTP_ISSUER = os.environ.get("HOMECOMING_TOTP_ISSUER", "Homecoming")
 
+# The audit trail is read, never replayed: the admin site offers no "revert" (it would go
+# around the services' rules, and a user's version lacks the password hash by design).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Sessions end after SESSION_IDLE_SECONDS without a request, and in any case after
 # SESSION_COOKIE_AGE; closing the browser ends them too.
 SESSION_COOKIE_AGE = envint("SESSION_ABSOLUTE_SECONDS", 8 * 3600)

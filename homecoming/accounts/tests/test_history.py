@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from homecoming.accounts.models import AccessLog, Role
@@ -102,3 +105,16 @@ def test_htmx_gets_the_table_alone_and_a_settlement_shows_its_own_changes(
     assert latest.reason == ""
     imported = response.context["history"].entries[-1]
     assert (imported.action, imported.reason) == ("created", "import places test.csv")
+
+
+def test_the_admin_shows_a_users_changes_without_the_password_hash(client_for, admin, make_user):
+    user = make_user("officer", Role.VIEWER)
+    user.role = Role.REGISTRATION_OFFICER
+    user.save()
+    page = client_for(admin).get(f"/admin/accounts/user/{user.pk}/history/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+    assert "Role: viewer → registration_officer" in text
+    assert user.password not in html
+    assert "argon2" not in html
