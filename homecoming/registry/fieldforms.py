@@ -14,10 +14,11 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from homecoming.core.errors import ApplicationError
+from homecoming.core.safety import open_workbook
 from homecoming.core.tabular import ImportReport, Progress, Row, Table
 from homecoming.places.models import Settlement
 from homecoming.registry.imports import households_import
@@ -170,10 +171,7 @@ def _sheet_rows(sheet) -> list[dict]:
 
 
 def _submissions_from_xlsx(path: Path) -> list[tuple[str, dict, list[dict]]]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ApplicationError(f"{path.name}: not a readable XLSX export ({exc})") from exc
+    workbook = open_workbook(path)  # size and zip-bomb checks first, defusedxml parsing
     if len(workbook.worksheets) < 2:
         raise ApplicationError(f"{path.name}: the members repeat sheet is missing")
     main, repeat = (_sheet_rows(sheet) for sheet in workbook.worksheets[:2])

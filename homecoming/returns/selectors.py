@@ -84,9 +84,7 @@ def households_in(districts: list[Area]) -> QuerySet[Household]:
     return (
         Household.objects.filter(origin_settlement__district__in=districts)
         .exclude(status=Household.Status.WITHDRAWN)
-        .exclude(
-            reservations__status__in=[Reservation.Status.ACTIVE, Reservation.Status.FULFILLED]
-        )
+        .exclude(reservations__status__in=[Reservation.Status.ACTIVE, Reservation.Status.FULFILLED])
     )
 
 

@@ -37,7 +37,7 @@ from homecoming.demo.loader import (
     HOUSEHOLD_SIZES,
     INTENTION_WEIGHTS,
     _pick,
-    _synthetic_members,
+    synthetic_members,
     transliterate,
 )
 from homecoming.demo.mineaction import _activity, _offset, _polygon, _released_activities
@@ -512,7 +512,7 @@ def _household_rows(
         number += 1
         place = places[min(bisect.bisect(cumulative, rng.random() * running), len(places) - 1)]
         size = min(_pick(rng, HOUSEHOLD_SIZES), persons - written)
-        members = _synthetic_members(rng, size, AS_OF)
+        members = synthetic_members(rng, size, AS_OF)
         script = _pick(rng, SCRIPTS)
         household = {
             "household": f"{REFERENCE_PREFIX}{number:07d}",
