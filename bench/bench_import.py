@@ -33,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+# A national households file is larger than the default 50 MB an import accepts; an
+# operator loading one raises the limit the same way (docs/operations.md).
+os.environ.setdefault("IMPORT_MAX_FILE_MB", "2048")
 
 TARGET_RATIO = 3.0
 SEED = 1

@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+# A national households file is larger than the default 50 MB an import accepts; an
+# operator loading one raises the limit the same way (docs/operations.md).
+os.environ.setdefault("IMPORT_MAX_FILE_MB", "2048")
 
 PAGES = {  # locust name → target p95 in ms
     "household search": 60,
