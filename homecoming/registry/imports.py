@@ -35,8 +35,7 @@ from homecoming.registry.models import (
 )
 from homecoming.registry.services import (
     member_name_key,
-    member_search_keys,
-    member_search_keys_insert,
+    member_search_keys_write,
     mixed_scripts,
 )
 
@@ -297,10 +296,8 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
         ],
         batch_size=5000,
     )
-    member_search_keys_insert(
-        (m.pk, key)
-        for m, d in zip(member_objects, documents, strict=True)
-        for key in member_search_keys(m, [d[1]] if d else [])
+    member_search_keys_write(
+        (m, [d[1]] if d else []) for m, d in zip(member_objects, documents, strict=True)
     )
     HouseholdEvent.objects.bulk_create(
         [

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.places.models import Settlement
-from homecoming.registry.models import ChangeRequest, DuplicateCandidate, Household, Member
+from homecoming.registry.models import (
+    ChangeRequest,
+    DuplicateCandidate,
+    Household,
+    Member,
+    MemberSearchKey,
+)
 from homecoming.registry.services import query_search_keys
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
     """The households ``user`` may see: their role allows it, and within their districts."""
     require(user, HOUSEHOLD_VIEW)
+    # The size is counted for each household read, not by grouping every household with
+    # its members: a count or a page of a long list then reads no member row.
+    size = (
+        Member.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     households = (
         Household.objects.select_related("origin_settlement", "origin_settlement__district")
-        .annotate(size=Count("members"))
+        .annotate(size=Coalesce(Subquery(size), 0))
         .order_by("reference")
     )
     scope = district_scope(user)
@@ -42,8 +58,9 @@ def household_search(
     spelling or script ("Mamedov" and "Мамедов" find "Məmmədov"), a document number, a
     phone, or the household's reference.
 
-    Each term is a join on the indexed ``MemberSearchKey`` table, so the cost grows
-    with the members found, not with the registry.
+    Each term reads one range of the ``MemberSearchKey`` index per key, and the index
+    holds the household too, so the cost grows with the members found, not with the
+    registry, and no member row is read.
     """
     if settlement:
         households = households.filter(origin_settlement__code=settlement)
@@ -52,10 +69,11 @@ def household_search(
     terms = query_search_keys(q)
     if not terms:
         return households.none()
-    found = Member.objects.all()
-    for keys in terms:
-        found = found.filter(search_keys__key__in=keys)
-    return households.filter(pk__in=found.values("household_id"))
+    first, *others = terms
+    found = MemberSearchKey.objects.filter(key__in=first)
+    for keys in others:  # the same member, found by each term in turn
+        found = MemberSearchKey.objects.filter(key__in=keys, member__in=found.values("member"))
+    return households.filter(pk__in=found.values("household"))
 
 
 def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:

@@ -113,19 +113,22 @@ def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[s
     )
 
 
-def member_search_keys_insert(rows: Iterable[tuple[int, str]]) -> None:
-    """Insert ``(member id, key)`` rows into ``MemberSearchKey``, a batch at a time.
+def member_search_keys_write(members: Iterable[tuple[Member, Iterable[str]]]) -> None:
+    """Write the search keys of members that have none, each member given with its
+    documents' numbers (and its household loaded).
 
-    Plain ``executemany``: an import of a million people writes some seven million
-    keys, and a model instance for each would cost more than the insert itself.
+    Plain ``executemany``, a batch at a time: an import of a million people writes some
+    seven million keys, and a model instance for each would cost more than the insert.
     """
     meta, quote = MemberSearchKey._meta, connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 (names from the model, values bound)
-        f"({quote(meta.get_field('member').column)}, {quote(meta.get_field('key').column)}) "
-        "VALUES (%s, %s)"
+    columns = ", ".join(quote(meta.get_field(f).column) for f in ("member", "household", "key"))
+    # S608: the names come from the model; the values are bound.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
+    rows = (
+        (member.pk, member.household_id, key)
+        for member, numbers in members
+        for key in member_search_keys(member, numbers)
     )
-    rows = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(islice(rows, 10_000)):
             cursor.executemany(sql, batch)
@@ -141,10 +144,8 @@ def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
     )
     with transaction.atomic():
         MemberSearchKey.objects.filter(member__household__in=households).delete()
-        member_search_keys_insert(
-            (member.pk, key)
-            for member in members
-            for key in member_search_keys(member, (d.number for d in member.documents.all()))
+        member_search_keys_write(
+            (member, [d.number for d in member.documents.all()]) for member in members
         )
 
 

@@ -29,7 +29,10 @@ def write_search_keys(apps, schema_editor):
             numbers=(member.household.reference, *(d.number for d in member.documents.all())),
             phones=(member.phone, member.household.phone),
         )
-        rows += [MemberSearchKey(member_id=member.pk, key=key) for key in keys]
+        rows += [
+            MemberSearchKey(member_id=member.pk, household_id=member.household_id, key=key)
+            for key in keys
+        ]
         if len(rows) >= BATCH:
             MemberSearchKey.objects.bulk_create(rows)
             rows = []
@@ -61,9 +64,22 @@ class Migration(migrations.Migration):
                         to="registry.member",
                     ),
                 ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.household",
+                    ),
+                ),
             ],
             options={
-                "indexes": [models.Index(fields=["key", "member"], name="member_search_key")],
+                "indexes": [
+                    models.Index(
+                        fields=["key", "member", "household"], name="member_search_key"
+                    )
+                ],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("member", "key"), name="member_search_key_once"
