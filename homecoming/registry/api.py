@@ -65,7 +65,10 @@ class HouseholdFilter(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=100,
-        help_text="reference or words of a member's names",
+        help_text=(
+            "words of one member's names, in any spelling or script; or a document number, "
+            "a phone or a household reference"
+        ),
     )
     settlement = serializers.CharField(
         required=False, allow_blank=True, max_length=20, help_text="origin settlement code"
