@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 
 import pytest
 
 from conftest import make_table
 from homecoming.accounts.models import Role, User
+from homecoming.cli import main
 from homecoming.mineaction.models import Accident, HazardArea, Victim
 from homecoming.mineaction.services import casualties_import
 from homecoming.mineaction.tests.fixtures import activity_row
@@ -150,3 +152,19 @@ def test_settlements_keep_their_history_under_inheritance(places):
     settlement.save()
     assert settlement.history.latest().name_ru == "Зар"
     assert settlement.history.count() == 2
+
+
+def test_a_command_names_itself_and_who_ran_it(places):
+    main(
+        [
+            "homecoming",
+            "shell",
+            "-c",
+            f"from homecoming.places.models import Settlement; s = Settlement.objects.get(pk={places.zar.pk}); s.note = 'checked'; s.save()",
+        ]
+    )
+    last = Settlement.history.filter(id=places.zar.pk).latest()
+    assert last.note == "checked"
+    assert last.history_user is None
+    assert last.history_change_reason.startswith("homecoming shell -c from homecoming.places")
+    assert last.history_change_reason.endswith(f"(by {getpass.getuser()})")
