@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.accounts.models import User
 from homecoming.core.imports import importer
 from homecoming.places.models import Area, Settlement
@@ -94,7 +95,7 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
     returned = 0
     for group in GROUPS:
         destination = Settlement.objects.select_related("district").get(name=group.destination)
-        with transaction.atomic():
+        with transaction.atomic(), change_reason("demo data: documented returns of 2025"):
             rows = []
             for number, size in enumerate(group.sizes, start=1):
                 household = {
@@ -126,11 +127,12 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
             if not report.ok:
                 raise RuntimeError(f"documented group {group.code}: {report.errors[:3]}")
             households = Household.objects.filter(reference__startswith=f"DOC-{group.code}-")
-            households.update(
-                status=Household.Status.VERIFIED,
-                verified_on=group.move_date - dt.timedelta(days=90),
-                is_synthetic=True,
-            )
+            households = list(households)
+            for household in households:
+                household.status = Household.Status.VERIFIED
+                household.verified_on = group.move_date - dt.timedelta(days=90)
+                household.is_synthetic = True
+            bulk_update_audited(Household, households, ["status", "verified_on", "is_synthetic"])
             for household in households:
                 consent_record(
                     household=household,
@@ -172,7 +174,7 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
                     signed_form=f"HF-{passenger.reservation.household.reference}",
                 )
                 returned += 1
-            Cohort.objects.filter(move_date=group.move_date, destination=destination).update(
-                status=Cohort.Status.DEPARTED
-            )
+            for cohort in Cohort.objects.filter(move_date=group.move_date, destination=destination):
+                cohort.status = Cohort.Status.DEPARTED
+                cohort.save(update_fields=["status"])
     return returned

@@ -246,7 +246,9 @@ def keys_hand_over(
         )
         offer.status = Reservation.Status.FULFILLED
         offer.save(update_fields=["status"])
-        offer.passages.filter(status__in=PASSAGE_OPEN).update(status=Passenger.Status.MOVED)
+        for passage in offer.passages.filter(status__in=PASSAGE_OPEN):
+            passage.status = Passenger.Status.MOVED
+            passage.save(update_fields=["status"])
         unit_status_change(
             unit=offer.unit,
             status=HousingUnit.Status.OCCUPIED,
