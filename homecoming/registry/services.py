@@ -56,7 +56,7 @@ def member_name_key(*, given_name: str, family_name: str, patronymic: str = "") 
 
 
 def name_search_keys(word: str) -> list[str]:
-    """One word's spelling keys as they appear in a name key: ``["~mamadov", "~mamad"]``."""
+    """One word's spelling keys, marked with ``~``: ``["~mamadov", "~mamad"]``."""
     keys = dict.fromkeys((name_key(word), surname_key(word).key, patronymic_key(word).key))
     return [f"~{key}" for key in keys if key]
 
