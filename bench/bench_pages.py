@@ -145,7 +145,10 @@ def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> d
     with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-") as scratch:
         started = time.perf_counter()
         homecoming(env, "migrate", "--noinput")
-        homecoming(env, "synth", "--persons", str(persons), "--seed", "1", "--load")
+        try:
+            homecoming(env, "synth", "--persons", str(persons), "--seed", "1", "--load")
+        except RuntimeError as exc:  # a failed national load is a finding: reported, not hidden
+            return {"error": str(exc).strip().splitlines()[-1][:200], "persons": persons}
         loaded = time.perf_counter() - started
         sample = str(Path(scratch) / "sample.json")
         subprocess.run(  # noqa: S603 (this script, preparing its own database)
@@ -199,6 +202,13 @@ def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> d
 
 
 def report(results: dict[str, dict], command: str) -> None:
+    failed = {db: r for db, r in results.items() if "error" in r}
+    results = {db: r for db, r in results.items() if "error" not in r}
+    if not results:
+        for database, result in failed.items():
+            print(f"## Pages under load: {result['persons']:,} people could not be loaded\n")
+            print(f"{database}: `homecoming synth --load` failed: `{result['error']}`\n")
+        return
     any_result = next(iter(results.values()))
     print(f"## Pages under load: {any_result['people']:,} people registered\n")
     print(
@@ -231,6 +241,11 @@ def report(results: dict[str, dict], command: str) -> None:
                 f"| {page['count']:,}{failures} | {page['p50']:.0f} ms | {page['p95']:.0f} ms "
                 f"| {page['p99']:.0f} ms | {page['rps']:.1f}/s | {verdict} |"
             )
+    for database, result in failed.items():
+        print(
+            f"| {database} | all pages | — | — | — | — | — | not measured: loading "
+            f"{result['persons']:,} people failed: `{result['error']}` |"
+        )
     loads = ", ".join(f"{db} {r['load_seconds'] / 60:.1f} min" for db, r in results.items())
     print(
         f"\nLoading the programme through the imports (`homecoming synth --load`): {loads}. "
