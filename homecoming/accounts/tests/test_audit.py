@@ -154,6 +154,9 @@ def test_settlements_keep_their_history_under_inheritance(places):
     assert settlement.history.count() == 2
 
 
+# The command may close the database connection when it ends (as a process would), which
+# inside a test's transaction loses it on PostgreSQL: this test commits instead.
+@pytest.mark.django_db(transaction=True)
 def test_a_command_names_itself_and_who_ran_it(places):
     main(
         [
