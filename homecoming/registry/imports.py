@@ -148,9 +148,13 @@ def households_import(
     rows_of: dict[str, list[Row]] = defaultdict(list)
     for row in table.rows:
         rows_of[row.values.get("household", "").strip()].append(row)
-    registered = set(
-        Household.objects.filter(reference__in=list(rows_of)).values_list("reference", flat=True)
-    )
+    registered = {
+        reference
+        for chunk in _chunks(list(rows_of))
+        for reference in Household.objects.filter(reference__in=chunk).values_list(
+            "reference", flat=True
+        )
+    }
     documents_seen: dict[tuple[str, str], tuple[int, str]] = {}
     people_seen: dict[tuple[str, dt.date], tuple[int, str]] = {}
     households, members = [], []
@@ -220,9 +224,13 @@ def households_import(
             members.append(parsed)
         if progress:
             progress(done, len(rows_of))
-    taken = IdentityDocument.objects.filter(
-        number__in=[number for (_t, number) in documents_seen]
-    ).select_related("member__household")
+    taken = [
+        document
+        for chunk in _chunks([number for (_t, number) in documents_seen])
+        for document in IdentityDocument.objects.filter(number__in=chunk).select_related(
+            "member__household"
+        )
+    ]
     for document in taken:
         key = (document.type, document.number)
         if key in documents_seen:
@@ -307,3 +315,9 @@ def _write(households: list, members: list, file: str) -> tuple[int, int]:
         batch_size=5000,
     )
     return len(saved), 0
+
+
+def _chunks(values: list[str], size: int = 10_000) -> list[list[str]]:
+    """``values`` in slices a query's IN list can hold (SQLite allows 250,000 parameters at
+    most; a national file has more documents)."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
