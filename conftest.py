@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -85,6 +86,12 @@ class Places:
     kalbajar_city: Settlement
     zar: Settlement
     ballija: Settlement
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached dashboard: the figures it reads are its own data's."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -137,6 +137,11 @@ else:
         }
     }
 
+# Each server process keeps its own cache in memory; the dashboards keep their figures
+# there for DASHBOARD_CACHE_SECONDS (docs/operations.md, "Caching").
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -6,6 +6,10 @@ are exact and limited to the user's districts for a user who may view households
 everyone else — the public included — they cover every district and counts of households
 or persons below ``opendata.SUPPRESS_BELOW`` are suppressed, as in the open data. Land,
 housing, money, targets and the forecast are programme aggregates and the same for all.
+
+Computing them all and running the forecast takes seconds on a national registry, so the
+pages read them through :func:`dashboard_cached`: each server process keeps them for
+``settings.DASHBOARD_CACHE_SECONDS``, and the page says when they were computed.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
@@ -94,8 +101,28 @@ def recorded_returns(audience: Audience, months: list[dt.date]) -> list[float]:
     return [sum(per_month[: i + 1]) for i in range(len(per_month))]
 
 
+def dashboard_cached(audience: Audience, *, today: dt.date) -> dict[str, Any]:
+    """What :func:`dashboard` gives, computed at most once per cache period for each
+    audience (its districts, exact or not), language and day, with ``computed_at`` (when)
+    and ``cache_seconds`` (how long they are kept).
+
+    A change made since is not on the page until the period ends; the page says so.
+    """
+    districts = (
+        "all" if audience.districts is None else ",".join(map(str, sorted(audience.districts)))
+    )
+    key = f"dashboard:{audience.exact}:{districts}:{get_language()}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard(audience, today=today) | {"computed_at": timezone.now()}
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures | {"audience": audience, "cache_seconds": settings.DASHBOARD_CACHE_SECONDS}
+
+
 def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
-    """Everything the dashboard pages show, for ``audience``."""
+    """Everything the dashboard pages show, for ``audience`` (itself not included: its
+    households are a query, not figures to keep).
+    """
 
     def count(n: float) -> str:
         value = shown(audience, n)
@@ -110,7 +137,6 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
         a.value for kind in ("ap_mines", "at_mines", "uxo") for a in devices_destroyed(kind)
     )
     return {
-        "audience": audience,
         "tiles": {
             "persons_returned": count(sum(a.value for a in persons)),
             "households_returned": count(sum(a.value for a in households)),

@@ -68,7 +68,7 @@ def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpRespo
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Returns against the targets with the forecast, the pipeline, land, housing, the map."""
-    context = dashboards.dashboard(
+    context = dashboards.dashboard_cached(
         dashboards.audience_for(request.user), today=timezone.localdate()
     )
     return render(request, "monitoring/dashboard.html", context)
@@ -77,5 +77,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     """The same dashboard for anyone, without signing in: aggregates, small counts suppressed."""
-    context = dashboards.dashboard(dashboards.public_audience(), today=timezone.localdate())
+    context = dashboards.dashboard_cached(dashboards.public_audience(), today=timezone.localdate())
     return render(request, "monitoring/public_dashboard.html", context)

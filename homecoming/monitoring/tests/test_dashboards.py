@@ -6,7 +6,11 @@ import doctest
 import json
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import make_table
 from homecoming.monitoring import dashboards
@@ -102,3 +106,53 @@ def test_the_public_map_and_charts_are_json_for_the_page_scripts(returned, targe
     body = Client().get("/monitoring/public/").content.decode()
     assert '<script id="readiness-points" type="application/json">' in body
     assert json.loads(body.split('id="returns-chart" type="application/json">')[1].split("<")[0])
+
+
+def test_a_second_look_inside_the_cache_period_computes_nothing_again(
+    returned, targets, kalbajar_officer, client_for
+):
+    client = client_for(kalbajar_officer)
+    with CaptureQueriesContext(connection) as first_look:
+        first = client.get("/monitoring/")
+    with CaptureQueriesContext(connection) as second_look:
+        second = client.get("/monitoring/")
+    assert second.context["computed_at"] == first.context["computed_at"]
+    assert "returns_keyhandover" in " ".join(q["sql"] for q in first_look.captured_queries)
+    assert "returns_keyhandover" not in " ".join(q["sql"] for q in second_look.captured_queries)
+    # What is left is the page frame's own: the session, the user, the synthetic-data banner.
+    assert len(second_look.captured_queries) <= 5, second_look.captured_queries
+
+
+def test_the_page_says_when_its_figures_were_computed_and_that_later_changes_wait(
+    returned, targets, kalbajar_officer, client_for, make_household
+):
+    client = client_for(kalbajar_officer)
+    before = client.get("/monitoring/")
+    make_household(returned.zar, ("Aygün", "Əliyeva"))
+    cached = client.get("/monitoring/")
+    assert (
+        points(cached)["Zar"]["households_registered"]
+        == points(before)["Zar"]["households_registered"]
+    )
+    as_of = f"{timezone.localtime(cached.context['computed_at']):%H:%M}"
+    body = cached.content.decode()
+    assert f"Figures as of {as_of};" in body
+    assert f"a change made since {as_of} is not counted here yet" in body
+    cache.clear()  # what the end of the cache period does
+    fresh = client.get("/monitoring/")
+    assert points(fresh)["Zar"]["households_registered"] == str(
+        int(points(before)["Zar"]["households_registered"]) + 1
+    )
+
+
+def test_audiences_do_not_share_cached_figures(
+    returned, kalbajar_officer, khojaly_officer, client_for
+):
+    assert (
+        client_for(kalbajar_officer).get("/monitoring/").context["tiles"]["persons_returned"] == "7"
+    )
+    assert (
+        client_for(khojaly_officer).get("/monitoring/").context["tiles"]["persons_returned"] == "0"
+    )
+    public = Client().get("/monitoring/public/").context
+    assert public["tiles"]["households_returned"] == "<5"
