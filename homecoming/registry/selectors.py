@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -62,18 +64,80 @@ def household_search(
     holds the household too, so the cost grows with the members found, not with the
     registry, and no member row is read.
     """
-    if settlement:
-        households = households.filter(origin_settlement__code=settlement)
+    households = _in_settlement(households, settlement)
     if not q.strip():
         return households
     terms = query_search_keys(q)
     if not terms:
         return households.none()
+    return households.filter(pk__in=_keys_found(terms).values("household"))
+
+
+def _keys_found(terms: list[list[str]]) -> QuerySet[MemberSearchKey]:
+    """The keys of the last term, of members who have a key of every term."""
     first, *others = terms
     found = MemberSearchKey.objects.filter(key__in=first)
     for keys in others:  # the same member, found by each term in turn
         found = MemberSearchKey.objects.filter(key__in=keys, member__in=found.values("member"))
-    return households.filter(pk__in=found.values("household"))
+    return found
+
+
+# A search lists and counts at most this many households; past it, the page asks for a
+# narrower search. A common family name finds one household in eight.
+SEARCH_LIST_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    households: QuerySet[Household]  # in order of reference
+    count: int  # how many, at most SEARCH_LIST_LIMIT
+    more: bool  # True: more than SEARCH_LIST_LIMIT match; the list holds the first of them
+
+
+def household_search_listed(
+    households: QuerySet[Household], *, q: str = "", settlement: str = ""
+) -> SearchResult:
+    """What :func:`household_search` finds, as a list to page through: in order of
+    reference, with its size — unless that is more than ``SEARCH_LIST_LIMIT``.
+
+    Finding, counting and sorting every match would read tens of thousands of households
+    for a common name. When a sample of the keys found shows that many households match,
+    households are instead read in order of reference and each is asked whether a
+    member is found (one probe of the key index per member), so a page of them costs a
+    few hundred probes and nothing is counted past the limit. Searches that find few
+    households read their keys and sort those households, as before.
+    """
+    households = _in_settlement(households, settlement)
+    terms = query_search_keys(q) if q.strip() else []
+    # Keys read to tell a search that finds many households from one that finds few:
+    # members of a household often share a name, and each one's keys count.
+    sampled = 5 * SEARCH_LIST_LIMIT
+    if terms and _keys_found(terms)[:sampled].count() == sampled:
+        sample = _keys_found(terms).values("household")[:sampled]
+        if households.filter(pk__in=sample).order_by().count() > SEARCH_LIST_LIMIT:
+            return SearchResult(
+                _with_a_member_found(households, terms), SEARCH_LIST_LIMIT, more=True
+            )
+    found = household_search(households, q=q)
+    count = found.order_by().values("pk")[: SEARCH_LIST_LIMIT + 1].count()
+    return SearchResult(found, min(count, SEARCH_LIST_LIMIT), more=count > SEARCH_LIST_LIMIT)
+
+
+def _in_settlement(households: QuerySet[Household], settlement: str) -> QuerySet[Household]:
+    return households.filter(origin_settlement__code=settlement) if settlement else households
+
+
+def _with_a_member_found(
+    households: QuerySet[Household], terms: list[list[str]]
+) -> QuerySet[Household]:
+    """``households`` with a member who has a key of every term, tested one household
+    at a time (the member's household index, then the member's key index)."""
+    members = Member.objects.filter(household=OuterRef("pk"))
+    for keys in terms:
+        members = members.filter(
+            Exists(MemberSearchKey.objects.filter(member=OuterRef("pk"), key__in=keys))
+        )
+    return households.filter(Exists(members))
 
 
 def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:

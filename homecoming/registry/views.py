@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from homecoming.registry.selectors import (
     household_get_for_user,
     household_list_for_user,
     household_search,
+    household_search_listed,
     settlements_for_registration,
 )
 from homecoming.returns.forms import FollowUpForm
@@ -38,18 +40,31 @@ def _describe(filters: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in filters.items() if v)
 
 
+class _CountedPaginator(Paginator):
+    """Pages through a list whose size is already known, so it is not counted again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    households = household_search(household_list_for_user(request.user), **filters)
+    found = household_search_listed(household_list_for_user(request.user), **filters)
     if filters["q"] or filters["settlement"]:
         access_record(request, AccessLog.Action.SEARCH, _describe(filters))
-    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    paginator = _CountedPaginator(found.households, 50, count=found.count)
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(
         request,
         template,
         {
-            "page": page,
+            "page": paginator.get_page(request.GET.get("page")),
+            "more": found.more,
             "filters": filters,
             "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
         },

@@ -12,10 +12,15 @@ from django.db.migrations.executor import MigrationExecutor
 
 from conftest import make_table
 from homecoming.accounts.models import Role
+from homecoming.registry import selectors
 from homecoming.registry.fieldforms import kobo_import, kobo_table
 from homecoming.registry.imports import households_import
 from homecoming.registry.models import Household
-from homecoming.registry.selectors import household_list_for_user, household_search
+from homecoming.registry.selectors import (
+    household_list_for_user,
+    household_search,
+    household_search_listed,
+)
 from homecoming.registry.services import (
     DocumentInput,
     MemberInput,
@@ -233,3 +238,60 @@ def test_the_migration_writes_the_keys_of_members_registered_before_it(planner, 
         executor.migrate(executor.loader.graph.leaf_nodes())
     for q in ("Али Гусейнов", "AZE7777777", "+994501234567", "old-1"):
         assert found(planner, q) == {"OLD-1"}, q
+
+
+@pytest.fixture
+def many_mammadovs(places, make_household, monkeypatch):
+    """Twelve households of Elvin Məmmədovs, half of Zar, their references (M-01 to M-12)
+    in the reverse order of their registration, and a search that lists at most two."""
+    monkeypatch.setattr(selectors, "SEARCH_LIST_LIMIT", 2)
+    households = [
+        make_household(places.zar if i % 2 else places.ballija, ("Elvin", "Məmmədov"))
+        for i in range(12)
+    ]
+    for i, household in enumerate(households):
+        Household.objects.filter(pk=household.pk).update(reference=f"M-{12 - i:02d}")
+    # Elvin and a Məmmədova, but no Elvin Məmmədov: not found by both words.
+    make_household(places.zar, ("Elvin", "Quliyev"), ("Aygün", "Məmmədova"))
+    return households
+
+
+def test_a_search_that_finds_more_than_the_limit_lists_the_first_by_reference_and_says_so(
+    client_for, planner, many_mammadovs
+):
+    page = client_for(planner).get("/registry/households/", {"q": "Mamedov Elvin"})
+    assert [h.reference for h in page.context["page"]] == ["M-01", "M-02"]
+    assert page.context["more"] is True
+    assert "More than 2 households match" in page.content.decode()
+
+
+def test_a_search_past_the_limit_still_needs_every_word_on_one_member_and_the_origin(
+    planner, places, many_mammadovs
+):
+    visible = household_list_for_user(planner)
+    found = household_search_listed(visible, q="Elvin Mammadov", settlement=places.zar.code)
+    zar = ["M-01", "M-03", "M-05", "M-07", "M-09", "M-11"]
+    assert [h.reference for h in found.households] == zar
+    assert (found.count, found.more) == (2, True)
+    found = household_search_listed(visible, q="Aygün Məmmədova")
+    assert (found.count, found.more) == (1, False)
+
+
+def test_a_search_within_the_limit_counts_exactly(planner, places, many_mammadovs, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_LIST_LIMIT", 20)
+    found = household_search_listed(household_list_for_user(planner), q="Mammadov")
+    assert (found.count, found.more) == (13, False)
+    assert [h.reference for h in found.households][:2] == ["M-01", "M-02"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL costs its own")
+def test_a_search_past_the_limit_reads_households_in_order_of_reference_and_sorts_nothing(
+    planner, many_mammadovs
+):
+    found = household_search_listed(household_list_for_user(planner), q="Mammadov")
+    sql, params = found.households[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[3] for row in cursor.fetchall()]
+    assert not [step for step in plan if "TEMP B-TREE" in step], plan
+    assert any("registry_membersearchkey_1 (member_id=? AND key=?)" in s for s in plan), plan
