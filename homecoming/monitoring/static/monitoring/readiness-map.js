@@ -1,33 +1,15 @@
-// The dashboard map: settlements coloured by readiness for return, their figures on click.
-// Leaflet from the project's static files; a basemap only when configured (works offline).
+// The dashboard map: settlements coloured by readiness for return, their figures on click;
+// drawn on the shared map of homecoming/map.js.
 (function () {
   "use strict";
   const element = document.getElementById("map");
   if (!element || !window.L) return;
-  const settings = JSON.parse(document.getElementById("map-settings").textContent || "{}");
+  const { map, settings } = homecomingMap.create(element);
+  const { escape, localName } = homecomingMap;
   const labels = JSON.parse(document.getElementById("readiness-labels").textContent);
   const points = JSON.parse(document.getElementById(element.dataset.points).textContent);
   const links = element.dataset.links === "true";
   const COLOURS = { ready: "#1e6b3a", land_ready: "#d9822b", blocked: "#b3261e" };
-
-  const map = L.map(element, { zoomSnap: 0.5 });
-  map.attributionControl.setPrefix("Leaflet");
-  if (settings.tiles) {
-    L.tileLayer(settings.tiles, { attribution: settings.attribution || "", maxZoom: 18 }).addTo(map);
-  } else {
-    element.classList.add("no-basemap");
-  }
-  L.control.scale({ imperial: false }).addTo(map);
-
-  function escape(text) {
-    const span = document.createElement("span");
-    span.textContent = text == null ? "" : String(text);
-    return span.innerHTML;
-  }
-
-  function localName(p) {
-    return document.documentElement.lang === "az" && p.name_az ? p.name_az : p.name;
-  }
 
   function row(label, value) {
     return `<tr><th>${escape(label)}</th><td>${escape(value)}</td></tr>`;

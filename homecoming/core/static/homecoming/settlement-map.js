@@ -1,0 +1,81 @@
+// Settlement and hazard-area maps: points and polygons come inline (json_script) or from a
+// GeoJSON URL; drawn on the shared map of map.js.
+(function () {
+  "use strict";
+  const element = document.getElementById("map");
+  if (!element || !window.L) return;
+  const { map, settings } = homecomingMap.create(element);
+  const { escape, localName } = homecomingMap;
+
+  const STATUS_COLOURS = { open: "#b3261e", in_progress: "#d9822b", released: "#1e6b3a" };
+
+  function hazardPopup(p) {
+    return `<strong><a href="${settings.hazardUrl}${encodeURIComponent(p.code)}/">${escape(p.code)}</a></strong>` +
+      `<br>${escape(p.status_label)} · ${escape(p.area_ha)} ha · ${escape(p.released_percent)} %` +
+      `<br>${escape(p.district)}`;
+  }
+
+  function popup(p) {
+    const approx = p.approximate ? `<br><em>≈ ${escape(settings.labels.approximate)}</em>` : "";
+    return `<strong><a href="${settings.detailUrl}${encodeURIComponent(p.code)}/">${escape(localName(p))}</a></strong>` +
+      `<br>${escape(p.district)} · <code>${escape(p.code)}</code>${approx}`;
+  }
+
+  function draw(collection) {
+    // Names stay on the map while they are few enough to read; a small map names only
+    // the settlement the page is about.
+    const small = element.classList.contains("small");
+    const points = collection.features.filter((f) => f.geometry.type === "Point").length;
+    const labelled = (p) => (small ? p.current : points <= 60);
+    const layer = L.geoJSON(collection, {
+      pointToLayer: (feature, latlng) => {
+        const p = feature.properties;
+        const colour = p.current ? "#b3261e" : "#1d4e89";
+        return L.circleMarker(latlng, {
+          radius: p.current ? 9 : 7, weight: 2, color: colour,
+          fillColor: p.approximate ? "#ffffff" : colour,
+          fillOpacity: p.approximate ? 0.6 : 0.9,
+          dashArray: p.approximate ? "3 3" : null,
+          className: p.current ? "settlement-marker current" : "settlement-marker",
+        });
+      },
+      // Leaflet applies `style` to circle markers too; points keep their own style.
+      style: (feature) => (feature.geometry.type === "Point" ? {} : {
+        color: STATUS_COLOURS[feature.properties.status] || "#555", weight: 1.5, fillOpacity: 0.35,
+        className: `hazard-polygon ${feature.properties.status}`,
+      }),
+      onEachFeature: (feature, marker) => {
+        if (feature.properties.kind === "hazard") {
+          marker.bindPopup(hazardPopup(feature.properties));
+          return;
+        }
+        marker.bindPopup(popup(feature.properties));
+        marker.bindTooltip(escape(localName(feature.properties)), {
+          permanent: labelled(feature.properties), direction: "right", className: "settlement-label",
+        });
+      },
+    }).addTo(map);
+    // A page about one settlement frames it and its hazard areas, not the whole district.
+    const focus = L.geoJSON({ type: "FeatureCollection", features: collection.features.filter(
+      (f) => f.properties.current || f.properties.kind === "hazard") });
+    const bounds = focus.getLayers().length ? focus.getBounds() : layer.getBounds();
+    if (small && bounds.isValid()) {
+      map.fitBounds(bounds.pad(0.4), { maxZoom: 15 });
+    } else if (bounds.isValid()) {
+      map.fitBounds(bounds.pad(0.2), { maxZoom: 12 });
+    } else {
+      map.setView([40.1, 46.6], 8);
+    }
+    element.dataset.markers = String(points);
+    element.dataset.polygons = String(
+      collection.features.filter((f) => f.geometry.type !== "Point").length);
+  }
+
+  if (element.dataset.points) {
+    draw(JSON.parse(document.getElementById(element.dataset.points).textContent));
+  } else {
+    fetch(element.dataset.url, { credentials: "same-origin" })
+      .then((response) => response.json())
+      .then(draw);
+  }
+})();
