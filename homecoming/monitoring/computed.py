@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 from homecoming.housing.models import HousingUnit, Project, Utility
 from homecoming.housing.selectors import FUNNEL
 from homecoming.mineaction.models import DeviceReport, LandReleaseActivity
+from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
@@ -254,10 +255,14 @@ class SettlementState:
     persons_returned: int
 
 
-def settlement_states(districts: Districts = None) -> list[SettlementState]:
+def settlement_states(
+    districts: Districts = None, *, land: dict[str, LandVerdict] | None = None
+) -> list[SettlementState]:
     """Every settlement's readiness (the rule of ``housing.selectors.settlement_return_readiness``,
-    for all settlements at once) with its registered and returned households."""
-    land = land_readiness_by_settlement()
+    for all settlements at once) with its registered and returned households; ``land`` is
+    every settlement's land verdict, when the caller has it already."""
+    if land is None:
+        land = land_readiness_by_settlement()
     required = list(settings.RETURN_REQUIRED_SERVICES)
     commissioned: dict[int, set[str]] = defaultdict(set)
     for settlement_id, service in Utility.objects.filter(

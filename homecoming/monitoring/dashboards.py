@@ -29,6 +29,8 @@ from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
 from homecoming.core.charts import PALETTE, chart
 from homecoming.housing.models import HousingUnit
+from homecoming.mineaction.readiness import LandVerdict
+from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.monitoring.computed import (
     Districts,
     Readiness,
@@ -128,7 +130,8 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
         value = shown(audience, n)
         return value if isinstance(value, str) else f"{value:,}"
 
-    projection, targets = programme_forecast(today)
+    land = land_readiness_by_settlement()  # for the forecast and the map alike
+    projection, targets = programme_forecast(today, land=land)
     persons = returned_persons(audience.districts)
     households = returned_households(audience.districts)
     released = land_released_by_month(None)
@@ -160,7 +163,7 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
             "land-chart": _land_chart(released),
             "housing-chart": _housing_chart(units),
         },
-        "map_points": _map_points(audience, count),
+        "map_points": _map_points(audience, count, land),
         "map_labels": {
             "registered": _("households registered (origin)"),
             "returned": _("households returned"),
@@ -298,7 +301,7 @@ READINESS_LABELS = {
 }
 
 
-def _map_points(audience: Audience, count) -> dict:
+def _map_points(audience: Audience, count, land: dict[str, LandVerdict]) -> dict:
     figures = dict(
         Figure.objects.filter(settlement__isnull=False)
         .values_list("settlement_id")
@@ -306,7 +309,7 @@ def _map_points(audience: Audience, count) -> dict:
         .order_by()
     )
     features = []
-    for state in settlement_states(audience.districts):
+    for state in settlement_states(audience.districts, land=land):
         s = state.settlement
         in_scope = audience.districts is None or s.district_id in audience.districts
         features.append(

@@ -4,10 +4,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from homecoming.housing.models import HousingUnit, Project
 from homecoming.mineaction.models import HazardArea
+from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.monitoring.computed import (
     COMPUTED,
@@ -28,7 +29,7 @@ from homecoming.monitoring.forecast import (
 )
 from homecoming.monitoring.models import Discrepancy, Figure, Target
 from homecoming.places.models import Area, Settlement
-from homecoming.registry.models import Household
+from homecoming.registry.models import Household, Member
 from homecoming.returns.models import KeyHandover, Reservation
 from homecoming.returns.selectors import cohort_seats_by_month
 
@@ -152,15 +153,21 @@ def targets_progress(*, today: dt.date, projection: Forecast | None = None) -> l
     return rows
 
 
-def forecast_inputs(today: dt.date) -> ForecastInputs:
+def forecast_inputs(
+    today: dt.date, *, land: dict[str, LandVerdict] | None = None
+) -> ForecastInputs:
     """The pipeline as it stands, for the forecast: returns so far, homes due and where, the
-    land still to release around them, demand, take-up, delays and cohort seats."""
+    land still to release around them, demand, take-up, delays and cohort seats.
+
+    ``land``: every settlement's land verdict, when the caller has it already (it takes
+    the longest to compute)."""
     district_codes = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("id", "code"))
     returned: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     for a in returned_persons(None):
         returned[district_codes[a.district]][a.day.replace(day=1)] += a.value
 
-    land = land_readiness_by_settlement()
+    if land is None:
+        land = land_readiness_by_settlement()
     blocking = {code for verdict in land.values() for code in verdict.blocking}
     open_ha = {
         h.code: max(0.0, h.area_m2 - h.released_m2) / 10_000
@@ -202,21 +209,20 @@ def forecast_inputs(today: dt.date) -> ForecastInputs:
         .filter(intention__in=[Household.Intention.RETURN_NOW, Household.Intention.RETURN_LATER])
         .exclude(pk__in=returned_households)
     )
-    sizes = (
-        intending.values(district=F("origin_settlement__district_id"))
-        .annotate(
-            households=Count("id", distinct=True),
-            persons=Count("members", filter=Q(members__left_on=None)),
-        )
+    # Households and their persons counted apart: one grouping of households, one of
+    # members, rather than counting distinct households over every member.
+    households = dict(
+        intending.values_list("origin_settlement__district_id").annotate(n=Count("id")).order_by()
+    )
+    persons = dict(
+        Member.objects.filter(household__in=intending, left_on=None)
+        .values_list("household__origin_settlement__district_id")
+        .annotate(n=Count("id"))
         .order_by()
     )
     demand = [
-        Demand(
-            district_codes[r["district"]],
-            r["households"],
-            max(1.0, r["persons"] / r["households"]),
-        )
-        for r in sizes
+        Demand(district_codes[district], n, max(1.0, persons.get(district, 0) / n))
+        for district, n in households.items()
     ]
 
     this_month = today.replace(day=1)
@@ -247,8 +253,11 @@ def forecast_inputs(today: dt.date) -> ForecastInputs:
     )
 
 
-def programme_forecast(today: dt.date) -> tuple[Forecast, list[TargetProgress]]:
-    """The forecast of returns with every target's outlook, and the targets' progress."""
+def programme_forecast(
+    today: dt.date, *, land: dict[str, LandVerdict] | None = None
+) -> tuple[Forecast, list[TargetProgress]]:
+    """The forecast of returns with every target's outlook, and the targets' progress
+    (``land`` as for :func:`forecast_inputs`)."""
     targets = list(target_list())
-    projection = forecast(forecast_inputs(today), target_specs(targets))
+    projection = forecast(forecast_inputs(today, land=land), target_specs(targets))
     return projection, targets_progress(today=today, projection=projection)
