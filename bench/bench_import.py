@@ -6,9 +6,10 @@
 For each size, ``homecoming synth`` writes a synthetic programme of that many people
 (seed 1); its places are imported into a fresh, migrated database, then the people go
 through ``homecoming import households`` with every check of the import (all rows in
-memory, all-or-nothing). The **raw floor** puts the same households, members, identity
-documents and registration events into the same tables with no check at all and no
-derived search key: SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``.
+memory, all-or-nothing). The **raw floor** writes every row the import writes — the
+households, members, identity documents, registration events, the search keys (derived
+by the same function) and the audit trail's rows — into the same tables with no check at
+all, reading the same file: SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``.
 Each run is a child process with its own database copy (timed inside the child, so
 interpreter start-up is left out); PostgreSQL is a throwaway cluster made by
 ``scripts/with_postgres.py``. Prints a Markdown section. An import that fails (at
@@ -74,10 +75,13 @@ def child_import(path: str) -> dict:
     }
 
 
-def _columns(model) -> tuple[list[str], dict]:
-    """A model's columns in table order and each one's default, as the database takes it."""
+def _columns(model, *, ids: bool) -> tuple[list[str], dict]:
+    """A model's columns in table order and each one's default, as the database takes it;
+    without its auto primary key unless the floor gives ``ids``."""
     columns, defaults = [], {}
     for field in model._meta.concrete_fields:
+        if field.primary_key and not ids:
+            continue
         columns.append(field.column)
         default = field.get_default()
         defaults[field.column] = (
@@ -87,23 +91,37 @@ def _columns(model) -> tuple[list[str], dict]:
 
 
 def child_floor(path: str) -> dict:
-    """The same rows straight into the tables: no checks, ids given, nothing derived."""
+    """Every row the import writes, straight into the same tables: the households,
+    members, identity documents, registration events, search keys and the audit trail's
+    rows. No checks, ids given, values in the database's own form."""
     django_setup()
     from django.db import connection, transaction
 
     from homecoming.places.models import Settlement
-    from homecoming.registry.models import Household, HouseholdEvent, IdentityDocument, Member
+    from homecoming.registry.models import (
+        Household,
+        HouseholdEvent,
+        IdentityDocument,
+        Member,
+        MemberSearchKey,
+    )
+    from homecoming.registry.services import search_keys
 
     start = time.perf_counter()
     settlements = dict(Settlement.objects.values_list("code", "id"))
     now = dt.datetime.now(dt.UTC).isoformat()
-    tables = {model: _columns(model) for model in (Household, Member, IdentityDocument)}
-    tables[HouseholdEvent] = _columns(HouseholdEvent)
+    trail_of = {model: model.history.model for model in (Household, Member, IdentityDocument)}
+    tables = {model: _columns(model, ids=True) for model in (*trail_of, HouseholdEvent)}
+    for model in (MemberSearchKey, *trail_of.values()):
+        tables[model] = _columns(model, ids=False)
     rows: dict = {model: [] for model in tables}
 
     def add(model, **values) -> None:
         columns, defaults = tables[model]
         rows[model].append(tuple(values.get(c, defaults[c]) for c in columns))
+        if model in trail_of:
+            trail = {"history_date": now, "history_type": "+", "history_change_reason": "import"}
+            add(trail_of[model], **trail, **values)
 
     household_id = 0
     current = None
@@ -149,14 +167,21 @@ def child_floor(path: str) -> dict:
                 vulnerabilities=json.dumps(vulnerabilities),
                 joined_on=registered_on,
             )
-            if record["document_number"]:
+            number = record["document_number"]
+            if number:
                 add(
                     IdentityDocument,
                     id=member_id,
                     member_id=member_id,
                     type=record["document_type"],
-                    number=record["document_number"],
+                    number=number,
                 )
+            for key in search_keys(
+                names=(record["given_name"], record["family_name"], record["patronymic"]),
+                numbers=(current, number) if number else (current,),
+                phones=(record["phone"],),
+            ):
+                add(MemberSearchKey, member_id=member_id, household_id=household_id, key=key)
     with transaction.atomic(), connection.cursor() as cursor:
         for model, (columns, _defaults) in tables.items():
             table, names = model._meta.db_table, ", ".join(columns)
@@ -258,8 +283,9 @@ def report(rows: list[dict], command: str) -> bool:
         f"`{command}` — synthetic programmes from `homecoming synth` (seed {SEED}); "
         f"{os.cpu_count()} cores. The import checks every row (names, scripts, dates, "
         "documents, one head, one household per person, references against the database) "
-        "and writes all or nothing; the raw floor writes the same rows into the same four "
-        "tables with no check and no search key: SQLite `executemany` in one transaction, "
+        "and writes all or nothing; the raw floor reads the same file and writes every row "
+        "the import writes (households, members, documents, events, search keys, audit-trail "
+        "rows) into the same tables with no check: SQLite `executemany` in one transaction, "
         f"PostgreSQL `COPY` ({postgres_version()}, throwaway cluster, fsync off). "
         "Times exclude interpreter start-up.\n"
     )

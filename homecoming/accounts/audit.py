@@ -7,7 +7,9 @@ the signed-in user. This module adds what the library leaves to the project:
 - :func:`change_reason` names the cause of changes written without a signed-in user
   (an import file, a command), so that the trail says "import households file.csv";
 - :func:`bulk_create_audited` and :func:`bulk_update_audited` are the bulk writes that keep
-  the trail (plain ``bulk_create``, ``bulk_update`` and ``QuerySet.update`` do not).
+  the trail (plain ``bulk_create``, ``bulk_update`` and ``QuerySet.update`` do not);
+- :func:`records_insert_audited` is the national imports' insert (plain rows through
+  ``homecoming.core.bulk``, no model instances) with its "created" history rows.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from typing import TypeVar
 from asgiref.local import Local
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from homecoming.core.bulk import records_complete, records_insert
 
 # The reason column of every historical table holds 100 characters.
 REASON_LENGTH = 100
@@ -75,3 +81,21 @@ def bulk_update_audited(
         batch_size=batch_size,
         default_change_reason=current_change_reason(),
     )
+
+
+def records_insert_audited(model: type[models.Model], records: Sequence[dict]) -> None:
+    """:func:`homecoming.core.bulk.records_insert` that writes a "created" history row per
+    record, as :func:`bulk_create_audited` does, for imports too large for model instances."""
+    records = records_complete(model, records)
+    records_insert(model, records)
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    made = {
+        "history_date": timezone.now(),
+        "history_type": "+",
+        "history_change_reason": current_change_reason(),
+        "history_user_id": user.pk if user is not None and user.is_authenticated else None,
+    }
+    records_insert(history, [{**{n: r[n] for n in tracked}, **made} for r in records])

@@ -21,6 +21,8 @@ _AZ_LATIN_TO_ASCII = str.maketrans(
 
 def invisible_characters(text: str) -> list[str]:
     """The zero-width, bidi and control characters in ``text``, as ``U+XXXX`` names."""
+    if text.isprintable():  # no character of categories Cc or Cf: the usual case, fast
+        return []
     return [
         f"U+{ord(ch):04X}"
         for ch in text
@@ -31,7 +33,8 @@ def invisible_characters(text: str) -> list[str]:
 def clean(text: str) -> str:
     """Trim, NFC-normalise and drop invisible characters; keep the script and case."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+    if not text.isprintable():
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
     return " ".join(text.split())
 
 

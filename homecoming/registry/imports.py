@@ -14,7 +14,8 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from homecoming.accounts.audit import bulk_create_audited
+from homecoming.accounts.audit import records_insert_audited
+from homecoming.core.bulk import ids_take, records_insert
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -35,8 +36,9 @@ from homecoming.registry.models import (
 )
 from homecoming.registry.services import (
     member_name_key,
-    member_search_keys_write,
     mixed_scripts,
+    search_keys,
+    search_keys_insert,
 )
 
 HOUSEHOLD_COLUMNS = (
@@ -57,6 +59,13 @@ REQUIRED = {
     "birth_date",
     "origin_settlement",
 }
+# The choices, once: a TextChoices' ``values`` is built anew at every call.
+RELATIONS = Member.Relation.values
+SEXES = Member.Sex.values
+VULNERABILITIES = Member.Vulnerability.values
+DOCUMENT_TYPES = IdentityDocument.Type.values
+ACCOMMODATIONS = AccommodationKind.values
+INTENTIONS = Household.Intention.values
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
@@ -64,7 +73,12 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def person_date(
-    reader: RowReader, column: str, *, year_only_allowed: bool = False, required: bool = False
+    reader: RowReader,
+    column: str,
+    *,
+    today: dt.date,
+    year_only_allowed: bool = False,
+    required: bool = False,
 ) -> tuple[dt.date | None, bool]:
     """A date of a person's life, and whether only its year is known.
 
@@ -94,7 +108,7 @@ def person_date(
             + (" (or a year)" if year_only_allowed else ""),
         )
         return None, False
-    if day > timezone.localdate():
+    if day > today:
         reader.error(column, f"{value} is in the future")
     elif day < EARLIEST_BIRTH:
         reader.error(column, f"{value} is before 1900")
@@ -103,23 +117,25 @@ def person_date(
     return None, False
 
 
-def _member(reader: RowReader) -> dict | None:
+def _member(reader: RowReader, today: dt.date) -> dict | None:
     member = {
-        "relation": reader.choice("relation", Member.Relation.values),
+        "relation": reader.choice("relation", RELATIONS),
         "given_name": reader.text("given_name", required=True, max_length=100),
         "family_name": reader.text("family_name", required=True, max_length=100),
         "patronymic": reader.text("patronymic", max_length=100),
-        "sex": reader.choice("sex", Member.Sex.values),
+        "sex": reader.choice("sex", SEXES),
         "phone": reader.text("phone", max_length=32),
-        "vulnerabilities": reader.codes("vulnerabilities", Member.Vulnerability.values),
+        "vulnerabilities": reader.codes("vulnerabilities", VULNERABILITIES),
     }
-    birth, year_only = person_date(reader, "birth_date", year_only_allowed=True, required=True)
+    birth, year_only = person_date(
+        reader, "birth_date", today=today, year_only_allowed=True, required=True
+    )
     member["birth_date"] = birth
     member["birth_year_only"] = year_only or reader.boolean("birth_year_only")
     for name in ("given_name", "family_name", "patronymic"):
         if member[name] and mixed_scripts(member[name]):
             reader.error(name, f"{member[name]!r} mixes Latin and Cyrillic letters in one word")
-    document_type = reader.choice("document_type", IdentityDocument.Type.values, required=False)
+    document_type = reader.choice("document_type", DOCUMENT_TYPES, required=False)
     number = reader.text("document_number", max_length=40).upper().replace(" ", "")
     if number and not document_type:
         reader.error("document_type", "give the type of the document")
@@ -144,6 +160,7 @@ def households_import(
     if report.errors:
         return report
     places = PlaceLookup()
+    today = timezone.localdate()
     accommodations = {a.code: a for a in TemporaryAccommodation.objects.all()}
     rows_of: dict[str, list[Row]] = defaultdict(list)
     for row in table.rows:
@@ -173,7 +190,7 @@ def households_import(
                 f"{reference} is already registered; changes go through change requests",
             )
             continue
-        household = _household(first, places, accommodations)
+        household = _household(first, places, accommodations, today)
         for row in rows[1:]:
             reader = RowReader(row, report.errors)
             for column in HOUSEHOLD_COLUMNS:
@@ -185,7 +202,7 @@ def households_import(
         parsed = []
         for row in rows:
             reader = RowReader(row, report.errors)
-            member = _member(reader)
+            member = _member(reader, today)
             if member is None:
                 continue
             if member["document"]:
@@ -247,74 +264,102 @@ def households_import(
     return write_all_or_nothing(report, lambda: _write(households, members, table.name))
 
 
-def _household(reader: RowReader, places: PlaceLookup, accommodations: dict) -> Household | None:
+def _household(
+    reader: RowReader, places: PlaceLookup, accommodations: dict, today: dt.date
+) -> dict | None:
     settlement = places.settlement(reader, "origin_settlement")
-    displaced_on, _ = person_date(reader, "displaced_on")
-    kind = reader.choice("accommodation", AccommodationKind.values, required=False)
+    displaced_on, _ = person_date(reader, "displaced_on", today=today)
+    kind = reader.choice("accommodation", ACCOMMODATIONS, required=False)
     place_code = reader.text("accommodation_place", max_length=40)
     place = accommodations.get(place_code)
     if place_code and place is None:
         reader.error("accommodation_place", f"no temporary accommodation {place_code!r}")
-    intention = reader.choice("intention", Household.Intention.values, required=False)
-    registered_on = reader.date("registered_on") or timezone.localdate()
+    intention = reader.choice("intention", INTENTIONS, required=False)
+    registered_on = reader.date("registered_on") or today
     if not reader.ok:
         return None
-    return Household(
-        origin_settlement=settlement,
-        origin_address=reader.text("origin_address", max_length=300),
-        displaced_on=displaced_on,
-        accommodation=kind or (place.kind if place else AccommodationKind.OTHER),
-        accommodation_place=place,
-        intention=intention or Household.Intention.UNKNOWN,
-        registered_on=registered_on,
-        source=reader.text("source", max_length=100),
-    )
+    return {
+        "origin_settlement_id": settlement.pk,
+        "origin_address": reader.text("origin_address", max_length=300),
+        "displaced_on": displaced_on,
+        "accommodation": kind or (place.kind if place else AccommodationKind.OTHER),
+        "accommodation_place_id": place.pk if place else None,
+        "intention": intention or Household.Intention.UNKNOWN,
+        "registered_on": registered_on,
+        "source": reader.text("source", max_length=100),
+    }
 
 
-def _write(households: list, members: list, file: str) -> tuple[int, int]:
-    for reference, household in households:
-        household.reference = reference
-        household.source = household.source or f"import {file}"
-    saved = bulk_create_audited(Household, [h for _r, h in households], batch_size=2000)
-    member_objects, documents = [], []
-    for household, parsed in zip(saved, members, strict=True):
+def _write(
+    households: list[tuple[str, dict]], members: list[list[dict]], file: str
+) -> tuple[int, int]:
+    """Insert the checked households with their members, documents, search keys and
+    registration events, and the audit trail's rows: plain rows, no model instances
+    (``homecoming.core.bulk``), so that a national file writes at the database's pace."""
+    source = f"import {file}"
+    household_records, member_records, document_records, keys, events = [], [], [], [], []
+    household_ids = ids_take(Household, len(households))
+    member_ids = iter(ids_take(Member, sum(map(len, members))))
+    for (reference, household), household_id, parsed in zip(
+        households, household_ids, members, strict=True
+    ):
+        household_records.append(
+            household
+            | {"id": household_id, "reference": reference, "source": household["source"] or source}
+        )
+        events.append(
+            {"household_id": household_id, "action": "registered", "details": {"source": source}}
+        )
         for spec in parsed:
-            member = Member(
-                household=household,
-                relation=spec["relation"],
-                given_name=spec["given_name"],
-                family_name=spec["family_name"],
-                patronymic=spec["patronymic"],
-                sex=spec["sex"],
-                birth_date=spec["birth_date"],
-                birth_year_only=spec["birth_year_only"],
-                phone=spec["phone"],
-                vulnerabilities=spec["vulnerabilities"],
-                joined_on=household.registered_on,
+            member_id = next(member_ids)
+            document = spec["document"]
+            member_records.append(
+                {
+                    "id": member_id,
+                    "household_id": household_id,
+                    "relation": spec["relation"],
+                    "given_name": spec["given_name"],
+                    "family_name": spec["family_name"],
+                    "patronymic": spec["patronymic"],
+                    "sex": spec["sex"],
+                    "birth_date": spec["birth_date"],
+                    "birth_year_only": spec["birth_year_only"],
+                    "phone": spec["phone"],
+                    "vulnerabilities": spec["vulnerabilities"],
+                    "joined_on": household["registered_on"],
+                }
             )
-            member_objects.append(member)
-            documents.append(spec["document"])
-    bulk_create_audited(Member, member_objects, batch_size=5000)
-    bulk_create_audited(
-        IdentityDocument,
-        [
-            IdentityDocument(member=m, type=d[0], number=d[1], issuer=d[2], expiry=d[3])
-            for m, d in zip(member_objects, documents, strict=True)
-            if d
-        ],
-        batch_size=5000,
-    )
-    member_search_keys_write(
-        (m, [d[1]] if d else []) for m, d in zip(member_objects, documents, strict=True)
-    )
-    HouseholdEvent.objects.bulk_create(
-        [
-            HouseholdEvent(household=h, action="registered", details={"source": f"import {file}"})
-            for h in saved
-        ],
-        batch_size=5000,
-    )
-    return len(saved), 0
+            if document:
+                document_records.append(
+                    {
+                        "member_id": member_id,
+                        "type": document[0],
+                        "number": document[1],
+                        "issuer": document[2],
+                        "expiry": document[3],
+                    }
+                )
+            keys.append(
+                (
+                    member_id,
+                    household_id,
+                    search_keys(
+                        names=(spec["given_name"], spec["family_name"], spec["patronymic"]),
+                        numbers=(reference, document[1]) if document else (reference,),
+                        phones=(spec["phone"],),
+                    ),
+                )
+            )
+    records_insert_audited(Household, household_records)
+    records_insert_audited(Member, member_records)
+    for document, document_id in zip(
+        document_records, ids_take(IdentityDocument, len(document_records)), strict=True
+    ):
+        document["id"] = document_id
+    records_insert_audited(IdentityDocument, document_records)
+    search_keys_insert(keys)
+    records_insert(HouseholdEvent, events)
+    return len(household_records), 0
 
 
 def _chunks(values: list[str], size: int = 10_000) -> list[list[str]]:

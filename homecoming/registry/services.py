@@ -8,15 +8,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
 from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
 from homecoming.accounts.models import User
+from homecoming.core.bulk import rows_insert
 from homecoming.core.errors import ApplicationError
 from homecoming.core.text import clean, fold
 from homecoming.dedup.names import name_key, patronymic_key, surname_key
@@ -49,10 +49,13 @@ def member_name_key(*, given_name: str, family_name: str, patronymic: str = "") 
     person, so that a member is not listed in two households.
     """
     names = [part for part in (given_name, family_name, patronymic) if part]
-    keys = dict.fromkeys(
-        key for name in names for word in name.split() for key in name_search_keys(word)
-    )
+    keys = dict.fromkeys(key for name in names for key in _name_keys(name))
     return " ".join([fold(name) for name in names] + list(keys))[:NAME_KEY_LENGTH]
+
+
+@lru_cache(maxsize=200_000)  # names repeat a great deal in a registry
+def _name_keys(name: str) -> tuple[str, ...]:
+    return tuple(key for word in name.split() for key in name_search_keys(word))
 
 
 def name_search_keys(word: str) -> list[str]:
@@ -115,23 +118,26 @@ def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[s
 
 def member_search_keys_write(members: Iterable[tuple[Member, Iterable[str]]]) -> None:
     """Write the search keys of members that have none, each member given with its
-    documents' numbers (and its household loaded).
-
-    Plain ``executemany``, a batch at a time: an import of a million people writes some
-    seven million keys, and a model instance for each would cost more than the insert.
-    """
-    meta, quote = MemberSearchKey._meta, connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(f).column) for f in ("member", "household", "key"))
-    # S608: the names come from the model; the values are bound.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
-    rows = (
-        (member.pk, member.household_id, key)
+    documents' numbers (and its household loaded)."""
+    search_keys_insert(
+        (member.pk, member.household_id, member_search_keys(member, numbers))
         for member, numbers in members
-        for key in member_search_keys(member, numbers)
     )
-    with connection.cursor() as cursor:
-        while batch := list(islice(rows, 10_000)):
-            cursor.executemany(sql, batch)
+
+
+def search_keys_insert(keys: Iterable[tuple[int, int, Iterable[str]]]) -> None:
+    """Insert (member id, household id, keys) as ``MemberSearchKey`` rows.
+
+    Plain rows (``homecoming.core.bulk.rows_insert``): an import of a million people
+    writes some seven million keys, and a model instance for each would cost more than
+    the insert.
+    """
+    meta = MemberSearchKey._meta
+    rows_insert(
+        meta.db_table,
+        [meta.get_field(name).column for name in ("member", "household", "key")],
+        ((member, household, key) for member, household, found in keys for key in found),
+    )
 
 
 def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
