@@ -101,24 +101,28 @@ def household_search_listed(
     reference, with its size — unless that is more than ``SEARCH_LIST_LIMIT``.
 
     Finding, counting and sorting every match would read tens of thousands of households
-    for a common name. When a sample of the keys found shows that many households match,
-    households are instead read in order of reference and each is asked whether a
-    member is found (one probe of the key index per member), so a page of them costs a
-    few hundred probes and nothing is counted past the limit. Searches that find few
-    households read their keys and sort those households, as before.
+    for a common name. The households of the first keys found are read once; when they
+    are all there is, they are the list. When they already hold more than the limit,
+    households are instead read in order of reference and each is asked whether a member
+    is found (one probe of the key index per member), so a page of them costs a few
+    hundred probes and nothing is counted past the limit.
     """
     households = _in_settlement(households, settlement)
     terms = query_search_keys(q) if q.strip() else []
-    # Keys read to tell a search that finds many households from one that finds few:
-    # members of a household often share a name, and each one's keys count.
-    sampled = 5 * SEARCH_LIST_LIMIT
-    if terms and _keys_found(terms)[:sampled].count() == sampled:
-        sample = _keys_found(terms).values("household")[:sampled]
-        if households.filter(pk__in=sample).order_by().count() > SEARCH_LIST_LIMIT:
-            return SearchResult(
-                _with_a_member_found(households, terms), SEARCH_LIST_LIMIT, more=True
-            )
-    found = household_search(households, q=q)
+    if terms:
+        # Members of a household often share a name, and each one's keys count.
+        sampled = 5 * SEARCH_LIST_LIMIT
+        sample = list(_keys_found(terms).values_list("household", flat=True)[:sampled])
+        found = households.filter(pk__in=set(sample))
+        if len(sample) == sampled:
+            in_view = households.filter(pk__in=_keys_found(terms).values("household")[:sampled])
+            if in_view.order_by().count() > SEARCH_LIST_LIMIT:
+                return SearchResult(
+                    _with_a_member_found(households, terms), SEARCH_LIST_LIMIT, more=True
+                )
+            found = household_search(households, q=q)  # many keys, few households in view
+    else:
+        found = household_search(households, q=q)
     count = found.order_by().values("pk")[: SEARCH_LIST_LIMIT + 1].count()
     return SearchResult(found, min(count, SEARCH_LIST_LIMIT), more=count > SEARCH_LIST_LIMIT)
 

@@ -295,3 +295,14 @@ def test_a_search_past_the_limit_reads_households_in_order_of_reference_and_sort
         plan = [row[3] for row in cursor.fetchall()]
     assert not [step for step in plan if "TEMP B-TREE" in step], plan
     assert any("registry_membersearchkey_1 (member_id=? AND key=?)" in s for s in plan), plan
+
+
+@pytest.mark.parametrize("limit", [2, 20])  # past the limit, and within it
+def test_an_officer_lists_and_counts_only_their_districts_matches(
+    khojaly_officer, places, many_mammadovs, monkeypatch, limit
+):
+    monkeypatch.setattr(selectors, "SEARCH_LIST_LIMIT", limit)
+    found = household_search_listed(household_list_for_user(khojaly_officer), q="Mammadov")
+    ballija = ["M-02", "M-04", "M-06", "M-08", "M-10", "M-12"]  # Khojaly; Zar is Kalbajar's
+    assert [h.reference for h in found.households] == ballija
+    assert (found.count, found.more) == (min(6, limit), limit < 6)
