@@ -1,6 +1,6 @@
 """Pages under load with a national registry loaded, on SQLite and PostgreSQL.
 
-    python bench/bench_pages.py [--persons 1000000] [--users 4] [--seconds 60]
+    python bench/bench_pages.py [--persons 10000,100000,1000000] [--users 4] [--seconds 60]
     python bench/bench_pages.py --quick
 
 ``homecoming synth --persons N --load`` fills a fresh database (places, hazard areas,
@@ -8,8 +8,10 @@ housing, figures, households) through the ordinary imports; gunicorn serves it w
 workers on loopback; locust (``bench/locustfile.py``), headless, signs in a few officers
 of national scope who search households by name, open households, open settlements and
 look at the dashboard, with 50–250 ms between requests, for a fixed time after a warm-up.
-Reports p50/p95/p99 and throughput per page next to the targets. PostgreSQL is a
-throwaway cluster made by ``scripts/with_postgres.py``. Prints a Markdown section.
+Reports p50/p95/p99 and throughput per page next to the targets at the largest size, and
+each page's p95 at every size, so the growth is visible. Each size is a fresh database;
+PostgreSQL is a throwaway cluster made by ``scripts/with_postgres.py``. Prints a Markdown
+section.
 """
 
 from __future__ import annotations
@@ -201,7 +203,8 @@ def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> d
     }
 
 
-def report(results: dict[str, dict], command: str) -> None:
+def report(runs: dict[str, list[dict]], command: str) -> None:
+    results = {db: sizes[-1] for db, sizes in runs.items()}
     failed = {db: r for db, r in results.items() if "error" in r}
     results = {db: r for db, r in results.items() if "error" not in r}
     if not results:
@@ -251,11 +254,35 @@ def report(results: dict[str, dict], command: str) -> None:
         f"\nLoading the programme through the imports (`homecoming synth --load`): {loads}. "
         "Locust rounds response times above 100 ms to 10 ms.\n"
     )
+    if any(len(sizes) > 1 for sizes in runs.values()):
+        growth(runs)
+
+
+def growth(runs: dict[str, list[dict]]) -> None:
+    """Each page's p95 at every size: a cost that grows with the registry shows here."""
+    print("### How page latency grows with the registry\n")
+    print("The same load on fresh databases of each size; p95 per page, throughput of all pages.\n")
+    print(f"| database | people | {' | '.join(f'{name} p95' for name in PAGES)} | throughput |")
+    print(f"| --- | ---: | {' | '.join('---:' for _ in PAGES)} | ---: |")
+    for database, sizes in runs.items():
+        for result in sizes:
+            if "error" in result:
+                print(f"| {database} | {result['persons']:,} | not loaded: `{result['error']}` |")
+                continue
+            pages = result["pages"]
+            p95s = " | ".join(
+                f"{pages[name]['p95']:.0f} ms" if name in pages else "—" for name in PAGES
+            )
+            total = pages.get("Aggregated", {}).get("rps", 0.0)
+            print(f"| {database} | {result['people']:,} | {p95s} | {total:.1f}/s |")
+    print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument(
+        "--persons", default="10000,100000,1000000", help="people per run, comma-separated"
+    )
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
@@ -269,28 +296,37 @@ def main() -> None:
         return
     if args.quick:
         args.persons, args.seconds, args.warmup = (
-            QUICK["persons"],
+            str(QUICK["persons"]),
             QUICK["seconds"],
             QUICK["warmup"],
         )
-    options = (args.persons, args.users, args.seconds, args.warmup)
+    sizes = sorted(int(n) for n in args.persons.split(","))
+    options = (args.users, args.seconds, args.warmup)
     if args.suite:  # inside scripts/with_postgres.py
         base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
         import psycopg
 
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute("CREATE DATABASE bench_pages")
-        print(json.dumps(measure({"DATABASE_URL": f"{base}/bench_pages"}, *options)))
+        runs = []
+        for persons in sizes:
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+                admin.execute(f"CREATE DATABASE bench_pages_{persons}")
+            env = {"DATABASE_URL": f"{base}/bench_pages_{persons}"}
+            runs.append(measure(env, persons, *options))
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE bench_pages_{persons}")  # room for the next
+        print(json.dumps(runs))
         return
 
-    results = {}
+    runs = {}
     databases = args.databases.split(",")
     if "sqlite" in databases:
-        with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-db-") as scratch:
-            env = {"SQLITE_PATH": str(Path(scratch) / "pages.sqlite3")}
-            results["SQLite"] = measure(env, *options)
+        runs["SQLite"] = []
+        for persons in sizes:
+            with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-db-") as scratch:
+                env = {"SQLITE_PATH": str(Path(scratch) / "pages.sqlite3")}
+                runs["SQLite"].append(measure(env, persons, *options))
     if "postgresql" in databases:
-        suite = [sys.executable, __file__, "--suite", "--persons", str(args.persons)]
+        suite = [sys.executable, __file__, "--suite", "--persons", args.persons]
         suite += ["--users", str(args.users), "--seconds", str(args.seconds)]
         suite += ["--warmup", str(args.warmup)]
         done = subprocess.run(  # noqa: S603 (the project's own scripts)
@@ -301,8 +337,8 @@ def main() -> None:
         )
         if done.returncode:
             sys.exit(f"PostgreSQL run failed:\n{done.stderr[-3000:]}")
-        results["PostgreSQL"] = json.loads(done.stdout.splitlines()[-1])
-    report(results, " ".join(["python bench/bench_pages.py", *sys.argv[1:]]))
+        runs["PostgreSQL"] = json.loads(done.stdout.splitlines()[-1])
+    report(runs, " ".join(["python bench/bench_pages.py", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":
