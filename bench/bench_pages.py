@@ -151,6 +151,11 @@ def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> d
             homecoming(env, "synth", "--persons", str(persons), "--seed", "1", "--load")
         except RuntimeError as exc:  # a failed national load is a finding: reported, not hidden
             return {"error": str(exc).strip().splitlines()[-1][:200], "persons": persons}
+        if "DATABASE_URL" in env:  # as docs/scaling.md tells operators after a bulk import
+            import psycopg
+
+            with psycopg.connect(env["DATABASE_URL"], autocommit=True) as database:
+                database.execute("ANALYZE")
         loaded = time.perf_counter() - started
         sample = str(Path(scratch) / "sample.json")
         subprocess.run(  # noqa: S603 (this script, preparing its own database)

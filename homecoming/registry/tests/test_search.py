@@ -306,3 +306,14 @@ def test_an_officer_lists_and_counts_only_their_districts_matches(
     ballija = ["M-02", "M-04", "M-06", "M-08", "M-10", "M-12"]  # Khojaly; Zar is Kalbajar's
     assert [h.reference for h in found.households] == ballija
     assert (found.count, found.more) == (min(6, limit), limit < 6)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db
+def test_postgresql_keeps_the_frequencies_of_common_names():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attname = 'key'"
+            " AND attrelid = 'registry_membersearchkey'::regclass"
+        )
+        assert cursor.fetchone()[0] == 1000  # migration 0007

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from homecoming.housing.models import HousingUnit
 from homecoming.mineaction.models import HazardArea
@@ -86,20 +85,6 @@ def test_the_files_load_through_the_imports(tmp_path):
     assert HazardArea.objects.filter(status="released").exists()
     assert HazardArea.objects.exclude(status="released").exists()
     assert HousingUnit.objects.filter(status="ready").exists()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
-@pytest.mark.django_db
-def test_a_load_leaves_postgresql_statistics_of_what_it_loaded(tmp_path):
-    call_command("synth", persons=600, seed=5, settlements=30, out=str(tmp_path), load=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_member'")
-        assert cursor.fetchone()[0] == Member.objects.count() == 600
-        cursor.execute(
-            "SELECT attstattarget FROM pg_attribute WHERE attname = 'key'"
-            " AND attrelid = 'registry_membersearchkey'::regclass"
-        )
-        assert cursor.fetchone()[0] == 1000  # common names told from rare ones (migration 0007)
 
 
 def test_it_asks_where_the_files_go():

@@ -8,7 +8,6 @@ from importlib import import_module
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
 from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.core.imports import importer, read
@@ -68,12 +67,6 @@ class Command(BaseCommand):
                     household.is_synthetic = True
                 with change_reason("homecoming synth"):  # the audit trail kept: no update()
                     bulk_update_audited(Household, synthetic, ["is_synthetic"], batch_size=5000)
-                if connection.vendor == "postgresql":
-                    # Tables that grew from nothing: PostgreSQL's planner needs their
-                    # statistics before the first search (docs/scaling.md: ANALYZE after
-                    # a bulk import); autovacuum would get there a minute or so later.
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")
 
     def _load(self, kind: str, path: Path) -> None:
         report = importer(kind)(table=read(kind, str(path)), progress=ProgressBar(sys.stderr))
