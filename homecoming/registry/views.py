@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,11 +44,7 @@ class _CountedPaginator(Paginator):
 
     def __init__(self, object_list, per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
-        self._count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._count
+        self.count = count  # in place of Paginator's cached count()
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
