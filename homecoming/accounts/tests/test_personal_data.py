@@ -157,7 +157,7 @@ def test_an_action_that_succeeds_writes_no_read(
 
 
 def test_pages_without_personal_data_write_nothing_and_may_be_cached(
-    client, client_for, kalbajar_officer, places
+    client, client_for, kalbajar_officer, auditor, places
 ):
     officer = client_for(kalbajar_officer)
     for address in ("/places/settlements/", f"/places/settlements/{places.zar.code}/", "/"):
@@ -165,6 +165,8 @@ def test_pages_without_personal_data_write_nothing_and_may_be_cached(
         assert response.status_code == 200
         assert "no-store" not in response.get("Cache-Control", "")
     assert officer.get("/places/settlements/NOPE/").status_code == 404
+    trail = client_for(auditor).get(f"/accounts/history/settlement/{places.zar.code}/")
+    assert trail.status_code == 200  # a settlement's trail holds no personal data
     assert client.get("/registry/households/").status_code == 302  # to sign in
     assert not AccessLog.objects.exists()
 
