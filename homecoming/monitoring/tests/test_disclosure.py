@@ -83,3 +83,33 @@ def test_a_place_with_few_households_hides_its_persons_too():
     counts = {("Khojaly", "households"): 1, ("Khojaly", "persons"): 5}
     published = disclose(counts, siblings=[list(counts)])
     assert set(published.values()) == {HIDDEN}
+
+
+@st.composite
+def tree(draw, depth: int = 3) -> tuple[dict, list]:
+    """A table of totals of totals (months in years in districts in a country, say) with
+    any counts: every total is published with its parts."""
+    counts, totals = {}, []
+    counter = iter(range(10_000))
+
+    def node(level: int) -> str:
+        key = f"n{next(counter)}"
+        if level == depth or (level and draw(st.booleans()) and draw(st.booleans())):
+            counts[key] = draw(st.integers(0, 9) | st.integers(0, 300))
+            return key
+        parts = [node(level + 1) for _ in range(draw(st.integers(1, 3)))]
+        counts[key] = sum(counts[p] for p in parts)
+        totals.append((key, parts))
+        return key
+
+    node(0)
+    return counts, totals
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree())
+def test_no_hidden_count_can_be_worked_out_in_a_hierarchy_of_any_depth(table):
+    counts, totals = table
+    published = disclose(counts, totals=totals)
+    assert recoverable(published, totals) == set()
+    assert not [k for k, v in published.items() if v != HIDDEN and 0 < v < THRESHOLD]
