@@ -155,7 +155,7 @@ class CasualtiesApi(APIView):
     @extend_schema(parameters=[DistrictFilter], responses=CasualtiesByYear(many=True))
     def get(self, request: Request) -> Response:
         wanted = validated_query(DistrictFilter, request).get("district")
-        codes = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("id", "code"))
+        codes = dict(Area.objects.values_list("id", "code"))
         data = [
             {
                 "year": r["year"],

@@ -224,7 +224,7 @@ def _monthly_rows() -> list[list]:
     ):
         row = rows[(r["district__name"], _month(r["month"]))]
         row["ap"], row["at"], row["uxo"] = r["ap"], r["at"], r["uxo"]
-    names = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("id", "name"))
+    names = dict(Area.objects.values_list("id", "name"))
     for (outcome, district, year, month), value in casualty_table().items():
         if month is not None:
             rows[(names[district], f"{year:04d}-{month:02d}")][outcome] = value

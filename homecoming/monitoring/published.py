@@ -39,7 +39,8 @@ class PlaceTable:
         return self.cells[(("settlement", pk), measure)]
 
     def district(self, pk: int, measure: str) -> Shown:
-        return self.cells[(("district", pk), measure)]
+        """A district's total; 0 for a district without settlements."""
+        return self.cells.get((("district", pk), measure), 0)
 
     def country(self, measure: str) -> Shown:
         return self.cells[(COUNTRY, measure)]

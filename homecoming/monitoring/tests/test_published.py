@@ -16,7 +16,9 @@ from conftest import make_table
 from homecoming.accounts.models import Role
 from homecoming.mineaction.services import casualties_import
 from homecoming.monitoring.disclosure import HIDDEN
+from homecoming.monitoring.services import figures_import
 from homecoming.monitoring.tests.audit import assert_protected
+from homecoming.monitoring.tests.conftest import TARGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +244,14 @@ def test_only_those_who_may_see_casualties_see_small_counts(
     rows = rows.json()
     assert (rows[0]["year"], rows[0]["killed"]) == (2023, 8)  # not small: shown to all
     assert rows[0]["injured"] == (2 if exact else None)
+
+
+def test_a_target_of_a_region_counts_its_districts_published_cells(
+    returned, client_for, viewer, planner
+):
+    region = TARGETS[1] | {"place": "East Zangezur", "value": "20000", "title": "Region"}
+    assert figures_import(table=make_table([region])).ok
+    rows = client_for(viewer).get("/monitoring/").context["targets"]
+    assert [row["computed"] for row in rows] == [HIDDEN]  # Kalbajar's 7 stay hidden
+    rows = client_for(planner).get("/monitoring/").context["targets"]
+    assert [row["computed"] for row in rows] == ["7"]
