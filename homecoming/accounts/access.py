@@ -24,7 +24,8 @@ HISTORY_VIEW = "history.view"
 RETURN_PLAN = "return.plan"
 # Annotating discrepancies in the figure ledger.
 FIGURES_EDIT = "figures.edit"
-# Individual mine accidents and victims; everyone else sees them aggregated.
+# Individual mine accidents and victims, and exact casualty counts (small ones included);
+# everyone else sees them aggregated, small counts hidden (docs/monitoring.md, Small numbers).
 CASUALTY_VIEW = "casualty.view"
 
 _ALL = frozenset(

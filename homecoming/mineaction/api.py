@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -15,9 +14,13 @@ from homecoming.mineaction.models import (
     DeviceReport,
     HazardArea,
     LandReleaseActivity,
-    Victim,
 )
-from homecoming.mineaction.selectors import hazard_area_list_for_user, scoped
+from homecoming.mineaction.selectors import (
+    casualties_by_district_and_year,
+    hazard_area_list_for_user,
+    scoped,
+)
+from homecoming.places.models import Area
 
 
 class DistrictFilter(serializers.Serializer):
@@ -96,8 +99,8 @@ class DeviceReportOutput(serializers.ModelSerializer):
 class CasualtiesByYear(serializers.Serializer):
     year = serializers.IntegerField()
     district = serializers.CharField()
-    killed = serializers.IntegerField()
-    injured = serializers.IntegerField()
+    killed = serializers.IntegerField(allow_null=True, help_text="null: hidden, a small count.")
+    injured = serializers.IntegerField(allow_null=True, help_text="null: hidden, a small count.")
 
 
 def _by_district(queryset: QuerySet, request: Request, field: str = "district") -> QuerySet:
@@ -150,31 +153,22 @@ class DeviceReportListApi(ListAPIView):
 
 @no_personal_data
 class CasualtiesApi(APIView):
-    """Mine casualties by year and district: aggregates only, never individual victims."""
+    """Mine casualties by year and district: aggregates only, never individual victims;
+    exact for those who may see casualties, small counts hidden (null) with their
+    complements for everyone else (docs/monitoring.md, *Small numbers*)."""
 
     @extend_schema(parameters=[DistrictFilter], responses=CasualtiesByYear(many=True))
     def get(self, request: Request) -> Response:
-        victims = _by_district(
-            scoped(Victim.objects.all(), request.user, "accident__district"),
-            request,
-            "accident__district",
-        )
-        rows = (
-            victims.annotate(year=ExtractYear("accident__date"))
-            .values("year", "accident__district__code")
-            .annotate(
-                killed=Count("id", filter=Q(outcome=Victim.Outcome.KILLED)),
-                injured=Count("id", filter=Q(outcome=Victim.Outcome.INJURED)),
-            )
-            .order_by("year", "accident__district__code")
-        )
+        wanted = validated_query(DistrictFilter, request).get("district")
+        codes = dict(Area.objects.values_list("id", "code"))
         data = [
             {
                 "year": r["year"],
-                "district": r["accident__district__code"],
-                "killed": r["killed"],
-                "injured": r["injured"],
+                "district": codes[r["district"]],
+                "killed": r["killed"] if isinstance(r["killed"], int) else None,
+                "injured": r["injured"] if isinstance(r["injured"], int) else None,
             }
-            for r in rows
+            for r in casualties_by_district_and_year(request.user)
+            if not wanted or codes[r["district"]] == wanted
         ]
         return Response(CasualtiesByYear(data, many=True).data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import gettext as _
 from shapely import geometry as shp
 
-from homecoming.accounts.access import district_scope
+from homecoming.accounts.access import CASUALTY_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
 from homecoming.mineaction.models import (
     Accident,
@@ -26,6 +27,7 @@ from homecoming.mineaction.readiness import (
     SettlementZone,
     land_readiness,
 )
+from homecoming.monitoring.disclosure import disclose
 from homecoming.places.models import Settlement
 
 
@@ -214,16 +216,7 @@ def mine_action_overview(user: User) -> Overview:
         )
         .order_by("week")
     )
-    victims = (
-        scoped(Victim.objects.all(), user, "accident__district")
-        .annotate(year=ExtractYear("accident__date"))
-        .values("year")
-        .annotate(
-            killed=Count("id", filter=Q(outcome=Victim.Outcome.KILLED)),
-            injured=Count("id", filter=Q(outcome=Victim.Outcome.INJURED)),
-        )
-        .order_by("year")
-    )
+    victims = casualties_by_year(user)
     return Overview(
         hazards_by_status=by_status,
         released_ha=sum(row["m2"] or 0 for row in by_month) / 10_000,
@@ -232,8 +225,97 @@ def mine_action_overview(user: User) -> Overview:
         ],
         released_ha_by_month=[(r["month"].strftime("%Y-%m"), r["m2"] / 10_000) for r in by_month],
         devices_by_week=list(devices),
-        victims_by_year=list(victims),
+        victims_by_year=victims,
     )
+
+
+# A cell of the casualty table: (outcome, district id, year, month); None where it is a total.
+CasualtyCell = tuple[str, int | None, int | None, int | None]
+
+
+def casualty_table() -> dict[CasualtyCell, int | str]:
+    """Killed and injured by district and month, with the totals of each district's year,
+    of each year and of all years, as everyone may read them: small counts hidden with
+    their complements (``monitoring.disclosure``), the same table for every page and file
+    that shows casualties to someone without ``CASUALTY_VIEW``."""
+    rows = (
+        Victim.objects.annotate(month=TruncMonth("accident__date"))
+        .values_list("outcome", "accident__district_id", "month")
+        .annotate(n=Count("id"))
+        .order_by("outcome", "accident__district_id", "month")
+    )
+    cells: dict[CasualtyCell, int] = {}
+    parts: dict[CasualtyCell, list[CasualtyCell]] = defaultdict(list)
+    for outcome in Victim.Outcome.values:
+        cells[(outcome, None, None, None)] = 0
+    for outcome, district, month, n in rows:
+        cell = (outcome, district, month.year, month.month)
+        cells[cell] = n
+        for total, part in (
+            ((outcome, district, month.year, None), cell),
+            ((outcome, None, month.year, None), (outcome, district, month.year, None)),
+            ((outcome, None, None, None), (outcome, None, month.year, None)),
+        ):
+            cells[total] = cells.get(total, 0) + n
+            if part not in parts[total]:
+                parts[total].append(part)
+    return disclose(cells, totals=parts.items())
+
+
+def casualties_by_year(user: User) -> list[dict]:
+    """Killed and injured per year: exact, in the user's districts, for those who may see
+    casualties (``CASUALTY_VIEW``); for everyone else, every district, from the
+    :func:`casualty_table` (a hidden count is ``monitoring.disclosure.HIDDEN``)."""
+    if user_can(user, CASUALTY_VIEW):
+        return list(
+            scoped(Victim.objects.all(), user, "accident__district")
+            .annotate(year=ExtractYear("accident__date"))
+            .values("year")
+            .annotate(
+                killed=Count("id", filter=Q(outcome=Victim.Outcome.KILLED)),
+                injured=Count("id", filter=Q(outcome=Victim.Outcome.INJURED)),
+            )
+            .order_by("year")
+        )
+    return _casualty_rows(casualty_table(), lambda cell: cell[1] is None and cell[2] is not None)
+
+
+def casualties_by_district_and_year(user: User) -> list[dict]:
+    """Killed and injured per year and district (its id), in the user's districts: exact for
+    those who may see casualties, from the :func:`casualty_table` for everyone else."""
+    scope = district_scope(user)
+    if user_can(user, CASUALTY_VIEW):
+        return list(
+            scoped(Victim.objects.all(), user, "accident__district")
+            .annotate(year=ExtractYear("accident__date"))
+            .values("year", district=F("accident__district"))
+            .annotate(
+                killed=Count("id", filter=Q(outcome=Victim.Outcome.KILLED)),
+                injured=Count("id", filter=Q(outcome=Victim.Outcome.INJURED)),
+            )
+            .order_by("year", "district")
+        )
+    return _casualty_rows(
+        casualty_table(),
+        lambda cell: (
+            cell[1] is not None and cell[3] is None and (scope is None or cell[1] in scope)
+        ),
+    )
+
+
+def _casualty_rows(
+    table: Mapping[CasualtyCell, int | str], keep: Callable[[CasualtyCell], bool]
+) -> list[dict]:
+    """One row per (year, district) of the cells ``keep`` selects, killed and injured."""
+    rows: dict[tuple, dict] = {}
+    for cell, value in table.items():
+        outcome, district, year, _month = cell
+        if keep(cell):
+            row = rows.setdefault(
+                (year, district), {"year": year, "district": district, "killed": 0, "injured": 0}
+            )
+            row[outcome] = value
+    return [rows[key] for key in sorted(rows, key=lambda k: (k[0], k[1] or 0))]
 
 
 def accident_list_for_user(user: User) -> QuerySet[Accident]:

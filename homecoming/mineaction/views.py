@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from homecoming.accounts.access import CASUALTY_VIEW, user_can
 from homecoming.accounts.personal import no_personal_data
 from homecoming.core.charts import chart
 from homecoming.mineaction import selectors
@@ -65,16 +66,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             [
                 {
                     "type": "bar",
-                    "name": _("killed"),
+                    "name": label,
                     "x": years,
-                    "y": [row["killed"] for row in data.victims_by_year],
-                },
-                {
-                    "type": "bar",
-                    "name": _("injured"),
-                    "x": years,
-                    "y": [row["injured"] for row in data.victims_by_year],
-                },
+                    "y": [_bar(row[outcome]) for row in data.victims_by_year],
+                    "text": [str(row[outcome]) for row in data.victims_by_year],
+                }
+                for outcome, label in (("killed", _("killed")), ("injured", _("injured")))
             ],
             y_title=_("persons"),
             stacked=True,
@@ -93,7 +90,16 @@ def overview(request: HttpRequest) -> HttpResponse:
             horizontal=True,
         ),
     }
-    return render(request, "mineaction/overview.html", {"data": data, "charts": charts})
+    return render(
+        request,
+        "mineaction/overview.html",
+        {"data": data, "charts": charts, "casualties_exact": user_can(request.user, CASUALTY_VIEW)},
+    )
+
+
+def _bar(value: int | str) -> int | None:
+    """A hidden count (``monitoring.disclosure.HIDDEN``) draws no bar; its label says so."""
+    return value if isinstance(value, int) else None
 
 
 @no_personal_data

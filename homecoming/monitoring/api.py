@@ -11,6 +11,7 @@ from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.monitoring import dashboards
 from homecoming.monitoring.forecast import Outlook
+from homecoming.monitoring.published import returned_table
 from homecoming.monitoring.selectors import discrepancy_rows, programme_forecast
 from homecoming.places.models import Area
 
@@ -84,7 +85,7 @@ class TargetOutput(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
     published = serializers.DateField(allow_null=True)
     computed = serializers.IntegerField(
-        allow_null=True, help_text="Returned now, by the records; null when below 5 and hidden."
+        allow_null=True, help_text="Returned now, by the records; null when hidden."
     )
     share_done = serializers.FloatField(allow_null=True)
     time_elapsed = serializers.FloatField(allow_null=True)
@@ -130,14 +131,18 @@ def _outlook(target_id: int, outlook: Outlook | None) -> dict | None:
 class TargetListApi(APIView):
     """Targets with their progress (computed from the records) and the forecast's outlook.
 
-    Programme aggregates: the same for every user, except that a user who may not view
-    households gets counts below 5 as null."""
+    Programme aggregates: the same for every user, except the count now, which is exact
+    only for a user who may view households in the target's place; everyone else gets it
+    from the published table of returns, null when hidden (docs/monitoring.md)."""
 
     @extend_schema(responses=TargetOutput(many=True))
     def get(self, request: Request) -> Response:
         district = validated_query(TargetFilter, request).get("district", "")
         audience = dashboards.audience_for(request.user)
-        _projection, progress = programme_forecast(timezone.localdate())
+        _projection, progress = dashboards.forecast_shown(
+            audience, *programme_forecast(timezone.localdate())
+        )
+        published = returned_table()
         if district:
             place = Area.objects.filter(code=district, level=Area.Level.DISTRICT).first()
             progress = [
@@ -149,7 +154,7 @@ class TargetListApi(APIView):
             ]
         rows = []
         for p in progress:
-            t, computed = p.target, dashboards.shown(audience, p.computed)
+            t, computed = p.target, dashboards.target_now(audience, p, published)
             rows.append(
                 {
                     "id": t.pk,
@@ -165,7 +170,7 @@ class TargetListApi(APIView):
                     "url": t.figure.url,
                     "published": t.figure.published,
                     "computed": computed if isinstance(computed, int) else None,
-                    "share_done": dashboards.share_shown(audience, p),
+                    "share_done": dashboards.share_shown(p, computed),
                     "time_elapsed": p.time_elapsed,
                     "outlook": _outlook(t.pk, p.outlook),
                 }
@@ -181,7 +186,9 @@ class ForecastApi(APIView):
     @extend_schema(responses=ForecastOutput)
     def get(self, request: Request) -> Response:
         audience = dashboards.audience_for(request.user)
-        projection, progress = programme_forecast(timezone.localdate())
+        projection, progress = dashboards.forecast_shown(
+            audience, *programme_forecast(timezone.localdate())
+        )
         now = len([a for a in projection.actual if a is not None])
         recorded = dashboards.recorded_returns(audience, projection.months[:now])
         return Response(

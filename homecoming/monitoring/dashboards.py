@@ -3,9 +3,10 @@
 One builder serves the signed-in dashboard and the public one; the :class:`Audience` says
 what may be shown. Figures drawn from households (the pipeline, returns, registrations)
 are exact and limited to the user's districts for a user who may view households; for
-everyone else — the public included — they cover every district and counts of households
-or persons below ``opendata.SUPPRESS_BELOW`` are suppressed, as in the open data. Land,
-housing, money, targets and the forecast are programme aggregates and the same for all.
+everyone else — the public included — they cover every district and come from the
+published tables (``monitoring.published``), where small counts are hidden with their
+complements, the same tables as the open data's. Land, housing, money, targets and the
+forecast are programme aggregates and the same for all.
 
 Computing them all and running the forecast takes seconds on a national registry, so the
 pages read them through :func:`dashboard_cached`: each server process keeps them for
@@ -15,7 +16,7 @@ pages read them through :func:`dashboard_cached`: each server process keeps them
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from homecoming.monitoring.computed import (
     Readiness,
     by_month,
     devices_destroyed,
+    districts_under,
     land_released_by_month,
     reconstruction_finance,
     returned_households,
@@ -43,9 +45,12 @@ from homecoming.monitoring.computed import (
     settlement_states,
     units_by_status,
 )
+from homecoming.monitoring.disclosure import THRESHOLD, disclose
+from homecoming.monitoring.forecast import Band, Forecast, Outlook
 from homecoming.monitoring.models import Figure
-from homecoming.monitoring.opendata import SUPPRESS_BELOW, suppressed
+from homecoming.monitoring.published import PlaceTable, Shown, registered_table, returned_table
 from homecoming.monitoring.selectors import TargetProgress, programme_forecast
+from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.selectors import pipeline
@@ -70,7 +75,7 @@ def public_audience() -> Audience:
 
 def held_back(monthly: list[float]) -> list[float]:
     """A cumulative series that shows a month's increase only once it reaches
-    ``SUPPRESS_BELOW``: smaller increases wait and are added to a later month's.
+    ``disclosure.THRESHOLD``: smaller increases wait and are added to a later month's.
 
     >>> held_back([10, 2, 2, 1, 0, 7])
     [10.0, 10.0, 10.0, 15.0, 15.0, 22.0]
@@ -78,29 +83,110 @@ def held_back(monthly: list[float]) -> list[float]:
     shown, waiting, result = 0.0, 0.0, []
     for value in monthly:
         waiting += value
-        if waiting >= SUPPRESS_BELOW:
+        if waiting >= THRESHOLD:
             shown, waiting = shown + waiting, 0.0
         result.append(shown)
     return result
 
 
-def shown(audience: Audience, n: float) -> int | str:
-    """A count of households or persons as ``audience`` may read it (``"<5"`` when hidden)."""
-    return int(n) if audience.exact else suppressed(int(n))
+def figure(value: Shown) -> str:
+    """A count as the page writes it: with thousands separators, or the hidden sign."""
+    return value if isinstance(value, str) else f"{value:,}"
 
 
-def share_shown(audience: Audience, progress: TargetProgress) -> float | None:
-    """The share of a target done, unless it would give away a suppressed count."""
-    return progress.share_done if isinstance(shown(audience, progress.computed), int) else None
+def target_now(audience: Audience, progress: TargetProgress, returned: PlaceTable) -> Shown:
+    """A target's count now as ``audience`` may read it: exact when its place lies in the
+    audience's districts and the audience may view households; else from the published
+    table of returns (``returned``), the target's place being a sum of its cells."""
+    place = progress.target.place
+    districts = _districts_of(place)
+    if audience.exact and (
+        audience.districts is None or (districts is not None and districts <= audience.districts)
+    ):
+        return int(progress.computed)
+    if isinstance(place, Settlement):
+        return returned.settlement(place.pk, "persons")
+    if place is not None and place.level == Area.Level.MUNICIPALITY:
+        members = Settlement.objects.filter(municipality=place).values_list("id", flat=True)
+        return returned.over(members, "persons")
+    if districts is None:
+        return returned.country("persons")
+    return returned.over_districts(districts, "persons")
+
+
+def _districts_of(place: Area | Settlement | None) -> frozenset[int] | None:
+    """The districts a target's place lies in; None for the whole programme."""
+    if place is None:
+        return None
+    if isinstance(place, Settlement):
+        return frozenset({place.district_id})
+    if place.level == Area.Level.MUNICIPALITY:
+        return frozenset(
+            Settlement.objects.filter(municipality=place).values_list("district_id", flat=True)
+        )
+    return districts_under(place)
+
+
+def share_shown(progress: TargetProgress, now: Shown) -> float | None:
+    """The share of a target done, unless it would give away a hidden count."""
+    return progress.share_done if isinstance(now, int) else None
 
 
 def recorded_returns(audience: Audience, months: list[dt.date]) -> list[float]:
-    """Cumulative returned persons at each month, held back below the threshold if need be."""
+    """Cumulative returned persons at each month, held back below the threshold if need be.
+
+    Held back, the series ends short of the total by what waits; when the total is shown
+    (the headline figure) and something waits, or when the total is hidden, the last
+    increase is held back too: the series never ends at a hidden total, nor a small count
+    short of a shown one."""
     monthly = by_month(returned_persons(audience.districts))
     per_month = [monthly.get(m, 0.0) for m in months]
-    if not audience.exact:
-        return held_back(per_month)
-    return [sum(per_month[: i + 1]) for i in range(len(per_month))]
+    if audience.exact:
+        return [sum(per_month[: i + 1]) for i in range(len(per_month))]
+    series = held_back(per_month)
+    increases = [i for i, v in enumerate(series) if v > (series[i - 1] if i else 0.0)]
+    if increases and series[-1] != returned_table().country("persons"):
+        last = increases[-1]
+        series = series[:last] + [series[last - 1] if last else 0.0] * (len(series) - last)
+    return series
+
+
+# Forecast figures shown to those who may not view households are rounded to this many
+# persons: the forecast starts from the recorded returns, which it must not give away.
+FORECAST_ROUNDING = 10
+
+
+def forecast_shown(
+    audience: Audience, projection: Forecast, progress: list[TargetProgress]
+) -> tuple[Forecast, list[TargetProgress]]:
+    """The forecast and the targets' outlooks as ``audience`` may read them: exact, or every
+    figure of persons rounded to :data:`FORECAST_ROUNDING`."""
+    if audience.exact:
+        return projection, progress
+
+    def rounded(values):
+        return [FORECAST_ROUNDING * round(v / FORECAST_ROUNDING) for v in values]
+
+    def outlook(o: Outlook | None) -> Outlook | None:
+        if o is None:
+            return None
+        low, median, high = rounded(o.at_deadline)
+        return replace(
+            o,
+            returned=rounded([o.returned])[0],
+            at_deadline=(low, median, high),
+            shortfall=max(0, rounded([o.shortfall])[0]),
+            pace_per_month=rounded([o.pace_per_month])[0],
+        )
+
+    band = projection.projected
+    projection = replace(
+        projection,
+        actual=[None if a is None else rounded([a])[0] for a in projection.actual],
+        projected=Band(rounded(band.low), rounded(band.median), rounded(band.high)),
+        outlooks=[outlook(o) for o in projection.outlooks],
+    )
+    return projection, [replace(p, outlook=outlook(p.outlook)) for p in progress]
 
 
 def dashboard_cached(audience: Audience, *, today: dt.date) -> dict[str, Any]:
@@ -126,23 +212,26 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
     households are a query, not figures to keep).
     """
 
-    def count(n: float) -> str:
-        value = shown(audience, n)
-        return value if isinstance(value, str) else f"{value:,}"
-
     land = land_readiness_by_settlement()  # for the forecast and the map alike
-    projection, targets = programme_forecast(today, land=land)
-    persons = returned_persons(audience.districts)
-    households = returned_households(audience.districts)
+    projection, targets = forecast_shown(audience, *programme_forecast(today, land=land))
     released = land_released_by_month(None)
     units = units_by_status(None)
     devices = sum(
         a.value for kind in ("ap_mines", "at_mines", "uxo") for a in devices_destroyed(kind)
     )
+    returned = registered = None
+    if audience.exact:
+        persons = int(sum(a.value for a in returned_persons(audience.districts)))
+        households = int(sum(a.value for a in returned_households(audience.districts)))
+    else:
+        returned, registered = returned_table(), registered_table()
+        persons, households = returned.country("persons"), returned.country("households")
+    published = returned if returned is not None or not targets else returned_table()
+    now = {t.target.pk: target_now(audience, t, published) for t in targets}
     return {
         "tiles": {
-            "persons_returned": count(sum(a.value for a in persons)),
-            "households_returned": count(sum(a.value for a in households)),
+            "persons_returned": figure(persons),
+            "households_returned": figure(households),
             "hectares_released": sum(released.values()),
             "devices_destroyed": int(devices),
             "homes_ready": sum(d[HousingUnit.Status.READY] for d in units.values()),
@@ -153,17 +242,21 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
             ],
         },
         "targets": [
-            {"progress": t, "computed": count(t.computed), "share": share_shown(audience, t)}
+            {
+                "progress": t,
+                "computed": figure(now[t.target.pk]),
+                "share": share_shown(t, now[t.target.pk]),
+            }
             for t in targets
         ],
         "forecast": projection,
         "charts": {
             "returns-chart": _returns_chart(projection, targets, audience),
-            "funnel-chart": _funnel_chart(audience),
+            "funnel-chart": _funnel_chart(audience, registered, returned),
             "land-chart": _land_chart(released),
             "housing-chart": _housing_chart(units),
         },
-        "map_points": _map_points(audience, count, land),
+        "map_points": _map_points(audience, land, registered, returned),
         "map_labels": {
             "registered": _("households registered (origin)"),
             "returned": _("households returned"),
@@ -240,16 +333,24 @@ def _returns_chart(projection, targets: list[TargetProgress], audience: Audience
     return spec
 
 
-def _funnel_chart(audience: Audience) -> dict:
+def _funnel_chart(
+    audience: Audience, registered: PlaceTable | None, returned: PlaceTable | None
+) -> dict:
+    """The road home. For an audience that may not view households, its first and last
+    steps are the published tables' national totals and the steps between are counts of
+    their own, small ones hidden."""
     steps = pipeline(audience.households)
-    values = [n if audience.exact or not 0 < n < SUPPRESS_BELOW else 0 for _step, n in steps]
+    shown: list[Shown] = [n for _step, n in steps]
+    if registered is not None and returned is not None:
+        shown = list(disclose(dict(enumerate(shown))).values())
+        shown[0], shown[-1] = registered.country("households"), returned.country("households")
     return chart(
         [
             {
                 "type": "funnel",
                 "y": [_(step) for step, _n in steps],
-                "x": values,
-                "text": [str(n if audience.exact else suppressed(n)) for _step, n in steps],
+                "x": [n if isinstance(n, int) else 0 for n in shown],
+                "text": [str(n) for n in shown],
                 "textinfo": "text",
             }
         ],
@@ -301,7 +402,12 @@ READINESS_LABELS = {
 }
 
 
-def _map_points(audience: Audience, count, land: dict[str, LandVerdict]) -> dict:
+def _map_points(
+    audience: Audience,
+    land: dict[str, LandVerdict],
+    registered: PlaceTable | None,
+    returned: PlaceTable | None,
+) -> dict:
     figures = dict(
         Figure.objects.filter(settlement__isnull=False)
         .values_list("settlement_id")
@@ -311,7 +417,22 @@ def _map_points(audience: Audience, count, land: dict[str, LandVerdict]) -> dict
     features = []
     for state in settlement_states(audience.districts, land=land):
         s = state.settlement
-        in_scope = audience.districts is None or s.district_id in audience.districts
+        if registered is not None and returned is not None:
+            counts: dict[str, str | None] = {
+                "households_registered": figure(registered.settlement(s.pk, "households")),
+                "households_returned": figure(returned.settlement(s.pk, "households")),
+                "persons_returned": figure(returned.settlement(s.pk, "persons")),
+            }
+        elif audience.districts is None or s.district_id in audience.districts:
+            counts = {
+                "households_registered": figure(state.households_registered),
+                "households_returned": figure(state.households_returned),
+                "persons_returned": figure(state.persons_returned),
+            }
+        else:
+            counts = dict.fromkeys(
+                ("households_registered", "households_returned", "persons_returned")
+            )
         features.append(
             {
                 "type": "Feature",
@@ -328,11 +449,7 @@ def _map_points(audience: Audience, count, land: dict[str, LandVerdict]) -> dict
                     "blocking_count": len(state.blocking_hazard_areas),
                     "missing_services": state.missing_services,
                     "free_units": state.free_units,
-                    "households_registered": count(state.households_registered)
-                    if in_scope
-                    else None,
-                    "households_returned": count(state.households_returned) if in_scope else None,
-                    "persons_returned": count(state.persons_returned) if in_scope else None,
+                    **counts,
                     "published_figures": figures.get(s.pk, 0),
                 },
             }

@@ -1,7 +1,9 @@
 """Open data: aggregate CSVs with an HXL hashtag row, a GeoJSON of settlements, and the
-figure ledger with its sources. No personal data leaves: counts of people and households
-below ``SUPPRESS_BELOW`` are written as ``<5``, and text cells that a spreadsheet would run
-as formulas are neutralised."""
+figure ledger with its sources. No personal data leaves: counts of households, persons and
+casualties come from the published tables (``monitoring.published``,
+``mineaction.selectors.casualty_table``), where small counts and those from which one could
+be worked out are written ``[c]``; text cells that a spreadsheet would run as formulas are
+neutralised."""
 
 from __future__ import annotations
 
@@ -16,18 +18,11 @@ from django.db.models.functions import TruncMonth
 
 from homecoming.core.export import safe_cell
 from homecoming.housing.models import HousingUnit
-from homecoming.mineaction.models import DeviceReport, LandReleaseActivity, Victim
-from homecoming.mineaction.selectors import land_readiness_by_settlement
+from homecoming.mineaction.models import DeviceReport, LandReleaseActivity
+from homecoming.mineaction.selectors import casualty_table, land_readiness_by_settlement
 from homecoming.monitoring.models import Figure
-from homecoming.places.models import Settlement
-from homecoming.registry.models import Household, Member
-
-SUPPRESS_BELOW = 5
-
-
-def suppressed(count: int) -> int | str:
-    """A count of people or households as published: small counts hidden, zero kept."""
-    return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else count
+from homecoming.monitoring.published import registered_table
+from homecoming.places.models import Area, Settlement
 
 
 def _write_csv(path: Path, columns: list[tuple[str, str]], rows: list[list]) -> Path:
@@ -41,14 +36,7 @@ def _write_csv(path: Path, columns: list[tuple[str, str]], rows: list[list]) -> 
 
 def _settlement_rows() -> list[dict]:
     land = land_readiness_by_settlement()
-    active = Household.objects.exclude(status=Household.Status.WITHDRAWN)
-    households = dict(active.values_list("origin_settlement").annotate(n=Count("id")).order_by())
-    persons = dict(
-        Member.objects.filter(household__in=active, left_on=None)
-        .values_list("household__origin_settlement")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    registered = registered_table()
     ready_units = dict(
         HousingUnit.objects.filter(status=HousingUnit.Status.READY)
         .values_list("building__settlement")
@@ -60,8 +48,10 @@ def _settlement_rows() -> list[dict]:
             "settlement": s,
             "land_ready": land[s.code].ready,
             "blocking_hazard_areas": len(land[s.code].blocking),
-            "households": households.get(s.pk, 0),
-            "persons": persons.get(s.pk, 0),
+            "households": registered.settlement(s.pk, "households"),
+            "persons": registered.settlement(s.pk, "persons"),
+            "district_households": registered.district(s.district_id, "households"),
+            "district_persons": registered.district(s.district_id, "persons"),
             "ready_units": ready_units.get(s.pk, 0),
         }
         for s in Settlement.objects.select_related("district").order_by("code")
@@ -103,8 +93,8 @@ def open_data_write(directory: Path | str) -> list[Path]:
                     r["settlement"].coordinates_approximate,
                     r["land_ready"],
                     r["blocking_hazard_areas"],
-                    suppressed(r["households"]),
-                    suppressed(r["persons"]),
+                    r["households"],
+                    r["persons"],
                     r["ready_units"],
                 ]
                 for r in settlements
@@ -182,7 +172,7 @@ def open_data_write(directory: Path | str) -> list[Path]:
                     "district": r["settlement"].district.name,
                     "coordinates_approximate": r["settlement"].coordinates_approximate,
                     "land_ready": r["land_ready"],
-                    "registered_households": suppressed(r["households"]),
+                    "registered_households": r["households"],
                     "ready_units": r["ready_units"],
                 },
             }
@@ -195,20 +185,23 @@ def open_data_write(directory: Path | str) -> list[Path]:
 
 
 def _district_rows(settlements: list[dict]) -> list[list]:
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for r in settlements:
         district = totals[r["settlement"].district.name]
         district["settlements"] += 1
         district["land_ready"] += r["land_ready"]
-        for key in ("households", "persons", "ready_units"):
-            district[key] += r[key]
+        district["ready_units"] += r["ready_units"]
+        district["households"], district["persons"] = (
+            r["district_households"],
+            r["district_persons"],
+        )
     return [
         [
             name,
             t["settlements"],
             t["land_ready"],
-            suppressed(t["households"]),
-            suppressed(t["persons"]),
+            t["households"],
+            t["persons"],
             t["ready_units"],
         ]
         for name, t in sorted(totals.items())
@@ -216,7 +209,7 @@ def _district_rows(settlements: list[dict]) -> list[list]:
 
 
 def _monthly_rows() -> list[list]:
-    rows: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    rows: dict[tuple[str, str], dict[str, float | str]] = defaultdict(lambda: defaultdict(float))
     for r in (
         LandReleaseActivity.objects.annotate(month=TruncMonth("end_date"))
         .filter(month__isnull=False)
@@ -231,12 +224,10 @@ def _monthly_rows() -> list[list]:
     ):
         row = rows[(r["district__name"], _month(r["month"]))]
         row["ap"], row["at"], row["uxo"] = r["ap"], r["at"], r["uxo"]
-    for r in (
-        Victim.objects.annotate(month=TruncMonth("accident__date"))
-        .values("accident__district__name", "month", "outcome")
-        .annotate(n=Count("id"))
-    ):
-        rows[(r["accident__district__name"], _month(r["month"]))][r["outcome"]] += r["n"]
+    names = dict(Area.objects.values_list("id", "name"))
+    for (outcome, district, year, month), value in casualty_table().items():
+        if month is not None:
+            rows[(names[district], f"{year:04d}-{month:02d}")][outcome] = value
     return [
         [
             district,
@@ -245,11 +236,15 @@ def _monthly_rows() -> list[list]:
             int(v["ap"]),
             int(v["at"]),
             int(v["uxo"]),
-            suppressed(int(v["killed"])),
-            suppressed(int(v["injured"])),
+            _count(v["killed"]),
+            _count(v["injured"]),
         ]
         for (district, month), v in sorted(rows.items())
     ]
+
+
+def _count(value: float | str) -> int | str:
+    return value if isinstance(value, str) else int(value)
 
 
 def _month(value: dt.date | dt.datetime) -> str:

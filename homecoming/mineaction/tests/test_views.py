@@ -8,6 +8,7 @@ from conftest import make_table
 from homecoming.accounts.models import Role
 from homecoming.mineaction.services import casualties_import, devices_import, hazards_import
 from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
+from homecoming.monitoring.disclosure import HIDDEN
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_the_settlement_page_says_why_the_land_is_not_ready(
 
 
 def test_the_overview_draws_four_charts_from_the_records(
-    client_for, viewer, places, zar_hazards, import_activities
+    client_for, viewer, make_user, places, zar_hazards, import_activities
 ):
     import_activities(activity_row("A1", "HA-0001", cleared_m2="20000"))
     devices_import(
@@ -74,7 +75,12 @@ def test_the_overview_draws_four_charts_from_the_records(
     assert charts["released-chart"]["data"][0]["y"] == [2.0]
     assert charts["released-chart"]["data"][0]["x"] == ["2024-06"]
     assert charts["devices-chart"]["data"][2]["y"] == [1661]
-    assert charts["casualties-chart"]["data"][0]["y"] == [1]
+    # One person killed: hidden from a viewer, shown to who may see casualties.
+    assert charts["casualties-chart"]["data"][0]["y"] == [None]
+    assert charts["casualties-chart"]["data"][0]["text"] == [HIDDEN]
+    manager = make_user("mam", Role.MINE_ACTION)
+    exact = client_for(manager).get("/mineaction/").context["charts"]["casualties-chart"]
+    assert exact["data"][0]["y"] == [1]
     assert [name for name in charts["open-chart"]["data"][0]["y"]] == ["Kalbajar"]
     assert 'id="released-chart"' in response.content.decode()
 
@@ -99,7 +105,7 @@ def test_a_scoped_user_sees_only_their_districts_hazard_areas(
     assert client_for(manager).get("/mineaction/hazard-areas/HA-0500/").status_code == 200
 
 
-def test_the_casualties_api_gives_aggregates_only(api_for, viewer, places):
+def test_the_casualties_api_gives_aggregates_only(api_for, make_user, viewer, places):
     casualties_import(
         table=make_table(
             [
@@ -117,9 +123,12 @@ def test_the_casualties_api_gives_aggregates_only(api_for, viewer, places):
             ]
         )
     )
-    data = api_for(viewer).get("/api/mineaction/casualties/").json()
+    manager = make_user("mam", Role.MINE_ACTION)
+    data = api_for(manager).get("/api/mineaction/casualties/").json()
     assert data == [{"year": 2023, "district": "AZ0101", "killed": 1, "injured": 2}]
     assert "sex" not in json.dumps(data)
+    hidden = api_for(viewer).get("/api/mineaction/casualties/").json()
+    assert hidden == [{"year": 2023, "district": "AZ0101", "killed": None, "injured": None}]
 
 
 def test_the_api_lists_activities_and_device_reports_and_rejects_bad_filters(

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from conftest import make_table
+from homecoming.monitoring.services import figures_import
 from homecoming.registry.services import consent_record
 from homecoming.returns.models import Reservation
 from homecoming.returns.services import (
@@ -41,3 +43,31 @@ def returned(places, make_household, zar_ready, planner, kalbajar_officer):
             signed_form=f"HF-{offer.pk}",
         )
     return places
+
+
+TARGETS = [
+    {
+        "place": "Liberated territories",
+        "indicator": "return_target",
+        "value": "140000",
+        "unit": "persons",
+        "as_of": "2026-12-31",
+        "publisher": "Grokipedia",
+        "title": "Kalbajar",
+    },
+    {
+        "place": "Kalbajar district",
+        "indicator": "return_target",
+        "value": "13000",
+        "unit": "persons",
+        "as_of": "2026-12-31",
+        "publisher": "(reference 102)",
+        "title": "Number of people moving to Kalbajar by end of 2026",
+        "published": "2023-10-20",
+    },
+]
+
+
+@pytest.fixture
+def targets(places):
+    assert figures_import(table=make_table(TARGETS)).ok

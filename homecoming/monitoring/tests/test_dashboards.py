@@ -12,38 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import make_table
 from homecoming.monitoring import dashboards
-from homecoming.monitoring.services import figures_import
+from homecoming.monitoring.disclosure import HIDDEN
 
 pytestmark = pytest.mark.django_db
-
-TARGETS = [
-    {
-        "place": "Liberated territories",
-        "indicator": "return_target",
-        "value": "140000",
-        "unit": "persons",
-        "as_of": "2026-12-31",
-        "publisher": "Grokipedia",
-        "title": "Kalbajar",
-    },
-    {
-        "place": "Kalbajar district",
-        "indicator": "return_target",
-        "value": "13000",
-        "unit": "persons",
-        "as_of": "2026-12-31",
-        "publisher": "(reference 102)",
-        "title": "Number of people moving to Kalbajar by end of 2026",
-        "published": "2023-10-20",
-    },
-]
-
-
-@pytest.fixture
-def targets(places):
-    assert figures_import(table=make_table(TARGETS)).ok
 
 
 def points(response) -> dict[str, dict]:
@@ -63,8 +35,10 @@ def test_an_officer_sees_exact_returns_in_their_districts(
     assert (tiles["persons_returned"], tiles["households_returned"]) == ("7", "2")
     assert points(response)["Zar"]["households_returned"] == "2"
     rows = {row["progress"].target.value: row for row in response.context["targets"]}
-    assert rows[140000]["computed"] == "7"
+    assert rows[13000]["computed"] == "7"  # Kalbajar: their district, exact
     assert rows[13000]["progress"].outlook is not None
+    # Every district's: the published figure, else their own count would give the others' away.
+    assert rows[140000]["computed"] == HIDDEN
     body = response.content.decode()
     assert "140,000" in body
     assert 'id="returns"' in body
@@ -78,13 +52,17 @@ def test_an_officer_of_another_district_sees_none_of_them(returned, khojaly_offi
     assert funnel["text"][-1] == "0"
 
 
-def test_a_viewer_sees_aggregates_with_small_counts_suppressed(returned, viewer, client_for):
+def test_a_viewer_sees_aggregates_with_small_counts_and_their_siblings_hidden(
+    returned, viewer, client_for
+):
     response = client_for(viewer).get("/monitoring/")
     tiles = response.context["tiles"]
-    assert (tiles["persons_returned"], tiles["households_returned"]) == ("7", "<5")
-    assert points(response)["Zar"]["households_returned"] == "<5"
+    # 2 households, 7 persons: showing the persons would tell the size of the families.
+    assert (tiles["persons_returned"], tiles["households_returned"]) == (HIDDEN, HIDDEN)
+    zar = points(response)["Zar"]
+    assert (zar["households_returned"], zar["persons_returned"]) == (HIDDEN, HIDDEN)
     funnel = response.context["charts"]["funnel-chart"]["data"][0]
-    assert funnel["text"][-1] == "<5"
+    assert funnel["text"][-1] == HIDDEN
     assert funnel["x"][-1] == 0
 
 
@@ -96,10 +74,13 @@ def test_the_public_dashboard_needs_no_sign_in_and_shows_no_personal_data(return
     assert "Məmmədov" not in body  # no names
     assert "T-0" not in body  # no household references
     assert 'data-links="false"' in body  # the map links to no signed-in page
-    assert points(response)["Zar"]["households_returned"] == "<5"
+    assert points(response)["Zar"]["households_returned"] == HIDDEN
     returns = response.context["charts"]["returns-chart"]["data"]
     recorded = next(t for t in returns if t["mode"] == "lines+markers")
-    assert recorded["y"][-1] == 7  # 7 persons in one month: above the threshold, shown
+    # 7 persons in one month, but the total is hidden (beside 2 households): held back too.
+    assert recorded["y"][-1] == 0
+    forecast = [v for t in returns if t["mode"] == "lines" for v in t["y"]]
+    assert all(v % dashboards.FORECAST_ROUNDING == 0 for v in forecast)  # never exactly 7
 
 
 def test_the_public_map_and_charts_are_json_for_the_page_scripts(returned, targets):
@@ -155,4 +136,4 @@ def test_audiences_do_not_share_cached_figures(
         client_for(khojaly_officer).get("/monitoring/").context["tiles"]["persons_returned"] == "0"
     )
     public = Client().get("/monitoring/public/").context
-    assert public["tiles"]["households_returned"] == "<5"
+    assert public["tiles"]["households_returned"] == HIDDEN

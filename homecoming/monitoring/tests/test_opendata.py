@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from conftest import make_table
+from homecoming.monitoring.disclosure import HIDDEN
 from homecoming.monitoring.models import Figure
-from homecoming.monitoring.opendata import suppressed
 from homecoming.monitoring.services import figures_import
 
 pytestmark = pytest.mark.django_db
@@ -49,20 +49,16 @@ def exported(places, make_household, tmp_path):
     return tmp_path / "out"
 
 
-@pytest.mark.parametrize(("count", "published"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5)])
-def test_small_counts_are_suppressed(count, published):
-    assert suppressed(count) == published
-
-
-def test_settlement_counts_are_suppressed_below_five_and_carry_hxl(exported, places):
+def test_settlement_counts_are_hidden_with_their_persons_and_carry_hxl(exported, places):
     rows = read(exported / "settlements.csv")
     assert rows[1][0] == "#loc+code"
     by_code = {row[0]: row for row in rows[2:]}
     header = rows[0]
     households = header.index("registered_households")
-    assert by_code[places.zar.code][households] == "<5"
-    assert by_code[places.ballija.code][households] == "6"
-    assert by_code[places.zar.code][header.index("registered_persons")] == "6"
+    persons = header.index("registered_persons")
+    assert by_code[places.zar.code][households] == HIDDEN
+    assert by_code[places.zar.code][persons] == HIDDEN  # 6 persons would tell 3 households' size
+    assert by_code[places.kalbajar_city.code][households] == "0"  # zeros are shown
 
 
 def test_no_personal_data_and_no_formula_leaves(exported):
@@ -79,4 +75,4 @@ def test_the_geojson_has_every_settlement_with_its_readiness(exported, places):
     codes = {f["properties"]["code"]: f["properties"] for f in data["features"]}
     assert set(codes) == {places.zar.code, places.ballija.code, places.kalbajar_city.code}
     assert codes[places.zar.code]["land_ready"] is True
-    assert codes[places.zar.code]["registered_households"] == "<5"
+    assert codes[places.zar.code]["registered_households"] == HIDDEN
