@@ -6,15 +6,19 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def proposed_code(request):
+    proposed = request.proposed
+    return proposed.get("origin_settlement") if isinstance(proposed, dict) else None
+
+
 def proposed_districts(apps, schema_editor):
     ChangeRequest = apps.get_model("registry", "ChangeRequest")
     Settlement = apps.get_model("places", "Settlement")
     requests = list(ChangeRequest.objects.filter(part="origin"))
-    codes = {r.proposed.get("origin_settlement") for r in requests if isinstance(r.proposed, dict)}
+    codes = {proposed_code(r) for r in requests}
     districts = dict(Settlement.objects.filter(code__in=codes).values_list("code", "district"))
     for request in requests:
-        code = request.proposed.get("origin_settlement") if isinstance(request.proposed, dict) else None
-        request.proposed_district_id = districts.get(code)
+        request.proposed_district_id = districts.get(proposed_code(request))
     ChangeRequest.objects.bulk_update(requests, ["proposed_district"], batch_size=1000)
 
 
