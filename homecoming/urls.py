@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from homecoming.accounts import views as accounts_views
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
@@ -15,8 +17,12 @@ from homecoming.registry import api as registry_api
 from homecoming.returns import api as returns_api
 
 api_patterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", no_personal_data(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "docs/",
+        no_personal_data(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
     path("places/settlements/", places_api.SettlementListApi.as_view(), name="settlement_list"),
     path(
@@ -63,8 +69,8 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", no_personal_data(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", no_personal_data(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/two-factor/", accounts_views.totp_verify, name="totp_verify"),
     path("accounts/two-factor/enrol/", accounts_views.totp_enrol, name="totp_enrol"),
     path("accounts/access-log/", accounts_views.access_log, name="access_log"),
@@ -73,7 +79,7 @@ urlpatterns = [
         accounts_views.record_history,
         name="record_history",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", no_personal_data(set_language), name="set_language"),
     path("places/", include("homecoming.places.urls")),
     path("registry/", include("homecoming.registry.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),

@@ -15,14 +15,15 @@ from homecoming.accounts.access import ACCESS_LOG_VIEW, HISTORY_VIEW, require
 from homecoming.accounts.forms import TokenForm
 from homecoming.accounts.history import record_history_for_user
 from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
 from homecoming.accounts.services import (
-    access_record,
     totp_check,
     totp_confirm,
     totp_enrolment_device,
 )
 
 
+@personal_data(AccessLog.Action.VIEW)  # the auditor's reads are logged too
 def access_log(request: HttpRequest) -> HttpResponse:
     """The auditor's view of who read which personal data, searchable by user and record."""
     require(request.user, ACCESS_LOG_VIEW)
@@ -46,12 +47,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data(AccessLog.Action.HISTORY)
 def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """The audit trail of one record and its parts; reading a household's is itself logged."""
     require(request.user, HISTORY_VIEW)
     history = record_history_for_user(request.user, kind, key)
-    if history.personal:
-        access_record(request, AccessLog.Action.HISTORY, str(history.record))
+    access_shown(request, str(history.record) if history.personal else None)
     template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
     return render(request, template, {"history": history})
 
@@ -66,6 +67,7 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
+@no_personal_data
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the key), give the first code."""
     if user_has_device(request.user):
@@ -91,6 +93,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code the enrolled authenticator app shows now."""
     if not user_has_device(request.user):
