@@ -117,11 +117,19 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300)
 
 
+class SettlementInDistrictField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Settlement) -> str:
+        return f"{obj.display_name} ({obj.district.display_name})"
+
+
 class OriginChangeForm(forms.Form):
-    origin_settlement = forms.ModelChoiceField(
+    # Any settlement: a proposal is only a request, and a move to another district is
+    # decided by an officer of that district (services.change_request_decide).
+    origin_settlement = SettlementInDistrictField(
         label=_("Origin settlement"),
-        queryset=Settlement.objects.order_by("name"),
+        queryset=Settlement.objects.select_related("district").order_by("district__name", "name"),
         to_field_name="code",
+        help_text=_("A move to another district is decided by an officer of that district."),
     )
     origin_address = forms.CharField(
         label=_("Address before displacement"), required=False, max_length=300

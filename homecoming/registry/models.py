@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from homecoming.places.models import Settlement
+from homecoming.places.models import Area, Settlement
 
 
 class AccommodationKind(models.TextChoices):
@@ -300,6 +300,17 @@ class ChangeRequest(models.Model):
     )
     part = models.CharField(max_length=16, choices=Part.choices)
     proposed = models.JSONField()
+    # For a change of origin, the district of the proposed origin: a household moves to
+    # another district only when an officer of that district approves, in whose queue the
+    # request appears.
+    proposed_district = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district of the proposed origin"),
+    )
     reason = models.CharField(_("reason"), max_length=300)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

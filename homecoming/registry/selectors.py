@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -145,10 +145,23 @@ def _with_a_member_found(
 
 
 def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
-    """Change requests on the households the user may see."""
-    return ChangeRequest.objects.filter(
-        household__in=household_list_for_user(user).values("pk")
-    ).select_related("household", "requested_by", "decided_by")
+    """Change requests on the households the user may see, and those that would move a
+    household into one of the user's own districts, which an officer of that district
+    decides. ``can_open`` says whether the user may open the request's household."""
+    visible = household_list_for_user(user)
+    return (
+        ChangeRequest.objects.filter(
+            Q(household__in=visible.values("pk"))
+            | Q(proposed_district__in=user.districts.values("pk"))
+        )
+        .annotate(can_open=Exists(visible.filter(pk=OuterRef("household"))))
+        .select_related(
+            "household__origin_settlement__district",
+            "proposed_district",
+            "requested_by",
+            "decided_by",
+        )
+    )
 
 
 def settlements_for_registration(user: User) -> QuerySet[Settlement]:
@@ -164,3 +177,20 @@ def duplicate_candidate_list_for_user(user: User) -> QuerySet[DuplicateCandidate
     return DuplicateCandidate.objects.filter(
         household_a__in=visible, household_b__in=visible
     ).select_related("household_a__origin_settlement", "household_b__origin_settlement")
+
+
+@dataclass(frozen=True)
+class DuplicateReviews:
+    mine: list[DuplicateCandidate]  # open pairs of the household that the user may judge
+    elsewhere: int  # open pairs whose other household the user may not open
+
+
+def duplicate_reviews_of(user: User, household: Household) -> DuplicateReviews:
+    """The open pairs of ``household`` (one the user may open): those the user may judge,
+    and how many wait for a reviewer who sees both households, never naming the other."""
+    pairs = DuplicateCandidate.objects.filter(
+        Q(household_a=household) | Q(household_b=household),
+        status=DuplicateCandidate.Status.OPEN,
+    )
+    mine = list(duplicate_candidate_list_for_user(user).filter(pk__in=pairs.values("pk")))
+    return DuplicateReviews(mine, pairs.count() - len(mine))

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
 from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
 from homecoming.accounts.models import User
 from homecoming.core.bulk import rows_insert
 from homecoming.core.errors import ApplicationError
+from homecoming.core.locking import locked
 from homecoming.core.text import clean, fold
 from homecoming.dedup.names import name_key, patronymic_key, surname_key
 from homecoming.dedup.numbers import document_key, phone_key
-from homecoming.places.models import Settlement
+from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import (
     AccommodationKind,
     ChangeRequest,
@@ -211,10 +214,36 @@ def household_event(household: Household, by: User | None, action: str, **detail
     HouseholdEvent.objects.create(household=household, by=by, action=action, details=details)
 
 
-def _require_in_scope(user: User, settlement: Settlement) -> None:
+def _in_scope(user: User, settlement: Settlement) -> bool:
     scope = district_scope(user)
-    if scope is not None and settlement.district_id not in scope:
+    return scope is None or settlement.district_id in scope
+
+
+def _require_in_scope(user: User, settlement: Settlement) -> None:
+    if not _in_scope(user, settlement):
         raise PermissionDenied(f"{settlement.name} is outside your districts.")
+
+
+T = TypeVar("T")
+
+
+def _saved_once(write: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run ``write`` in a transaction, and again when a constraint of the database refuses
+    it: a request saved at the same moment came first, and ``write``'s checks, run again on
+    what is there now, give the ordinary message. A refusal is never a 500."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError as exc:
+            if attempt == attempts - 1:
+                raise ApplicationError(
+                    _(
+                        "This could not be saved: other changes were saved at the same "
+                        "moment. Try again."
+                    )
+                ) from exc
+    raise AssertionError("unreachable")
 
 
 def _check_members(members: list[MemberInput]) -> None:
@@ -224,15 +253,6 @@ def _check_members(members: list[MemberInput]) -> None:
     numbers = [(d.type, d.number) for m in members for d in m.documents]
     if len(numbers) != len(set(numbers)):
         raise ApplicationError("The same document is given twice.")
-    taken = IdentityDocument.objects.filter(number__in=[n for _t, n in numbers]).select_related(
-        "member__household"
-    )
-    for document in taken:
-        if (document.type, document.number) in numbers:
-            raise ApplicationError(
-                f"{document.get_type_display()} {document.number} is already registered, "
-                f"in household {document.member.household.reference}."
-            )
     for member in members:
         for name in (member.given_name, member.family_name, member.patronymic):
             if mixed_scripts(name):
@@ -244,6 +264,31 @@ def next_reference(settlement: Settlement) -> str:
     prefix = f"HH-{settlement.code}-"
     taken = Household.objects.filter(reference__startswith=prefix).count()
     return f"{prefix}{taken + 1:05d}"
+
+
+def _documents_held(by: User, members: list[MemberInput]) -> dict[DocumentInput, IdentityDocument]:
+    """The documents of ``members`` already registered, in households ``by`` may not open.
+
+    A number registered in a household ``by`` may open is refused, naming that household.
+    One registered elsewhere is not named (the record is not theirs to see): the caller
+    routes it to a reviewer who sees both households.
+    """
+    given = {(d.type, d.number): d for m in members for d in m.documents}
+    taken = IdentityDocument.objects.filter(
+        number__in=[number for _type, number in given]
+    ).select_related("member__household__origin_settlement")
+    held = {}
+    for document in taken:
+        if (document.type, document.number) not in given:
+            continue
+        household = document.member.household
+        if _in_scope(by, household.origin_settlement):
+            raise ApplicationError(
+                f"{document.get_type_display()} {document.number} is already registered, "
+                f"in household {household.reference}."
+            )
+        held[given[document.type, document.number]] = document
+    return held
 
 
 def household_register(
@@ -259,72 +304,121 @@ def household_register(
     registered_on: dt.date | None = None,
     source: str = "form",
 ) -> Household:
-    """Register a displaced household with its members and their documents."""
+    """Register a displaced household with its members and their documents.
+
+    A document number already registered in a household outside the officer's districts
+    is not stored twice, and that household is not named: the new household is registered
+    without the document, and the two are queued as a possible duplicate (which holds
+    both back from allocation) for a reviewer who sees both districts.
+    """
     require(by, HOUSEHOLD_CHANGE)
     _require_in_scope(by, origin_settlement)
     _check_members(members)
     registered_on = registered_on or timezone.localdate()
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                household = Household.objects.create(
-                    reference=next_reference(origin_settlement),
-                    origin_settlement=origin_settlement,
-                    origin_address=origin_address,
-                    displaced_on=displaced_on,
-                    accommodation=accommodation,
-                    accommodation_place=accommodation_place,
-                    phone=phone,
-                    registered_on=registered_on,
-                    source=source,
-                )
-                for spec in members:
-                    member = spec.as_member(household, registered_on)
-                    member.save()
-                    bulk_create_audited(
-                        IdentityDocument,
-                        [
-                            IdentityDocument(
-                                member=member,
-                                type=d.type,
-                                number=d.number,
-                                issuer=d.issuer,
-                                expiry=d.expiry,
-                            )
-                            for d in spec.documents
-                        ],
+
+    def register() -> Household:
+        held = _documents_held(by, members)
+        household = Household.objects.create(
+            reference=next_reference(origin_settlement),
+            origin_settlement=origin_settlement,
+            origin_address=origin_address,
+            displaced_on=displaced_on,
+            accommodation=accommodation,
+            accommodation_place=accommodation_place,
+            phone=phone,
+            registered_on=registered_on,
+            source=source,
+        )
+        clashes = []
+        for spec in members:
+            member = spec.as_member(household, registered_on)
+            member.save()
+            bulk_create_audited(
+                IdentityDocument,
+                [
+                    IdentityDocument(
+                        member=member,
+                        type=d.type,
+                        number=d.number,
+                        issuer=d.issuer,
+                        expiry=d.expiry,
                     )
-                member_search_keys_refresh(households=[household])
-                household_event(household, by, "registered", source=source, members=len(members))
-                return household
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+                    for d in spec.documents
+                    if d not in held
+                ],
+            )
+            clashes += [(held[d], member) for d in spec.documents if d in held]
+        member_search_keys_refresh(households=[household])
+        household_event(household, by, "registered", source=source, members=len(members))
+        _documents_held_elsewhere_review(household, by, clashes)
+        return household
+
+    return _saved_once(register)
+
+
+DOCUMENT_HELD_ELSEWHERE = "document held elsewhere"  # the event on the household registered
+
+
+def _documents_held_elsewhere_review(
+    household: Household, by: User, clashes: list[tuple[IdentityDocument, Member]]
+) -> None:
+    """Queue ``household`` with each household holding one of its documents' numbers, for a
+    reviewer who sees both; note on ``household`` which numbers were not stored."""
+    pairs: dict[Household, list[dict]] = {}
+    for document, member in clashes:
+        household_event(
+            household,
+            by,
+            DOCUMENT_HELD_ELSEWHERE,
+            member=str(member),
+            document=f"{document.get_type_display()} {document.number}",
+        )
+        pairs.setdefault(document.member.household, []).append(
+            {
+                "a": str(document.member),
+                "b": str(member),
+                "probability": 1.0,
+                "fields": {document.type: "same number"},
+            }
+        )
+    for other, evidence in pairs.items():
+        # The other household was registered first: it has the smaller id, side a.
+        DuplicateCandidate.objects.create(
+            household_a=other, household_b=household, probability=1.0, evidence=evidence
+        )
 
 
 def household_verify(*, household: Household, by: User) -> Household:
-    """Documents seen: the household is verified."""
+    """Documents seen: the household is verified.
+
+    Like every change of a status, it is checked and written on the household as it is
+    now, under a lock: of two officers verifying at once, the second is told it is done.
+    Returns the household as changed (the instance passed in is not).
+    """
     require(by, HOUSEHOLD_CHANGE)
-    if household.status != Household.Status.REGISTERED:
-        raise ApplicationError(
-            f"A {household.get_status_display().lower()} household cannot be verified."
-        )
-    household.status, household.verified_on = Household.Status.VERIFIED, timezone.localdate()
     with transaction.atomic():
+        household = locked(household)
+        if household.status != Household.Status.REGISTERED:
+            raise ApplicationError(
+                f"A {household.get_status_display().lower()} household cannot be verified."
+            )
+        household.status, household.verified_on = Household.Status.VERIFIED, timezone.localdate()
         household.save(update_fields=["status", "verified_on"])
         household_event(household, by, "verified")
     return household
 
 
 def household_withdraw(*, household: Household, by: User, reason: str) -> Household:
+    """Withdraw the registration, under a lock as :func:`household_verify`; returns the
+    household as changed."""
     require(by, HOUSEHOLD_CHANGE)
     if not reason.strip():
         raise ApplicationError("Give the reason for the withdrawal.")
-    if household.status == Household.Status.WITHDRAWN:
-        raise ApplicationError("The household is already withdrawn.")
-    household.status, household.withdrawal_reason = Household.Status.WITHDRAWN, reason.strip()
     with transaction.atomic():
+        household = locked(household)
+        if household.status == Household.Status.WITHDRAWN:
+            raise ApplicationError("The household is already withdrawn.")
+        household.status, household.withdrawal_reason = Household.Status.WITHDRAWN, reason.strip()
         household.save(update_fields=["status", "withdrawal_reason"])
         household_event(household, by, "withdrawn", reason=reason.strip())
     return household
@@ -352,6 +446,8 @@ def consent_record(*, household: Household, by: User, given_on: dt.date, documen
     if not document.strip():
         raise ApplicationError("Give the reference of the signed consent form.")
     with transaction.atomic():
+        # One consent in force: two recorded at once for one household wait for each other.
+        household = locked(household)
         earlier = list(Consent.objects.filter(household=household, withdrawn_on=None))
         for old in earlier:
             old.withdrawn_on = given_on
@@ -368,7 +464,12 @@ def consent_record(*, household: Household, by: User, given_on: dt.date, documen
 def change_request_create(
     *, household: Household, by: User, part: str, proposed: dict, reason: str
 ) -> ChangeRequest:
-    """Propose a change to the origin, membership or documents of a household."""
+    """Propose a change to the origin, membership or documents of a household.
+
+    Any origin may be proposed, in any district: nothing changes until another officer
+    approves, and a move to another district waits for an officer of that district
+    (:func:`change_request_decide`), in whose queue it appears.
+    """
     require(by, HOUSEHOLD_CHANGE)
     if part not in ChangeRequest.Part.values:
         raise ApplicationError(f"Unknown part {part!r}.")
@@ -380,6 +481,9 @@ def change_request_create(
             household=household,
             part=part,
             proposed=proposed,
+            proposed_district=(
+                _proposed_origin(proposed).district if part == ChangeRequest.Part.ORIGIN else None
+            ),
             reason=reason.strip(),
             requested_by=by,
         )
@@ -392,30 +496,68 @@ def change_request_create(
 def change_request_decide(
     *, request: ChangeRequest, by: User, approve: bool, note: str = ""
 ) -> ChangeRequest:
-    """A second officer approves (and the change is applied) or rejects a change request."""
+    """A second officer approves (and the change is applied) or rejects a change request.
+
+    A change of origin that moves the household to another district is decided by an
+    officer of that district (the receiving district), never by the sending district
+    alone nor by an administrator who does not work for it. The request and its household
+    are checked and changed as they are now, under a lock: of two officers deciding at
+    once, the second is told it was decided. Returns the request as changed (the
+    instance passed in is not).
+    """
     require(by, HOUSEHOLD_CHANGE)
-    if request.status != ChangeRequest.Status.PENDING:
-        raise ApplicationError("This change request has already been decided.")
-    if request.requested_by_id == by.pk:
-        raise ApplicationError(
-            "A change must be approved by another officer than the one who asked for it."
-        )
-    with transaction.atomic():
+
+    def decide() -> ChangeRequest:
+        decided = locked(request)
+        if decided.status != ChangeRequest.Status.PENDING:
+            raise ApplicationError(_("This change request has already been decided."))
+        if decided.requested_by_id == by.pk:
+            raise ApplicationError(
+                "A change must be approved by another officer than the one who asked for it."
+            )
+        household = locked(decided.household)
+        _require_decider(decided, household, by)
         if approve:
-            _apply(request.household, request.part, request.proposed, dry_run=False)
-        request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
-        request.decided_by, request.decided_at = by, timezone.now()
-        request.decision_note = note
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+            _apply(household, decided.part, decided.proposed, dry_run=False)
+        decided.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+        decided.decided_by, decided.decided_at = by, timezone.now()
+        decided.decision_note = note
+        decided.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         household_event(
-            request.household,
+            household,
             by,
-            f"change {request.status}",
-            part=request.part,
-            proposed=request.proposed,
+            f"change {decided.status}",
+            part=decided.part,
+            proposed=decided.proposed,
             note=note,
         )
-    return request
+        return decided
+
+    return _saved_once(decide)
+
+
+def change_request_moves(request: ChangeRequest, household: Household) -> Area | None:
+    """The district ``request`` would move ``household`` to, or None if it stays in its own."""
+    district = request.proposed_district
+    if district is None or district.pk == household.origin_settlement.district_id:
+        return None
+    return district
+
+
+def _require_decider(request: ChangeRequest, household: Household, by: User) -> None:
+    """A move is decided by an officer of the receiving district (one of ``by``'s own
+    districts, for an administrator too); any other change within ``by``'s districts."""
+    receiving = change_request_moves(request, household)
+    if receiving is None:
+        _require_in_scope(by, household.origin_settlement)
+    elif not by.districts.filter(pk=receiving.pk).exists():
+        raise ApplicationError(
+            _(
+                "This change moves the household to %(district)s: an officer of "
+                "%(district)s decides."
+            )
+            % {"district": receiving.display_name}
+        )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -425,13 +567,19 @@ def _date(value: str | None) -> dt.date | None:
         raise ApplicationError(f"{value!r} is not a date in the form YYYY-MM-DD.") from exc
 
 
+def _proposed_origin(proposed: dict) -> Settlement:
+    try:
+        return Settlement.objects.select_related("district").get(
+            code=proposed.get("origin_settlement")
+        )
+    except Settlement.DoesNotExist as exc:
+        raise ApplicationError("Unknown origin settlement.") from exc
+
+
 def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) -> None:
     """Check (and unless ``dry_run``, make) the change a request proposes."""
     if part == ChangeRequest.Part.ORIGIN:
-        try:
-            settlement = Settlement.objects.get(code=proposed.get("origin_settlement"))
-        except Settlement.DoesNotExist as exc:
-            raise ApplicationError("Unknown origin settlement.") from exc
+        settlement = _proposed_origin(proposed)
         displaced_on = _date(proposed.get("displaced_on"))
         if not dry_run:
             household.origin_settlement, household.displaced_on = settlement, displaced_on
@@ -456,6 +604,16 @@ def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) ->
         if not ending and not adding:
             raise ApplicationError("The request neither adds nor ends a membership.")
         if not dry_run:
+            # Counted before anything is written: the database holds one current head per
+            # household, and a second one would be refused there, not here.
+            ended = {member.pk for member, _change in ending}
+            heads = sum(
+                1
+                for m in members.values()
+                if m.current and m.relation == Member.Relation.HEAD and m.pk not in ended
+            ) + sum(1 for spec in adding if spec.relation == Member.Relation.HEAD)
+            if heads != 1:
+                raise ApplicationError("After the change the household must have one head.")
             for member, change in ending:
                 member.left_on = _date(change.get("left_on")) or timezone.localdate()
                 member.left_reason = change.get("left_reason", Member.Left.OTHER)
@@ -466,8 +624,6 @@ def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) ->
                     timezone.localdate(),
                     proposed.get("joined_reason", Member.Joined.BIRTH),
                 ).save()
-            if household.members.filter(left_on=None, relation=Member.Relation.HEAD).count() != 1:
-                raise ApplicationError("After the change the household must have one head.")
             member_search_keys_refresh(households=[household])
     elif part == ChangeRequest.Part.DOCUMENTS:
         members = {m.pk: m for m in household.members.all()}
@@ -572,16 +728,28 @@ def duplicate_resolve(
     note: str = "",
 ) -> DuplicateCandidate:
     """Judge a candidate pair. A duplicate is merged: the household not kept is withdrawn as a
-    duplicate of the other, and both keep their original records and a snapshot in history."""
+    duplicate of the other, and both keep their original records and a snapshot in history.
+
+    Returns the pair as judged (the instance passed in is not changed)."""
     require(by, HOUSEHOLD_CHANGE)
-    if candidate.status != DuplicateCandidate.Status.OPEN:
-        raise ApplicationError("This pair has already been judged.")
-    pair = (candidate.household_a, candidate.household_b)
+    if duplicate and keep is None:
+        raise ApplicationError("Choose which of the two households to keep.")
     with transaction.atomic():
+        # The pair, then its households in order of id (a < b): of two judgements at once
+        # the second waits, sees the pair judged and is told so.
+        candidate = locked(candidate)
+        if candidate.status != DuplicateCandidate.Status.OPEN:
+            raise ApplicationError(_("This pair has already been judged."))
+        pair = (locked(candidate.household_a), locked(candidate.household_b))
         if duplicate:
-            if keep not in pair:
+            if keep.pk not in (pair[0].pk, pair[1].pk):
                 raise ApplicationError("Choose which of the two households to keep.")
-            drop = pair[1] if keep == pair[0] else pair[0]
+            keep, drop = pair if keep.pk == pair[0].pk else pair[::-1]
+            if keep.status == Household.Status.WITHDRAWN:
+                raise ApplicationError(
+                    _("%(reference)s is withdrawn: it cannot be the household kept.")
+                    % {"reference": keep.reference}
+                )
             drop.status = Household.Status.WITHDRAWN
             drop.withdrawal_reason = f"duplicate of {keep.reference}"
             drop.save(update_fields=["status", "withdrawal_reason"])

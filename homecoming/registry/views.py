@@ -22,6 +22,7 @@ from homecoming.registry.models import ChangeRequest, DuplicateCandidate
 from homecoming.registry.selectors import (
     change_request_list_for_user,
     duplicate_candidate_list_for_user,
+    duplicate_reviews_of,
     household_get_for_user,
     household_list_for_user,
     household_search,
@@ -80,6 +81,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "consent": household.consents.filter(withdrawn_on=None).first(),
             "events": household.events.select_related("by"),
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
+            "duplicates": duplicate_reviews_of(request.user, household),
             "road": road,
             "returned": road[-1].done,
             "follow_ups": household.follow_ups.select_related("officer"),
@@ -125,6 +127,16 @@ def household_register(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Household %(ref)s registered.") % {"ref": household.reference}
             )
+            for held in household.events.filter(action=services.DOCUMENT_HELD_ELSEWHERE):
+                messages.warning(
+                    request,
+                    _(
+                        "%(document)s is already registered, in a household you cannot open. "
+                        "It is not stored with this household: someone who sees both "
+                        "households will review them."
+                    )
+                    % {"document": held.details["document"]},
+                )
             return redirect("registry:household_detail", household_id=household.pk)
     return render(request, "registry/household_register.html", {"form": form, "members": members})
 
@@ -235,8 +247,17 @@ def change_membership(request: HttpRequest, household_id: int) -> HttpResponse:
 @personal_data(AccessLog.Action.VIEW)
 def change_request_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
-    pending = change_request_list_for_user(request.user).filter(status=ChangeRequest.Status.PENDING)
-    return render(request, "registry/change_request_list.html", {"pending": pending})
+    pending = list(
+        change_request_list_for_user(request.user)
+        .filter(status=ChangeRequest.Status.PENDING)
+        .prefetch_related("household__members")
+    )
+    for change in pending:
+        change.moves_to = services.change_request_moves(change, change.household)
+    own = set(request.user.districts.values_list("pk", flat=True))
+    return render(
+        request, "registry/change_request_list.html", {"pending": pending, "own_districts": own}
+    )
 
 
 @acts_on_personal_data

@@ -62,3 +62,31 @@ def test_register_find_and_judge_a_duplicate(demo, page, screenshot):  # noqa: F
     page.get_by_label("Not the same household").check()
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_text("No pair to review.")).to_be_visible()
+
+
+def test_a_move_to_another_district_waits_for_that_district(demo, page, screenshot):  # noqa: F811
+    from homecoming.places.models import Settlement
+
+    household = Household.objects.filter(
+        origin_settlement__district__name="Kalbajar", status="registered"
+    ).first()
+    khojaly = Settlement.objects.filter(district__name="Khojaly").order_by("code").first()
+    sign_in(page, "kalbajar")
+    page.goto(f"/registry/households/{household.pk}/")
+    form = page.locator("form", has=page.get_by_role("heading", name="Change origin"))
+    form.get_by_label("Origin settlement").select_option(khojaly.code)
+    form.get_by_label("Why").fill("certificate of residence from Khojaly")
+    form.get_by_role("button", name="Ask for the change").click()
+    expect(page.locator(".verdict")).to_contain_text("waits for a second officer")
+
+    page.context.clear_cookies()
+    sign_in(page, "khojaly")
+    page.goto("/registry/changes/")
+    row = page.locator("tr", has_text=household.reference)
+    expect(row).to_contain_text("Moves from Kalbajar to Khojaly")
+    expect(row.get_by_role("link", name=household.reference)).to_have_count(0)
+    screenshot("change-move-queue")
+    row.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    page.goto(f"/registry/households/{household.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(household.reference)

@@ -138,7 +138,7 @@ def test_a_sensitive_change_waits_for_a_second_officer(
     assert household.origin_settlement == places.zar  # nothing changes before approval
     with pytest.raises(ApplicationError, match="approved by another officer"):
         change_request_decide(request=request, by=kalbajar_officer, approve=True)
-    change_request_decide(request=request, by=second, approve=True)
+    request = change_request_decide(request=request, by=second, approve=True)
     household.refresh_from_db()
     assert (household.origin_settlement, household.displaced_on) == (
         places.kalbajar_city,
@@ -185,3 +185,37 @@ def test_a_membership_change_ends_and_adds_members_keeping_one_head(
     )
     with pytest.raises(ApplicationError, match="must have one head"):
         change_request_decide(request=bad, by=second, approve=True)
+
+
+def test_two_changes_that_each_name_a_new_head_leave_one_head(
+    household, kalbajar_officer, make_user, places
+):
+    from homecoming.accounts.models import Role
+
+    second = make_user("second", Role.REGISTRATION_OFFICER, (places.kalbajar,))
+    head = household.members.get(relation="head")
+
+    def new_head(name: str) -> ChangeRequest:
+        return change_request_create(
+            household=household,
+            by=kalbajar_officer,
+            part="membership",
+            reason="the head died",
+            proposed={
+                "end": [{"member": head.pk, "left_on": "2025-02-01", "left_reason": "death"}],
+                "add": [
+                    {
+                        "relation": "head",
+                        "given_name": name,
+                        "family_name": "Məmmədov",
+                        "sex": "male",
+                    }
+                ],
+            },
+        )
+
+    first, other = new_head("Aydın"), new_head("Orxan")
+    change_request_decide(request=first, by=second, approve=True)
+    with pytest.raises(ApplicationError, match="must have one head"):
+        change_request_decide(request=other, by=second, approve=True)
+    assert household.members.filter(left_on=None, relation="head").count() == 1
