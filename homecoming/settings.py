@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Sends staff who have not confirmed this sign-in with a one-time password to do so.
     "homecoming.accounts.middleware.RequireTOTPMiddleware",
+    # Logs each read of personal data and each refused attempt; keeps them out of caches.
+    "homecoming.accounts.middleware.AccessLogMiddleware",
     # Records the signed-in user as the author of each change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from homecoming.accounts import views as accounts_views
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
@@ -16,11 +18,13 @@ from homecoming.registry import api as registry_api
 from homecoming.returns import api as returns_api
 
 api_patterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", no_personal_data(SpectacularAPIView.as_view()), name="schema"),
     # The documentation sends an anonymous visitor to sign in; the schema answers 401.
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        no_personal_data(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+        ),
         name="docs",
     ),
     path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
@@ -69,17 +73,21 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", no_personal_data(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", no_personal_data(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+        no_personal_data(
+            auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html")
+        ),
         name="password_change",
     ),
     path(
         "accounts/password/changed/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
+        no_personal_data(
+            auth_views.PasswordChangeDoneView.as_view(
+                template_name="accounts/password_change_done.html"
+            )
         ),
         name="password_change_done",
     ),
@@ -97,7 +105,7 @@ urlpatterns = [
         accounts_views.record_history,
         name="record_history",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", no_personal_data(set_language), name="set_language"),
     path("places/", include("homecoming.places.urls")),
     path("registry/", include("homecoming.registry.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),

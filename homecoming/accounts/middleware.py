@@ -1,4 +1,5 @@
-"""Second step of signing in: a one-time password for the roles that need one."""
+"""Second step of signing in: a one-time password for the roles that need one; the access
+log of personal data and its answers kept out of caches."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from homecoming.accounts.access import totp_required
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import NOTHING_SHOWN, Declaration, declaration_of
+from homecoming.accounts.services import access_record
 
 # Pages a signed-in user reaches before the second step: signing in and out, the second
 # step itself, the language switch and the health check.
@@ -56,3 +61,40 @@ class RequireTOTPMiddleware:
             return None
         step = "totp_verify" if user_has_device(user) else "totp_enrol"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+# A view nobody declared is taken to show personal data: logged, and never cached.
+_UNDECLARED = Declaration(shows=True, guarded=True, action=AccessLog.Action.VIEW)
+
+
+class AccessLogMiddleware:
+    """Logs every read of personal data and every refused attempt, after the view answered,
+    as each view declared (``accounts/personal.py``); marks those answers ``no-store``.
+
+    Runs after authentication (and, for the API, after DRF set the token's user on the
+    request): a refusal is logged for a signed-in user only, an anonymous visitor being
+    sent to sign in. The row names what the view said it showed, else the path asked for.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is None:  # no view answered: nothing was read
+            return response
+        declaration = declaration_of(match.func, match.namespaces) or _UNDECLARED
+        if not declaration.guarded:
+            return response
+        add_never_cache_headers(response)  # Cache-Control: no-store, no-cache, private...
+        response["Pragma"] = "no-cache"  # ...and for HTTP/1.0 caches
+        if not request.user.is_authenticated:
+            return response
+        shown = getattr(request, "personal_data_shown", None)
+        if response.status_code in (403, 404):
+            path = f"{request.method} {request.get_full_path()}"
+            access_record(request, AccessLog.Action.REFUSED, path)
+        elif declaration.shows and 200 <= response.status_code < 300 and shown is not NOTHING_SHOWN:
+            access_record(request, declaration.action, shown or request.get_full_path())
+        return response

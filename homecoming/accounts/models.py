@@ -39,7 +39,8 @@ class User(AbstractUser):
 
 
 class AccessLog(models.Model):
-    """One read of personal data: who, when, what, from where. The auditor searches it."""
+    """One read of personal data, or one refused attempt at it: who, when, what, from where.
+    The auditor searches it. Written only by ``accounts/middleware.py: AccessLogMiddleware``."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
@@ -47,6 +48,7 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exported")
         API = "api", _("Read through the API")
         HISTORY = "history", _("Read its audit trail")
+        REFUSED = "refused", _("Refused")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -56,7 +58,10 @@ class AccessLog(models.Model):
         max_length=200,
         blank=True,
         db_index=True,
-        help_text=_("The household reference, or the search or export filters."),
+        help_text=_(
+            "The household reference, or the page and its filters; for a refusal, the "
+            "address asked for."
+        ),
     )
     ip = models.GenericIPAddressField(null=True, blank=True)
 

@@ -24,7 +24,8 @@ API_TOKENS_PER_USER = 10
 
 
 def access_record(request: HttpRequest, action: str, record: str) -> None:
-    """Log that ``request.user`` read personal data (a household, a search, an export)."""
+    """Log that ``request.user`` read personal data, or was refused it. Called only by
+    ``accounts/middleware.py: AccessLogMiddleware``, from each view's declaration."""
     AccessLog.objects.create(
         user=request.user,
         action=action,

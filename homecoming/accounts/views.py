@@ -20,9 +20,9 @@ from homecoming.accounts.forms import ApiTokenForm, TokenForm
 from homecoming.accounts.history import record_history_for_user
 from homecoming.accounts.middleware import second_factor_required
 from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
 from homecoming.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from homecoming.accounts.services import (
-    access_record,
     api_token_create,
     api_token_revoke,
     totp_check,
@@ -32,6 +32,7 @@ from homecoming.accounts.services import (
 from homecoming.core.errors import ApplicationError
 
 
+@personal_data(AccessLog.Action.VIEW)  # the auditor's reads are logged too
 def access_log(request: HttpRequest) -> HttpResponse:
     """The auditor's view of who read which personal data, searchable by user and record."""
     require(request.user, ACCESS_LOG_VIEW)
@@ -55,12 +56,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data(AccessLog.Action.HISTORY)
 def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """The audit trail of one record and its parts; reading a household's is itself logged."""
     require(request.user, HISTORY_VIEW)
     history = record_history_for_user(request.user, kind, key)
-    if history.personal:
-        access_record(request, AccessLog.Action.HISTORY, str(history.record))
+    access_shown(request, str(history.record) if history.personal else None)
     template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
     return render(request, template, {"history": history})
 
@@ -75,6 +76,7 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
+@no_personal_data
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the key), give the first code."""
     if user_has_device(request.user):
@@ -100,6 +102,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def totp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code the enrolled authenticator app shows now."""
     if not user_has_device(request.user):
@@ -114,7 +117,8 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next(request)})
 
 
-@never_cache
+@no_personal_data
+@never_cache  # the answer that shows a new key is never kept
 @second_factor_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """The user's API tokens: make one (its key is shown on this answer only), see and revoke
@@ -140,6 +144,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 @require_POST
 @second_factor_required
 def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:

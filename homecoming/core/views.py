@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.charts import chart
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.selectors import pipeline
 
 
+@no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = district_scope(user)
@@ -43,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@no_personal_data
 @login_not_required
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers and `make demo`'s wait: the app answers and reaches its database."""

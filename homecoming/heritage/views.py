@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import FIGURES_EDIT, require, user_can
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.errors import ApplicationError
 from homecoming.heritage import services
 from homecoming.heritage.forms import PhotoForm
@@ -13,6 +14,7 @@ from homecoming.heritage.models import Monument, Photo
 from homecoming.heritage.selectors import monument_list
 
 
+@no_personal_data
 def monuments(request: HttpRequest) -> HttpResponse:
     return render(request, "heritage/monument_list.html", {"monuments": monument_list()})
 
@@ -24,6 +26,7 @@ def _monument(registry_number: str) -> Monument:
         raise Http404("No such monument.") from exc
 
 
+@no_personal_data
 def monument_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
     monument = _monument(registry_number)
     return render(
@@ -38,6 +41,7 @@ def monument_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
     )
 
 
+@no_personal_data
 @require_POST
 def photo_add(request: HttpRequest, registry_number: str) -> HttpResponse:
     require(request.user, FIGURES_EDIT)
@@ -61,6 +65,7 @@ def photo_add(request: HttpRequest, registry_number: str) -> HttpResponse:
     return redirect("heritage:monument_detail", registry_number=monument.registry_number)
 
 
+@no_personal_data
 def photo_file(request: HttpRequest, photo_id: int) -> FileResponse:
     """A photo's file, to signed-in users only: media files are not a public directory."""
     photo = get_object_or_404(Photo, pk=photo_id)

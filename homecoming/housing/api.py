@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.housing import selectors
 from homecoming.housing.models import HousingUnit, Project, Utility
@@ -112,6 +113,7 @@ class ReadinessOutput(serializers.Serializer):
         return [reason.text for reason in readiness.land.reasons]
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[ProjectFilter]))
 class ProjectListApi(ListAPIView):
     serializer_class = ProjectOutput
@@ -127,6 +129,7 @@ class ProjectListApi(ListAPIView):
         return projects.order_by("code")
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[UnitFilter]))
 class UnitListApi(ListAPIView):
     serializer_class = UnitOutput
@@ -145,6 +148,7 @@ class UnitListApi(ListAPIView):
         return units.order_by("building__code", "number")
 
 
+@no_personal_data
 class UtilityListApi(ListAPIView):
     serializer_class = UtilityOutput
 
@@ -154,6 +158,7 @@ class UtilityListApi(ListAPIView):
         ).order_by("settlement__code", "service")
 
 
+@no_personal_data
 class SettlementReadinessApi(APIView):
     """Can households return to this settlement, how many, and if not, what is missing."""
 

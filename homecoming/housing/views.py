@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.charts import chart
 from homecoming.housing import selectors
 from homecoming.housing.models import HousingUnit, Project
@@ -13,6 +14,7 @@ from homecoming.places import selectors as places_selectors
 from homecoming.places.models import Settlement
 
 
+@no_personal_data
 def overview(request: HttpRequest) -> HttpResponse:
     finance = selectors.finance_by_district_and_sector(request.user)
     districts = sorted({row.district for row in finance})
@@ -90,6 +92,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list_for_user(request.user)
     sector = request.GET.get("sector", "")
@@ -103,6 +106,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         project = selectors.project_list_for_user(request.user).get(code=code)
@@ -140,6 +144,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@no_personal_data
 def settlement_housing(request: HttpRequest, code: str) -> HttpResponse:
     try:
         settlement = places_selectors.settlement_get(code)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.mineaction.models import (
     DeviceReport,
@@ -106,6 +107,7 @@ def _by_district(queryset: QuerySet, request: Request, field: str = "district") 
     return queryset
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[HazardFilter]))
 class HazardAreaListApi(ListAPIView):
     serializer_class = HazardAreaOutput
@@ -118,6 +120,7 @@ class HazardAreaListApi(ListAPIView):
         return hazards.prefetch_related("settlements").order_by("code")
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[DistrictFilter]))
 class ActivityListApi(ListAPIView):
     serializer_class = ActivityOutput
@@ -133,6 +136,7 @@ class ActivityListApi(ListAPIView):
         )
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[DistrictFilter]))
 class DeviceReportListApi(ListAPIView):
     serializer_class = DeviceReportOutput
@@ -144,6 +148,7 @@ class DeviceReportListApi(ListAPIView):
         return _by_district(reports, self.request).order_by("week", "reference")
 
 
+@no_personal_data
 class CasualtiesApi(APIView):
     """Mine casualties by year and district: aggregates only, never individual victims."""
 

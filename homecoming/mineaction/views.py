@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.charts import chart
 from homecoming.mineaction import selectors
 from homecoming.mineaction.models import HazardArea
@@ -12,6 +13,7 @@ from homecoming.places.forms import SettlementFilterForm
 from homecoming.places.selectors import settlement_search
 
 
+@no_personal_data
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors.mine_action_overview(request.user)
     months = [m for m, _ha in data.released_ha_by_month]
@@ -94,6 +96,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "mineaction/overview.html", {"data": data, "charts": charts})
 
 
+@no_personal_data
 def hazard_list(request: HttpRequest) -> HttpResponse:
     hazards = selectors.hazard_area_list_for_user(request.user)
     status = request.GET.get("status", "")
@@ -111,6 +114,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         hazard = selectors.hazard_area_list_for_user(request.user).get(code=code)
@@ -131,12 +135,14 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@no_personal_data
 def hazard_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "mineaction/hazard_map.html", {"form": SettlementFilterForm(request.GET)}
     )
 
 
+@no_personal_data
 def hazards_geojson(request: HttpRequest) -> JsonResponse:
     filters = SettlementFilterForm(request.GET).filters()
     hazards = selectors.hazard_area_list_for_user(request.user)

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.monitoring import dashboards
 from homecoming.monitoring.forecast import Outlook
@@ -32,6 +33,7 @@ class DiscrepancyOutput(serializers.Serializer):
     source_b = serializers.CharField()
 
 
+@no_personal_data
 class DiscrepancyListApi(APIView):
     """Discrepancies between published figures, each with both figures and their sources."""
 
@@ -123,6 +125,7 @@ def _outlook(target_id: int, outlook: Outlook | None) -> dict | None:
     }
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[TargetFilter]))
 class TargetListApi(APIView):
     """Targets with their progress (computed from the records) and the forecast's outlook.
@@ -170,6 +173,7 @@ class TargetListApi(APIView):
         return Response(TargetOutput(rows, many=True).data)
 
 
+@no_personal_data
 class ForecastApi(APIView):
     """Cumulative returned persons by month: recorded so far, then the forecast's median and
     band (Monte Carlo, docs/monitoring.md), with each target's outlook."""

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import FIGURES_EDIT, require, user_can
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.errors import ApplicationError
 from homecoming.monitoring import dashboards, selectors, services
 from homecoming.monitoring.models import Discrepancy
 
 
+@no_personal_data
 def figure_list(request: HttpRequest) -> HttpResponse:
     filters = {
         "indicator": request.GET.get("indicator", "")[:64],
@@ -31,6 +33,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
     discrepancies = Discrepancy.objects.filter(still_holds=True).select_related(
         "figure_a", "figure_b", "annotated_by"
@@ -50,6 +53,7 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_personal_data
 @require_POST
 def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpResponse:
     require(request.user, FIGURES_EDIT)
@@ -66,6 +70,7 @@ def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpRespo
     return redirect("monitoring:discrepancy_list")
 
 
+@no_personal_data
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Returns against the targets with the forecast, the pipeline, land, housing, the map."""
     context = dashboards.dashboard_cached(
@@ -74,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/dashboard.html", context)
 
 
+@no_personal_data
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     """The same dashboard for anyone, without signing in: aggregates, small counts suppressed."""

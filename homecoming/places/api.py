@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.places import selectors
 from homecoming.places.models import Area, Settlement
@@ -74,6 +75,7 @@ class SettlementFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Settlement.Kind.choices, required=False)
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[AreaFilter]))
 class AreaListApi(ListAPIView):
     serializer_class = AreaOutput
@@ -88,6 +90,7 @@ class AreaListApi(ListAPIView):
         return areas
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[SettlementFilter]))
 class SettlementListApi(ListAPIView):
     serializer_class = SettlementOutput
@@ -97,6 +100,7 @@ class SettlementListApi(ListAPIView):
         return selectors.settlement_search(**filters).select_related("municipality")
 
 
+@no_personal_data
 class SettlementDetailApi(APIView):
     @extend_schema(responses=SettlementOutput)
     def get(self, request: Request, code: str) -> Response:

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.accounts.personal import no_personal_data
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.models import HazardArea
 from homecoming.mineaction.selectors import hazards_geojson
@@ -15,6 +16,7 @@ from homecoming.places.models import Area, Settlement
 from homecoming.registry.selectors import household_list_for_user
 
 
+@no_personal_data
 def settlement_list(request: HttpRequest) -> HttpResponse:
     form = SettlementFilterForm(request.GET)
     settlements = selectors.settlement_search(**form.filters())
@@ -24,6 +26,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@no_personal_data
 def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         settlement = selectors.settlement_get(code)
@@ -56,6 +59,7 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@no_personal_data
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         area = selectors.area_get(code)
@@ -74,11 +78,13 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@no_personal_data
 def settlement_map(request: HttpRequest) -> HttpResponse:
     form = SettlementFilterForm(request.GET)
     return render(request, "places/settlement_map.html", {"form": form})
 
 
+@no_personal_data
 def settlements_geojson(request: HttpRequest) -> JsonResponse:
     form = SettlementFilterForm(request.GET)
     return JsonResponse(

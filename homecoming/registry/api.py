@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from homecoming.accounts.models import AccessLog
-from homecoming.accounts.services import access_record
+from homecoming.accounts.personal import access_shown, personal_data
 from homecoming.core.api import validated_query
 from homecoming.registry.models import Household, Member
 from homecoming.registry.selectors import (
@@ -75,24 +75,20 @@ class HouseholdFilter(serializers.Serializer):
     )
 
 
+@personal_data(AccessLog.Action.API)
 @extend_schema_view(get=extend_schema(parameters=[HouseholdFilter]))
 class HouseholdListApi(ListAPIView):
     serializer_class = HouseholdOutput
 
     def get_queryset(self):
         filters = validated_query(HouseholdFilter, self.request)
-        households = household_search(household_list_for_user(self.request.user), **filters)
-        access_record(
-            self.request,
-            AccessLog.Action.API,
-            "list " + "; ".join(f"{k}={v}" for k, v in filters.items() if v),
-        )
-        return households
+        return household_search(household_list_for_user(self.request.user), **filters)
 
 
+@personal_data(AccessLog.Action.API)
 class HouseholdDetailApi(APIView):
     @extend_schema(responses=HouseholdDetailOutput)
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_for_user(request.user, household_id)
-        access_record(request, AccessLog.Action.API, household.reference)
+        access_shown(request, household.reference)
         return Response(HouseholdDetailOutput(household).data)

@@ -10,7 +10,11 @@ from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, require, user_can
 from homecoming.accounts.models import AccessLog
-from homecoming.accounts.services import access_record
+from homecoming.accounts.personal import (
+    access_shown,
+    acts_on_personal_data,
+    personal_data,
+)
 from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
 from homecoming.registry import forms, services
@@ -35,10 +39,6 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _describe(filters: dict[str, str]) -> str:
-    return "; ".join(f"{k}={v}" for k, v in filters.items() if v)
-
-
 class _CountedPaginator(Paginator):
     """Pages through a list whose size is already known, so it is not counted again."""
 
@@ -47,11 +47,10 @@ class _CountedPaginator(Paginator):
         self.count = count  # in place of Paginator's cached count()
 
 
+@personal_data(AccessLog.Action.SEARCH)
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     found = household_search_listed(household_list_for_user(request.user), **filters)
-    if filters["q"] or filters["settlement"]:
-        access_record(request, AccessLog.Action.SEARCH, _describe(filters))
     paginator = _CountedPaginator(found.households, 50, count=found.count)
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(
@@ -66,9 +65,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data(AccessLog.Action.VIEW)
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_get_for_user(request.user, household_id)
-    access_record(request, AccessLog.Action.VIEW, household.reference)
+    access_shown(request, household.reference)
     can_change = user_can(request.user, HOUSEHOLD_CHANGE)
     road = road_home(household)
     return render(
@@ -100,6 +100,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 def household_register(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     settlements = settlements_for_registration(request.user)
@@ -152,6 +153,7 @@ def _plain(form_class):
     return lambda data, household: form_class(data)
 
 
+@acts_on_personal_data
 @require_POST
 def household_verify(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -159,6 +161,7 @@ def household_verify(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -171,6 +174,7 @@ def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def household_intention(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -183,6 +187,7 @@ def household_intention(request: HttpRequest, household_id: int) -> HttpResponse
     )
 
 
+@acts_on_personal_data
 @require_POST
 def household_consent(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -193,6 +198,7 @@ def household_consent(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -209,6 +215,7 @@ def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def change_membership(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
@@ -225,12 +232,14 @@ def change_membership(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+@personal_data(AccessLog.Action.VIEW)
 def change_request_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     pending = change_request_list_for_user(request.user).filter(status=ChangeRequest.Status.PENDING)
     return render(request, "registry/change_request_list.html", {"pending": pending})
 
 
+@acts_on_personal_data
 @require_POST
 def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
@@ -253,12 +262,12 @@ def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
     return redirect("registry:change_request_list")
 
 
+@personal_data(AccessLog.Action.EXPORT)
 def household_export(request: HttpRequest) -> StreamingHttpResponse:
     """The households of the list, as CSV: the same access and filters as the page."""
     require(request.user, HOUSEHOLD_EXPORT)
     filters = _filters(request)
     households = household_search(household_list_for_user(request.user), **filters)
-    access_record(request, AccessLog.Action.EXPORT, _describe(filters) or "all households")
     header = [
         "reference",
         "origin_settlement_code",
@@ -289,6 +298,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response("households.csv", header, rows)
 
 
+@personal_data(AccessLog.Action.VIEW)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     candidates = duplicate_candidate_list_for_user(request.user).filter(
@@ -305,10 +315,12 @@ def _candidate(request: HttpRequest, candidate_id: int) -> DuplicateCandidate:
         raise Http404("No such pair.") from exc
 
 
+@personal_data(AccessLog.Action.VIEW)
 def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     candidate = _candidate(request, candidate_id)
     households = [candidate.household_a, candidate.household_b]
+    access_shown(request, " ".join(h.reference for h in households))
     return render(
         request,
         "registry/duplicate_detail.html",
@@ -319,6 +331,7 @@ def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def duplicate_resolve(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = _candidate(request, candidate_id)

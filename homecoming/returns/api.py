@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
+from homecoming.accounts.personal import no_personal_data
 from homecoming.core.api import validated_query
 from homecoming.returns.models import Cohort
 from homecoming.returns.selectors import cohort_list_for_user
@@ -36,6 +37,7 @@ class CohortOutput(serializers.ModelSerializer):
         ]
 
 
+@no_personal_data
 @extend_schema_view(get=extend_schema(parameters=[CohortFilter]))
 class CohortListApi(ListAPIView):
     """Departures to the user's districts with their seats and households (no names)."""

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require, user_can
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import acts_on_personal_data, no_personal_data, personal_data
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
@@ -46,6 +48,7 @@ class RunForm(forms.Form):
     )
 
 
+@no_personal_data
 def run_list(request: HttpRequest) -> HttpResponse:
     require(request.user, RETURN_PLAN)
     form = RunForm(request.POST or None)
@@ -64,6 +67,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "returns/run_list.html", {"form": form, "runs": runs})
 
 
+@personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun, pk=run_id)
@@ -91,6 +95,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     require(request.user, RETURN_PLAN)
@@ -104,6 +109,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     return redirect("returns:run_detail", run_id=run.pk)
 
 
+@personal_data(AccessLog.Action.VIEW)
 def offer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
@@ -116,6 +122,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
@@ -137,6 +144,7 @@ def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
     return redirect("returns:offer_list")
 
 
+@acts_on_personal_data
 @require_POST
 def offer_handover(request: HttpRequest, offer_id: int) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
@@ -165,6 +173,7 @@ class HandoverForm(forms.Form):
     condition_notes = forms.CharField(max_length=2000, required=False)
 
 
+@no_personal_data
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """The cohort planner: departures by date with their seats used, plan one, schedule."""
     cohorts = list(cohort_list_for_user(request.user).order_by("move_date", "destination__name"))
@@ -210,6 +219,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def cohorts_schedule_view(request: HttpRequest) -> HttpResponse:
     require(request.user, RETURN_PLAN)
@@ -235,6 +245,7 @@ def cohorts_schedule_view(request: HttpRequest) -> HttpResponse:
     return redirect("returns:cohort_list")
 
 
+@personal_data(AccessLog.Action.VIEW)
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
     passengers = cohort.passengers.select_related(
@@ -252,6 +263,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
+@acts_on_personal_data
 @require_POST
 def passenger_answer_view(request: HttpRequest, passenger_id: int) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
@@ -273,6 +285,7 @@ def passenger_answer_view(request: HttpRequest, passenger_id: int) -> HttpRespon
     return redirect("returns:cohort_detail", cohort_id=passenger.cohort_id)
 
 
+@acts_on_personal_data
 @require_POST
 def follow_up_view(request: HttpRequest, household_id: int) -> HttpResponse:
     household = household_get_for_user(request.user, household_id)

@@ -76,7 +76,7 @@ def test_the_trail_of_a_household_outside_the_users_districts_is_404(
         f"/accounts/history/household/{khojaly_household.pk}/"
     )
     assert response.status_code == 404
-    assert not AccessLog.objects.exists()
+    assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessLog.Action.REFUSED]
 
 
 def test_an_unknown_kind_or_record_is_404(client_for, auditor, places):

@@ -20,7 +20,7 @@ def drop_authtoken(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0005_api_token"),
+        ("accounts", "0006_api_token"),
     ]
 
     operations = [

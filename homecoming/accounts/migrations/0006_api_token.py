@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_alter_accesslog_action'),
+        ('accounts', '0005_access_log_refused'),
     ]
 
     operations = [
