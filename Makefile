@@ -7,6 +7,10 @@ PORT ?= 8000
 
 .PHONY: demo test lint system-deps lock messages bench clean
 
+# The demo, the checks and the benchmarks run in development mode (the development secret
+# key, plain HTTP); without DEBUG Homecoming refuses to start without a SECRET_KEY of its own.
+demo lint messages bench: export DEBUG = 1
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 

@@ -8,6 +8,7 @@ SQLite under ``var/`` is the default; ``DATABASE_URL`` switches to PostgreSQL
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 from importlib.util import find_spec
 from pathlib import Path
@@ -37,14 +38,17 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# Production mode turns on every transport and cookie protection (docs/operations.md) and
-# refuses to start with the development secret key.
-PRODUCTION = envbool("HOMECOMING_PRODUCTION", False)
-DEVELOPMENT_SECRET_KEY = "homecoming-development-key-not-for-production"  # noqa: S105 (refused in production)
-DEBUG = envbool("DEBUG", False) and not PRODUCTION
-SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
-if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
+# DEBUG is development mode: Django's debug pages, the public development secret key, plain
+# HTTP, and the second factor off unless asked for. Without it every protection is on and the
+# server refuses to start without a secret key of its own (docs/operations.md).
+DEVELOPMENT_SECRET_KEY = "homecoming-development-key-not-for-production"  # noqa: S105 (refused unless DEBUG)
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a random value of at least 50 characters "
+        "(or DEBUG=1 for development only)."
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -56,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: stored as digests, expiring (accounts.ApiToken)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -164,11 +168,21 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's address: from X-Forwarded-For only when the request comes from one of these
+# proxies (addresses or networks); otherwise the connecting address (core/proxy.py). The
+# lockout, the access log and the audit trail all use it.
+TRUSTED_PROXIES = envlist("HOMECOMING_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"HOMECOMING_TRUSTED_PROXIES: {exc}") from exc
+AXES_CLIENT_IP_CALLABLE = "homecoming.core.proxy.client_address"
 
 # Staff roles that read personal data confirm each sign-in with a time-based one-time
-# password from an authenticator app (accounts/access.py: totp_required). On by default
-# in production; off for the demo and the tests unless they turn it on.
-REQUIRE_TOTP = envbool("HOMECOMING_REQUIRE_TOTP", PRODUCTION)
+# password from an authenticator app (accounts/access.py: totp_required). On unless DEBUG;
+# the demo and the tests turn it on where they need it.
+REQUIRE_TOTP = envbool("HOMECOMING_REQUIRE_TOTP", not DEBUG)
 OTP_TOTP_ISSUER = os.environ.get("HOMECOMING_TOTP_ISSUER", "Homecoming")
 
 # The audit trail is read, never replayed: the admin site offers no "revert" (it would go
@@ -190,6 +204,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "homecoming.accounts.passwords.VarietyValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -221,7 +236,7 @@ STATICFILES_DIRS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous API call gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -229,6 +244,20 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "homecoming.core.api.exception_handler",
+    # The browsable API's HTML only for signed-in users; anonymous callers get JSON.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "homecoming.core.negotiation.ContentNegotiation",
+}
+
+# API tokens (django-rest-knox): made by their owner on the "API tokens" page after the
+# second factor, shown once, stored as a SHA-512 digest, valid for API_TOKEN_DAYS.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model's name, not a secret)
+# knox's own migrations would create its default token table, which accounts.ApiToken replaces.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 30)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
+    "TOKEN_PREFIX": "hmc_",  # lets secret scanners recognise a leaked token
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -236,6 +265,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Places, registry and the return pipeline of a return programme.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation only for signed-in users.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -272,7 +303,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if PRODUCTION:
+if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True

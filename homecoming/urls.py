@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -18,9 +19,12 @@ from homecoming.returns import api as returns_api
 
 api_patterns = [
     path("schema/", no_personal_data(SpectacularAPIView.as_view()), name="schema"),
+    # The documentation sends an anonymous visitor to sign in; the schema answers 401.
     path(
         "docs/",
-        no_personal_data(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        no_personal_data(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+        ),
         name="docs",
     ),
     path("places/areas/", places_api.AreaListApi.as_view(), name="area_list"),
@@ -71,6 +75,28 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/login/", no_personal_data(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", no_personal_data(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/password/",
+        no_personal_data(
+            auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html")
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/changed/",
+        no_personal_data(
+            auth_views.PasswordChangeDoneView.as_view(
+                template_name="accounts/password_change_done.html"
+            )
+        ),
+        name="password_change_done",
+    ),
+    path("accounts/api-tokens/", accounts_views.api_tokens, name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        accounts_views.revoke_api_token,
+        name="api_token_revoke",
+    ),
     path("accounts/two-factor/", accounts_views.totp_verify, name="totp_verify"),
     path("accounts/two-factor/enrol/", accounts_views.totp_enrol, name="totp_enrol"),
     path("accounts/access-log/", accounts_views.access_log, name="access_log"),

@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self) -> None:
-        # Connects the audit trail's reason for changes made by imports and commands.
-        from homecoming.accounts import audit  # noqa: F401
+        # Connects the audit trail's reason for changes made by imports and commands, and
+        # registers the deployment checks of Homecoming's own settings.
+        from homecoming.accounts import audit, checks  # noqa: F401

@@ -17,3 +17,13 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class ApiTokenForm(forms.Form):
+    """What a new API token is for."""
+
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        help_text=_("For example the program or script that will use it."),
+        max_length=100,
+    )

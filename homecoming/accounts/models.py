@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
 
@@ -69,3 +71,27 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.record}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A key for the API, named by its owner (django-rest-knox's token, ``KNOX_TOKEN_MODEL``).
+
+    Only the SHA-512 digest of the key is kept, and its first characters (``token_key``) to
+    find it; the key itself is shown once, when it is made. Each token expires.
+    """
+
+    # A plain number identifies a token in pages and the admin site, not its digest.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. the program using it.")
+    )
+    # Who made and revoked which token, and when; never the digest.
+    history = HistoricalRecords(excluded_fields=["digest", "token_key"])
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}"

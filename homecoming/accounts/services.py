@@ -1,5 +1,5 @@
 """Writes of the accounts app: the access log of personal data, one-time password devices,
-and ending the sessions of a disabled account."""
+API tokens, and ending the sessions and tokens of a disabled account."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homecoming.accounts.models import AccessLog, User
+from homecoming.accounts.models import AccessLog, ApiToken, User
+from homecoming.core.errors import ApplicationError
+from homecoming.core.proxy import client_address
+
+# Tokens a user may hold at once: enough for a few programs, few enough to keep track of.
+API_TOKENS_PER_USER = 10
 
 
 def access_record(request: HttpRequest, action: str, record: str) -> None:
@@ -24,7 +30,7 @@ def access_record(request: HttpRequest, action: str, record: str) -> None:
         user=request.user,
         action=action,
         record=record[:200],
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_address(request),
     )
 
 
@@ -63,6 +69,27 @@ def totp_check(*, user: User, token: str) -> TOTPDevice | None:
     return None
 
 
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Make an API token for ``user``; returns it and its key, which is never shown again
+    (only its digest is kept). It expires after ``API_TOKEN_DAYS``."""
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, expiry__lte=now).delete()
+        if ApiToken.objects.filter(user=user).count() >= API_TOKENS_PER_USER:
+            raise ApplicationError(
+                _("You hold %(n)d tokens already: revoke one you no longer use first.")
+                % {"n": API_TOKENS_PER_USER}
+            )
+        return ApiToken.objects.create(
+            user=user, expiry=dt.timedelta(days=settings.API_TOKEN_DAYS), name=name.strip()
+        )
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke ``token``: the next request that gives it is refused."""
+    token.delete()
+
+
 def user_sessions_end(user: User) -> int:
     """End every session signed in as ``user``; returns how many.
 
@@ -80,9 +107,11 @@ def user_sessions_end(user: User) -> int:
 
 
 def user_deactivate(*, user: User) -> int:
-    """Disable ``user`` and end their sessions at once; returns how many sessions ended."""
+    """Disable ``user``, end their sessions and delete their API tokens at once; returns how
+    many sessions ended. Neither comes back if the account is enabled again."""
     with transaction.atomic():
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
+        ApiToken.objects.filter(user=user).delete()
         return user_sessions_end(user)

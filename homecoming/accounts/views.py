@@ -3,24 +3,33 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from homecoming.accounts.access import ACCESS_LOG_VIEW, HISTORY_VIEW, require
-from homecoming.accounts.forms import TokenForm
+from homecoming.accounts.forms import ApiTokenForm, TokenForm
 from homecoming.accounts.history import record_history_for_user
+from homecoming.accounts.middleware import second_factor_required
 from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
+from homecoming.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from homecoming.accounts.services import (
+    api_token_create,
+    api_token_revoke,
     totp_check,
     totp_confirm,
     totp_enrolment_device,
 )
+from homecoming.core.errors import ApplicationError
 
 
 @personal_data(AccessLog.Action.VIEW)  # the auditor's reads are logged too
@@ -106,3 +115,40 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         form.add_error("token", _("That code is not right, or it has expired. Try the next one."))
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next(request)})
+
+
+@no_personal_data
+@never_cache  # the answer that shows a new key is never kept
+@second_factor_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: make one (its key is shown on this answer only), see and revoke
+    the others."""
+    form = ApiTokenForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, key = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "key": key,
+            "tokens": api_token_list_for_user(request.user),
+            "days": settings.API_TOKEN_DAYS,
+        },
+    )
+
+
+@no_personal_data
+@require_POST
+@second_factor_required
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_get_for_user(request.user, token_id)
+    api_token_revoke(token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("api_tokens")

@@ -15,6 +15,8 @@ from homecoming.core.errors import ApplicationError
 
 
 class Pagination(PageNumberPagination):
+    """Pages of ``PAGE_SIZE`` results; a caller may ask for up to ``max_page_size``, never more."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
 

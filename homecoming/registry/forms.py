@@ -98,7 +98,8 @@ class MemberForm(forms.Form):
         )
 
 
-MemberFormSet = formset_factory(MemberForm, extra=4, max_num=20)
+# At most 20 members, and no more forms than that are ever built, whatever TOTAL_FORMS says.
+MemberFormSet = formset_factory(MemberForm, extra=4, max_num=20, validate_max=True, absolute_max=20)
 
 
 class IntentionForm(forms.Form):
