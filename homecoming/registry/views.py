@@ -60,6 +60,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginator.get_page(request.GET.get("page")),
             "more": found.more,
+            "left_out": found.left_out,
             "filters": filters,
             "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
         },
@@ -258,7 +259,6 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     require(request.user, HOUSEHOLD_EXPORT)
     filters = _filters(request)
     households = household_search(household_list_for_user(request.user), **filters)
-    access_record(request, AccessLog.Action.EXPORT, _describe(filters) or "all households")
     header = [
         "reference",
         "origin_settlement_code",
@@ -286,7 +286,9 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for h in households.iterator(chunk_size=2000)
     )
-    return csv_response("households.csv", header, rows)
+    response = csv_response("households.csv", header, rows)  # the search has run: log it
+    access_record(request, AccessLog.Action.EXPORT, _describe(filters) or "all households")
+    return response
 
 
 def duplicate_list(request: HttpRequest) -> HttpResponse:
