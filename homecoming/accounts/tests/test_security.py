@@ -10,8 +10,10 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from homecoming.accounts.access import Can
 from homecoming.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,9 @@ def test_production_refuses_the_development_secret_key():
     result = _check_deploy()
     assert result.returncode != 0
     assert "Set SECRET_KEY to a random value of at least 50 characters." in result.stderr
+
+
+def test_a_template_asking_for_an_unknown_access_rule_fails_instead_of_hiding_a_link(viewer):
+    assert Can(viewer)["household_view"] is False
+    with pytest.raises(ImproperlyConfigured, match="household_veiw"):
+        Can(viewer)["household_veiw"]
