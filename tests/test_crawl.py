@@ -12,11 +12,13 @@ given). The failures name the page that showed the link.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -45,6 +47,17 @@ pytestmark = pytest.mark.django_db
 PAGES = 600
 # Never followed: leaving the session, files the test server does not serve.
 SKIPPED = ("/accounts/logout/", "/static/", "/media/")
+# A stored choice (``return_now``, ``new_construction``) shown to a person instead of its
+# label; only the codes of two words or more, which no sentence holds.
+_CODES = {
+    re.escape(str(value))
+    for model in apps.get_models()
+    for field in model._meta.get_fields()
+    if getattr(field, "choices", None)
+    for value, _label in field.flatchoices
+    if "_" in str(value)
+}
+RAW_CODE = re.compile(rf"\b(?:{'|'.join(sorted(_CODES))})\b")
 
 
 class _Links(HTMLParser):
@@ -56,9 +69,12 @@ class _Links(HTMLParser):
         self._form: tuple[str, list[tuple[str, str]]] | None = None
         self._select: str | None = None
         self._selected: str | None = None
+        self._hidden = 0  # inside <script> or <style>
+        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        self._hidden += tag in ("script", "style")
         if tag == "a" and a.get("href"):
             self.found.append(a["href"])
         elif tag == "form" and a.get("method", "get").lower() == "get":
@@ -77,7 +93,12 @@ class _Links(HTMLParser):
         ):
             self._selected = a.get("value", "")
 
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.text.append(data)
+
     def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
         if tag == "select" and self._form is not None and self._select:
             self._form[1].append((self._select, self._selected or ""))
             self._select = None
@@ -103,7 +124,9 @@ def crawl(client: Client, *, signed_in: bool) -> list[str]:
     broken: list[str] = []
     queue: deque[tuple[str, str]] = deque([("(start)", "/")])
     seen: set[tuple] = set()
-    while queue and len(seen) < PAGES:
+    while queue:
+        if len(seen) == PAGES:
+            return [*broken, f"the crawl stopped at {PAGES} pages: raise PAGES or narrow _key"]
         source, url = queue.popleft()
         try:
             key = _key(url)
@@ -130,6 +153,8 @@ def crawl(client: Client, *, signed_in: bool) -> list[str]:
             continue
         parser = _Links()
         parser.feed(response.content.decode())
+        if raw := RAW_CODE.findall(" ".join(parser.text)):
+            broken.append(f"{source} -> {url}: shows choice codes {sorted(set(raw))}")
         for href in parser.found:
             target = urlsplit(urljoin(url, href))
             if target.netloc not in ("", "testserver") or target.scheme not in ("", "http"):
