@@ -8,7 +8,8 @@ Pages, API and exports ask :func:`user_can` for an action and
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.utils.functional import cached_property
 
 from homecoming.accounts.models import Role, User
 
@@ -91,3 +92,35 @@ def totp_required(user: User) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return bool(PERMISSIONS.get(user.role, frozenset()) & TOTP_PERMISSIONS)
+
+
+class Can:
+    """What a page may offer ``user``, for templates: ``{% if can.household_export %}`` is
+    :func:`user_can` with ``HOUSEHOLD_EXPORT``, the rule the linked view ``require``s, so a
+    link is shown exactly where its target opens. An unknown rule is an error, never a
+    link silently hidden."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def __getitem__(self, name: str) -> bool:
+        action = globals().get(name.upper())
+        if not isinstance(action, str) or action not in _ALL | {ACCESS_LOG_VIEW}:
+            raise ImproperlyConfigured(f"No access rule {name!r} in accounts/access.py.")
+        return user_can(self.user, action)
+
+
+class Scope:
+    """The user's districts, for templates: ``{% if hazard.district_id in scope %}`` holds
+    where the district-scoped lists (``mineaction/selectors.py: scoped``) show the record.
+    Read once per page, when first asked."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def districts(self) -> frozenset[int] | None:
+        return district_scope(self.user)
+
+    def __contains__(self, district_id: object) -> bool:
+        return self.districts is None or district_id in self.districts

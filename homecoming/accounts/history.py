@@ -80,8 +80,19 @@ class RecordHistory:
         return self.total > len(self.entries)
 
 
-def _m2m_names(history_model: type[models.Model]) -> list[str]:
-    return [f.name for f in getattr(history_model, "_history_m2m_fields", [])]
+def _m2m_links(history_model: type[models.Model]) -> dict[str, str]:
+    """Each tracked many-to-many field, and the reverse relation that holds a history row's links.
+
+    django-simple-history keeps the links of each history row in a model of their own, and
+    puts a manager under the field's name on the history model; that manager cannot be
+    prefetched, the reverse relation of the links' ``history`` key can.
+    """
+    links = {}
+    for field in getattr(history_model, "_history_m2m_fields", []):
+        model = getattr(history_model, field.name).model
+        relation = next(r for r in history_model._meta.related_objects if r.related_model is model)
+        links[field.name] = relation.get_accessor_name()
+    return links
 
 
 def _tracked(history_model: type[models.Model]) -> list[models.Field]:
@@ -133,12 +144,11 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value == frozenset()
 
 
-def _values(row: models.Model, fields: list[models.Field], m2m: list[str]) -> dict:
+def _values(row: models.Model, fields: list[models.Field], m2m: dict[str, str]) -> dict:
     values = {f.name: getattr(row, f.attname) for f in fields}
-    for name in m2m:
-        target = row.instance_type._meta.get_field(name)
-        column = target.m2m_reverse_field_name()
-        values[name] = frozenset(getattr(r, f"{column}_id") for r in getattr(row, name).all())
+    for name, links in m2m.items():
+        column = row.instance_type._meta.get_field(name).m2m_reverse_field_name()
+        values[name] = frozenset(getattr(r, f"{column}_id") for r in getattr(row, links).all())
     return values
 
 
@@ -148,13 +158,13 @@ def record_history(record: models.Model, parts: Iterable[Part]) -> RecordHistory
     shown = _Shown()
     for part in parts:
         history_model = part.rows.model
-        fields, m2m = _tracked(history_model), _m2m_names(history_model)
+        fields, m2m = _tracked(history_model), _m2m_links(history_model)
         by_field = {f.name: f for f in fields} | {
             name: history_model.instance_type._meta.get_field(name) for name in m2m
         }
         rows = part.rows.select_related("history_user").order_by("history_date", "history_id")
         previous: dict[object, dict] = {}
-        for row in rows.prefetch_related(*m2m) if m2m else rows:
+        for row in rows.prefetch_related(*m2m.values()) if m2m else rows:
             values = _values(row, fields, m2m)
             changed = []
             if row.history_type != "-":

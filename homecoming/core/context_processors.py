@@ -10,6 +10,8 @@ from homecoming.accounts.access import (
     HISTORY_VIEW,
     HOUSEHOLD_VIEW,
     RETURN_PLAN,
+    Can,
+    Scope,
     user_can,
 )
 from homecoming.registry.models import Household
@@ -24,6 +26,10 @@ def shell(request: HttpRequest) -> dict:
         "nav_access_log": bool(user) and user_can(user, ACCESS_LOG_VIEW),
         # Record pages offer their audit trail (core/_history.html) to those who may read it.
         "can_read_history": bool(user) and user_can(user, HISTORY_VIEW),
+        # Links to pages that need a rule or a district: {% if can.household_change %},
+        # {% if record.district_id in scope %} (accounts/access.py).
+        "can": Can(user),
+        "scope": Scope(user),
         "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
         "map_settings": {
             "tiles": settings.MAP_TILE_URL,

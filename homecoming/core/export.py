@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
@@ -33,8 +34,16 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[s
 def csv_response(
     filename: str, header: list[str], rows: Iterable[Iterable[object]]
 ) -> StreamingHttpResponse:
+    """A CSV download of ``rows``, streamed.
+
+    The first row is read here, before any byte is sent: a query that fails raises in the
+    view, which answers with an error page (and logs no export), instead of a "200 OK"
+    whose file holds the header alone.
+    """
+    rows = iter(rows)
+    first = list(itertools.islice(rows, 1))
     response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        csv_lines(header, itertools.chain(first, rows)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, user_can
+from homecoming.accounts.access import HOUSEHOLD_VIEW, Scope, user_can
 from homecoming.accounts.personal import no_personal_data
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.models import HazardArea
@@ -42,9 +42,15 @@ def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
     geojson = selectors.settlements_geojson(
         selectors.settlement_search(district=settlement.district.code), current=settlement.code
     )
-    geojson["features"] += hazards_geojson(
+    hazards = hazards_geojson(
         HazardArea.objects.filter(pk__in=[h.pk for h in land.hazards]), Settlement.objects.none()
     )["features"]
+    # Hazard areas near the settlement may lie outside the user's districts: shown, not linked.
+    scope = Scope(request.user)
+    linked = {h.code for h in land.hazards if h.district_id in scope}
+    for feature in hazards:
+        feature["properties"]["linked"] = feature["properties"]["code"] in linked
+    geojson["features"] += hazards
     return render(
         request,
         "places/settlement_detail.html",

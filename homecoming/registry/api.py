@@ -66,8 +66,8 @@ class HouseholdFilter(serializers.Serializer):
         allow_blank=True,
         max_length=100,
         help_text=(
-            "words of one member's names, in any spelling or script; or a document number, "
-            "a phone or a household reference"
+            "words of one member's names, in any spelling or script (the first six are "
+            "used); or a document number, a phone or a household reference"
         ),
     )
     settlement = serializers.CharField(

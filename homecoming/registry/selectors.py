@@ -18,7 +18,7 @@ from homecoming.registry.models import (
     Member,
     MemberSearchKey,
 )
-from homecoming.registry.services import query_search_keys
+from homecoming.registry.services import query_search_keys, query_words
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -58,7 +58,8 @@ def household_search(
     """Narrow ``households`` to an origin settlement, and to those with a member whom
     every term of ``q`` finds (``services.query_search_keys``): a word of a name in any
     spelling or script ("Mamedov" and "Мамедов" find "Məmmədov"), a document number, a
-    phone, or the household's reference.
+    phone, or the household's reference. Words past ``services.SEARCH_WORDS`` are left
+    out, so that the nested probes below stay few (SQLite refuses a few more).
 
     Each term reads one range of the ``MemberSearchKey`` index per key, and the index
     holds the household too, so the cost grows with the members found, not with the
@@ -92,6 +93,7 @@ class SearchResult:
     households: QuerySet[Household]  # in order of reference
     count: int  # how many, at most SEARCH_LIST_LIMIT
     more: bool  # True: more than SEARCH_LIST_LIMIT match; the list holds the first of them
+    left_out: list[str]  # words of the query past SEARCH_WORDS, which the search did not use
 
 
 def household_search_listed(
@@ -109,6 +111,7 @@ def household_search_listed(
     """
     households = _in_settlement(households, settlement)
     terms = query_search_keys(q) if q.strip() else []
+    left_out = query_words(q)[1]
     if terms:
         # Members of a household often share a name, and each one's keys count.
         sampled = 5 * SEARCH_LIST_LIMIT
@@ -118,13 +121,18 @@ def household_search_listed(
             in_view = households.filter(pk__in=_keys_found(terms).values("household")[:sampled])
             if in_view.order_by().count() > SEARCH_LIST_LIMIT:
                 return SearchResult(
-                    _with_a_member_found(households, terms), SEARCH_LIST_LIMIT, more=True
+                    _with_a_member_found(households, terms),
+                    SEARCH_LIST_LIMIT,
+                    more=True,
+                    left_out=left_out,
                 )
             found = household_search(households, q=q)  # many keys, few households in view
     else:
         found = household_search(households, q=q)
     count = found.order_by().values("pk")[: SEARCH_LIST_LIMIT + 1].count()
-    return SearchResult(found, min(count, SEARCH_LIST_LIMIT), more=count > SEARCH_LIST_LIMIT)
+    return SearchResult(
+        found, min(count, SEARCH_LIST_LIMIT), more=count > SEARCH_LIST_LIMIT, left_out=left_out
+    )
 
 
 def _in_settlement(households: QuerySet[Household], settlement: str) -> QuerySet[Household]:

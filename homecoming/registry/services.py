@@ -105,7 +105,22 @@ def query_search_keys(q: str) -> list[list[str]]:
     if any(ch.isdigit() for ch in q):
         keys = sorted({document_key(q)[:SEARCH_KEY_LENGTH], phone_key(q)} - {""})
         return [keys] if keys else []
-    return [word_search_keys(word) for word in _WORD.findall(clean(q))]
+    return [word_search_keys(word) for word in query_words(q)[0]]
+
+
+# A search uses at most this many words of a name: a person's names rarely have more
+# than five (given, patronymic with oğlu or qızı, a double family name), and each word
+# is one more probe of the key index, nested in the one before.
+SEARCH_WORDS = 6
+
+
+def query_words(q: str) -> tuple[list[str], list[str]]:
+    """The words of a name query that a search uses (each once, at most
+    ``SEARCH_WORDS``), and the words it leaves out; none for a number."""
+    if any(ch.isdigit() for ch in q):
+        return [], []
+    words = list(dict.fromkeys(_WORD.findall(clean(q))))
+    return words[:SEARCH_WORDS], words[SEARCH_WORDS:]
 
 
 def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[str]:

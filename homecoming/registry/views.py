@@ -60,6 +60,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "page": paginator.get_page(request.GET.get("page")),
             "more": found.more,
+            "left_out": found.left_out,
             "filters": filters,
             "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
         },
@@ -316,6 +317,8 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for h in households.iterator(chunk_size=2000)
     )
+    # csv_response runs the search before it answers: a search that fails is an error page,
+    # which the access-log middleware does not log as an export.
     return csv_response("households.csv", header, rows)
 
 

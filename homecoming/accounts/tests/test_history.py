@@ -7,7 +7,12 @@ from html import unescape
 
 import pytest
 
+from conftest import make_table
+from homecoming.accounts.history import KINDS
 from homecoming.accounts.models import AccessLog, Role
+from homecoming.mineaction.models import HazardArea
+from homecoming.mineaction.services import hazards_import
+from homecoming.mineaction.tests.fixtures import hazard_row, square
 from homecoming.places.models import Settlement
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +123,56 @@ def test_the_admin_shows_a_users_changes_without_the_password_hash(client_for, a
     assert "Role: viewer → registration_officer" in text
     assert user.password not in html
     assert "argon2" not in html
+
+
+def _household_key(request, places) -> str:
+    return str(request.getfixturevalue("make_household")(places.zar).pk)
+
+
+def _hazard_area_key(request, places) -> str:
+    report = hazards_import(
+        table=make_table([hazard_row("HA-0001", square(46.2010, 40.0110), settlements="Zar")])
+    )
+    assert report.ok, report.errors
+    return "HA-0001"
+
+
+def _project_key(request, places) -> str:
+    request.getfixturevalue("zar_ready")
+    return "P-1"
+
+
+# One record of each kind that has an audit trail, made as the kind's own import makes it.
+_RECORD = {
+    "household": _household_key,
+    "settlement": lambda request, places: places.zar.code,
+    "area": lambda request, places: places.kalbajar.code,
+    "hazard-area": _hazard_area_key,
+    "project": _project_key,
+}
+
+
+def test_every_kind_with_an_audit_trail_has_a_record_tried_below():
+    assert set(_RECORD) == set(KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_audit_trail_of_a_record_of_every_kind_opens_for_the_auditor(
+    request, client_for, auditor, places, kind
+):
+    key = _RECORD[kind](request, places)
+    page = client_for(auditor).get(f"/accounts/history/{kind}/{key}/")
+    assert page.status_code == 200
+    assert page.context["history"].entries
+
+
+def test_a_hazard_areas_trail_shows_the_settlements_it_blocks(client_for, auditor, places):
+    _hazard_area_key(None, places)
+    hazard = HazardArea.objects.get(code="HA-0001")
+    hazard.settlements.add(places.kalbajar_city)
+    entries = (
+        client_for(auditor).get("/accounts/history/hazard-area/HA-0001/").context["history"].entries
+    )
+    assert ("Settlements", "Zar", "Kalbajar city, Zar") in [
+        (c.field, c.before, c.after) for e in entries for c in e.changes
+    ]

@@ -11,9 +11,10 @@ import time
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import Client
 
+from homecoming.accounts.access import Can
 from homecoming.accounts.models import AccessLog, Role
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,9 @@ def test_a_user_changes_their_own_password_from_the_user_menu(make_user):
     assert client.get("/").status_code == 200  # this session goes on
     assert elsewhere.get("/").status_code == 302  # the other is signed out
     assert login(Client(), "officer", "river-lantern-47-orchard").status_code == 302
+
+
+def test_a_template_asking_for_an_unknown_access_rule_fails_instead_of_hiding_a_link(viewer):
+    assert Can(viewer)["household_view"] is False
+    with pytest.raises(ImproperlyConfigured, match="household_veiw"):
+        Can(viewer)["household_veiw"]

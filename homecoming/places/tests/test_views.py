@@ -86,3 +86,24 @@ def test_the_language_switch_translates_the_shell_and_place_names(client_for, vi
     body = client.get(f"/places/settlements/{places.ballija.code}/").content.decode()
     assert "Yaşayış məntəqələri" in body  # "Settlements" in the navigation
     assert "<h1>Ballıca" in body
+
+
+def _hazards_linked(page) -> dict[str, bool]:
+    features = page.context["geojson"]["features"]
+    return {
+        f["properties"]["code"]: f["properties"]["linked"]
+        for f in features
+        if f["properties"]["kind"] == "hazard"
+    }
+
+
+def test_a_hazard_area_outside_the_officers_districts_is_shown_but_not_linked(
+    client_for, khojaly_officer, kalbajar_officer, places, zar_hazards
+):
+    page = client_for(khojaly_officer).get(f"/places/settlements/{places.zar.code}/")
+    assert _hazards_linked(page) == {"HA-0001": False, "HA-0002": False}
+    assert "/mineaction/hazard-areas/HA-0001/" not in page.content.decode()
+    assert "HA-0001" in page.content.decode()
+    page = client_for(kalbajar_officer).get(f"/places/settlements/{places.zar.code}/")
+    assert _hazards_linked(page) == {"HA-0001": True, "HA-0002": True}
+    assert "/mineaction/hazard-areas/HA-0001/" in page.content.decode()

@@ -22,11 +22,14 @@ from homecoming.registry.selectors import (
     household_search_listed,
 )
 from homecoming.registry.services import (
+    SEARCH_WORDS,
     DocumentInput,
     MemberInput,
     change_request_create,
     change_request_decide,
     household_register,
+    query_search_keys,
+    query_words,
 )
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +320,30 @@ def test_postgresql_keeps_the_frequencies_of_common_names():
             " AND attrelid = 'registry_membersearchkey'::regclass"
         )
         assert cursor.fetchone()[0] == 1000  # migration 0007
+
+
+LONG_QUERY = "Elvin Məmmədov Mamedov Мамедов Mammadov ELVIN Elvin Quliyev Aygün Rəşad Əli Zar"
+
+
+@pytest.mark.parametrize("limit", [2, 20])  # past the list's limit, and within it
+def test_a_query_of_any_length_is_answered_with_its_first_words_on_the_page_api_and_export(
+    client_for, api_for, planner, many_mammadovs, monkeypatch, limit
+):
+    monkeypatch.setattr(selectors, "SEARCH_LIST_LIMIT", limit)
+    client = client_for(planner)
+    page = client.get("/registry/households/", {"q": LONG_QUERY})
+    assert page.status_code == 200
+    assert len(page.context["page"]) == min(12, limit)
+    assert page.context["left_out"] == ["Quliyev", "Aygün", "Rəşad", "Əli", "Zar"]
+    assert "it left out: <strong>Quliyev Aygün Rəşad Əli Zar</strong>" in page.content.decode()
+    listed = api_for(planner).get("/api/registry/households/", {"q": LONG_QUERY})
+    assert (listed.status_code, listed.json()["count"]) == (200, 12)
+    export = client.get("/registry/households/export.csv", {"q": LONG_QUERY})
+    assert b"".join(export.streaming_content).decode().count("\nM-") == 12
+
+
+def test_a_name_query_uses_each_word_once_and_at_most_six():
+    words = "Elvin Elvin Məmmədov a b c d e f g"
+    assert len(query_search_keys(words)) == SEARCH_WORDS == 6
+    assert query_words(words) == (["Elvin", "Məmmədov", "a", "b", "c", "d"], ["e", "f", "g"])
+    assert query_words("+994 50 123 45 67 1 2 3 4 5 6 7") == ([], [])

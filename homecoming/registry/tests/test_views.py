@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from homecoming.accounts.models import AccessLog
+from homecoming.registry import views
+from homecoming.registry.models import Household
+
 pytestmark = pytest.mark.django_db
 
 
@@ -125,3 +129,18 @@ def test_actions_on_another_districts_household_are_404(
 
 def test_a_viewer_cannot_register(client_for, viewer, places):
     assert client_for(viewer).get("/registry/households/new/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)  # the failed query must not abort the test's own
+def test_an_export_whose_search_fails_answers_an_error_before_streaming_and_logs_nothing(
+    client_for, planner, places, make_household, monkeypatch
+):
+    make_household(places.zar)
+    failing = Household.objects.extra(where=["no_such_column = 1"])  # noqa: S610 (a test's own)
+    monkeypatch.setattr(views, "household_search", lambda households, **filters: failing)
+    client = client_for(planner)
+    client.raise_request_exception = False
+    response = client.get("/registry/households/export.csv", {"q": "Elvin"})
+    assert response.status_code == 500
+    assert not response.streaming
+    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()

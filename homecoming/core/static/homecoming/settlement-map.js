@@ -10,7 +10,10 @@
   const STATUS_COLOURS = { open: "#b3261e", in_progress: "#d9822b", released: "#1e6b3a" };
 
   function hazardPopup(p) {
-    return `<strong><a href="${settings.hazardUrl}${encodeURIComponent(p.code)}/">${escape(p.code)}</a></strong>` +
+    // A hazard area outside the user's districts is shown without a link (its page is theirs).
+    const code = p.linked === false ? escape(p.code)
+      : `<a href="${settings.hazardUrl}${encodeURIComponent(p.code)}/">${escape(p.code)}</a>`;
+    return `<strong>${code}</strong>` +
       `<br>${escape(p.status_label)} · ${escape(p.area_ha)} ha · ${escape(p.released_percent)} %` +
       `<br>${escape(p.district)}`;
   }
