@@ -136,7 +136,7 @@ def projects_import(
             "status",
         },
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     parsed, codes = [], OncePerFile()
@@ -150,7 +150,9 @@ def projects_import(
             "sector": reader.choice("sector", Project.Sector.values),
             "type": reader.choice("type", Project.Type.values),
             "district": district,
-            "settlement": places.settlement(reader, "settlement", district=district),
+            "settlement": places.settlement(
+                reader, "settlement", district=district, required=False
+            ),
             "site": reader.geojson("site", kinds=("Point", "Polygon", "MultiPolygon")),
             "implementing_organisation": reader.text("implementing_organisation", required=True),
             "funding_organisation": reader.text("funding_organisation", required=True),
@@ -236,7 +238,7 @@ def units_import(
             "area_m2",
         },
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     projects = {p.code: p for p in Project.objects.all()}
@@ -334,7 +336,7 @@ def utilities_import(
     report = ImportReport.begin(
         "utilities", table, dry_run=dry_run, required={"settlement", "service", "status"}
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     parsed, services = [], OncePerFile()
