@@ -315,7 +315,7 @@ def read_table(path: Path | str) -> Table:
             continue
         if not any(c.strip() for c in cells):
             continue
-        if [c.strip().lower() for c in cells] == columns:
+        if [clean(c).lower() for c in cells] == columns:
             raise ApplicationError(
                 f"{path.name}: row {number} repeats the header row (two files pasted "
                 "together?); remove it"

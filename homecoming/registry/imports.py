@@ -66,6 +66,8 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# A reference is an identifier: it is typed, searched, printed on documents and put in links.
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
 def person_date(
@@ -177,6 +179,13 @@ def households_import(
             continue
         if len(reference) > 64:
             first.error("household", f"{reference[:20]}… is longer than 64 characters")
+            continue
+        if not _REFERENCE.fullmatch(reference):
+            first.error(
+                "household",
+                f"{reference[:30]!r} is not a household reference: use the letters A-Z, "
+                "digits and - _ . /",
+            )
             continue
         if reference in registered:
             first.error(
