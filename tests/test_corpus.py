@@ -330,6 +330,13 @@ REFUSED = [
         ],
     ),
     (
+        "figure-too-large.csv",
+        "figures",
+        [
+            "row 2, value: must be between 0 and 1000000000000000 (got 99999999999999999999)",
+        ],
+    ),
+    (
         "geojson-property-object.geojson",
         "hazards",
         ["geojson-property-object.geojson: feature 1, source: is a list or an object, not a value"],

@@ -44,6 +44,8 @@ TRANSITIONS = {
     Status.OUT_OF_SERVICE: {Status.UNDER_CONSTRUCTION, Status.READY},
 }
 RETURNS_WORKFLOW = {Status.RESERVED, Status.OCCUPIED}
+# The largest amount a project's money columns hold (16 digits, 2 of them after the point).
+MAX_AMOUNT = 10**13
 IMPORTABLE_STATUSES = [
     Status.PLANNED,
     Status.UNDER_CONSTRUCTION,
@@ -157,10 +159,10 @@ def projects_import(
             "implementing_organisation": reader.text("implementing_organisation", required=True),
             "funding_organisation": reader.text("funding_organisation", required=True),
             "currency": reader.text("currency", required=True, max_length=3).upper(),
-            "budget": reader.decimal("budget", required=True, minimum=0),
-            "committed": reader.decimal("committed", minimum=0) or 0,
-            "disbursed": reader.decimal("disbursed", minimum=0) or 0,
-            "spent": reader.decimal("spent", minimum=0) or 0,
+            "budget": reader.decimal("budget", required=True, minimum=0, maximum=MAX_AMOUNT),
+            "committed": reader.decimal("committed", minimum=0, maximum=MAX_AMOUNT) or 0,
+            "disbursed": reader.decimal("disbursed", minimum=0, maximum=MAX_AMOUNT) or 0,
+            "spent": reader.decimal("spent", minimum=0, maximum=MAX_AMOUNT) or 0,
             "amounts_date": reader.date("amounts_date", required=True),
             "planned_start": reader.date("planned_start", allow_future=True),
             "planned_end": reader.date("planned_end", allow_future=True),
@@ -261,15 +263,15 @@ def units_import(
                 reader, "settlement", district=project.district if project else None
             ),
             "address": reader.text("address", required=True, max_length=300),
-            "floors": reader.integer("floors", required=True, minimum=1),
+            "floors": reader.integer("floors", required=True, minimum=1, maximum=200),
             "lat": reader.decimal("lat", required=True, minimum=-90, maximum=90),
             "lon": reader.decimal("lon", required=True, minimum=-180, maximum=180),
         }
         unit_number = reader.text("number", required=True, max_length=20)
         unit = {
-            "floor": reader.integer("floor", required=True, minimum=-5),
-            "rooms": reader.integer("rooms", required=True, minimum=1),
-            "area_m2": reader.decimal("area_m2", required=True, minimum=1),
+            "floor": reader.integer("floor", required=True, minimum=-5, maximum=200),
+            "rooms": reader.integer("rooms", required=True, minimum=1, maximum=50),
+            "area_m2": reader.decimal("area_m2", required=True, minimum=1, maximum=99_999),
             "step_free": reader.boolean("step_free"),
         }
         status = reader.choice("status", IMPORTABLE_STATUSES, required=False) or Status.PLANNED
