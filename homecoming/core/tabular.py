@@ -42,6 +42,9 @@ from homecoming.core.text import (
 
 Progress = Callable[[int, int], None]
 EARLIEST_DATE = dt.date(1900, 1, 1)
+# The largest number an import takes: more than any amount, area or figure of a return
+# programme, less than every numeric column holds (a project's amounts hold 14 digits).
+LARGEST_NUMBER = 10**12
 # The largest whole number any count column holds (a 32-bit integer in the database).
 LARGEST_INTEGER = 2_147_483_647
 # What a spreadsheet writes in a cell whose formula failed (Excel, then LibreOffice).
@@ -513,6 +516,7 @@ class RowReader:
         required: bool = False,
         minimum: float | None = None,
         maximum: float | None = None,
+        largest: int = LARGEST_NUMBER,
     ) -> Decimal | None:
         value = self.text(column, required=required)
         if not value:
@@ -537,6 +541,9 @@ class RowReader:
             else:
                 self.error(column, f"must be at most {maximum} (got {value})")
             return None
+        if abs(number) > largest:
+            self.error(column, f"{value} is larger than any number taken here ({largest:,})")
+            return None
         return number
 
     def integer(
@@ -545,9 +552,11 @@ class RowReader:
         *,
         required: bool = False,
         minimum: int = 0,
-        maximum: int = LARGEST_INTEGER,
+        maximum: int | None = None,
     ) -> int | None:
-        number = self.decimal(column, required=required, minimum=minimum, maximum=maximum)
+        number = self.decimal(
+            column, required=required, minimum=minimum, maximum=maximum, largest=LARGEST_INTEGER
+        )
         if number is None:
             return None
         if number != number.to_integral_value():

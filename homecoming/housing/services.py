@@ -44,8 +44,6 @@ TRANSITIONS = {
     Status.OUT_OF_SERVICE: {Status.UNDER_CONSTRUCTION, Status.READY},
 }
 RETURNS_WORKFLOW = {Status.RESERVED, Status.OCCUPIED}
-# The largest amount a project's money columns hold (16 digits, 2 of them after the point).
-MAX_AMOUNT = 10**13
 IMPORTABLE_STATUSES = [
     Status.PLANNED,
     Status.UNDER_CONSTRUCTION,
@@ -159,10 +157,10 @@ def projects_import(
             "implementing_organisation": reader.text("implementing_organisation", required=True),
             "funding_organisation": reader.text("funding_organisation", required=True),
             "currency": reader.text("currency", required=True, max_length=3).upper(),
-            "budget": reader.decimal("budget", required=True, minimum=0, maximum=MAX_AMOUNT),
-            "committed": reader.decimal("committed", minimum=0, maximum=MAX_AMOUNT) or 0,
-            "disbursed": reader.decimal("disbursed", minimum=0, maximum=MAX_AMOUNT) or 0,
-            "spent": reader.decimal("spent", minimum=0, maximum=MAX_AMOUNT) or 0,
+            "budget": reader.decimal("budget", required=True, minimum=0),
+            "committed": reader.decimal("committed", minimum=0) or 0,
+            "disbursed": reader.decimal("disbursed", minimum=0) or 0,
+            "spent": reader.decimal("spent", minimum=0) or 0,
             "amounts_date": reader.date("amounts_date", required=True),
             "planned_start": reader.date("planned_start", allow_future=True),
             "planned_end": reader.date("planned_end", allow_future=True),

@@ -101,7 +101,7 @@ def _parse(reader: RowReader, resolver: PlaceResolver) -> dict | None:
         if value and not AS_OF_RE.match(value):
             reader.error("value", f"{value!r} is not a date in the form YYYY-MM-DD")
     else:
-        number = reader.decimal("value", minimum=0, maximum=10**15)  # the column holds 16 digits
+        number = reader.decimal("value", minimum=0)
     as_of = reader.text("as_of", max_length=10)
     if as_of and not AS_OF_RE.match(as_of):
         reader.error("as_of", f"{as_of!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
