@@ -330,6 +330,11 @@ REFUSED = [
         ],
     ),
     (
+        "utility-without-settlement.csv",
+        "utilities",
+        ["row 2, settlement: is required", "1 error(s): nothing was imported"],
+    ),
+    (
         "figure-too-large.csv",
         "figures",
         [
@@ -521,6 +526,10 @@ def test_the_corpus_readme_lists_every_file():
 def test_a_byte_order_mark_is_read_past(places):
     assert "created 1" in run_import("households", CORPUS / "byte-order-mark.csv")
     assert Household.objects.get().reference == "C-0001"
+
+
+def test_crlf_and_lf_line_ends_mixed_in_one_file_are_read_alike(places):
+    assert "created 2" in run_import("households", CORPUS / "crlf-and-lf-mixed.csv")
 
 
 def test_names_are_stored_trimmed_and_composed(places):
