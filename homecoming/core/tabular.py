@@ -64,6 +64,10 @@ def cell_problem(value: str) -> str | None:
     One rule for every cell of every file: a column cannot forget it (docs/data-formats.md,
     "Text").
     """
+    if value.isascii() and value.isprintable():  # the usual cell: only its start can be wrong
+        start = value.lstrip()[:1]
+        if start not in ("=", "@", "+", "-", "#") and not value.lstrip().startswith("Err:"):
+            return None
     hidden = invisible_characters(value)
     if hidden:
         return f"contains invisible characters ({', '.join(dict.fromkeys(hidden))})"

@@ -6,6 +6,7 @@ matching, so that "Kəlbəcər", "KƏLBƏCƏR" and "Kelbecer" find each other.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,17 +54,20 @@ def lookalike_characters(text: str) -> list[str]:
     Each is named ``U+0391 GREEK CAPITAL LETTER ALPHA``."""
     if text.isascii():
         return []
-    found = []
-    for ch in dict.fromkeys(text):
-        category = unicodedata.category(ch)
-        if category in ("Lu", "Ll", "Lt", "Lo"):
-            name = unicodedata.name(ch, "")
-            wrong = not name.startswith(_SCRIPTS) or unicodedata.decomposition(ch).startswith("<")
-        else:
-            wrong = (category == "Nd" and not ch.isascii()) or category == "Nl"
-        if wrong:
-            found.append(f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}")
-    return found
+    return [
+        f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}"
+        for ch in dict.fromkeys(text)
+        if not ch.isascii() and _lookalike(ch)
+    ]
+
+
+@functools.cache
+def _lookalike(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category in ("Lu", "Ll", "Lt", "Lo"):
+        name = unicodedata.name(ch, "")
+        return not name.startswith(_SCRIPTS) or unicodedata.decomposition(ch).startswith("<")
+    return category in ("Nd", "Nl")
 
 
 def mixed_scripts(text: str) -> list[str]:
