@@ -330,6 +330,20 @@ REFUSED = [
         ],
     ),
     (
+        "stretched-dimension.xlsx",
+        "households",
+        [
+            "stretched-dimension.xlsx: row 1048576 reaches column 16,384; an import reads at most 1,000 columns"
+        ],
+    ),
+    (
+        "kobo-broken-sheet-xml.xlsx",
+        "kobo",
+        [
+            "kobo-broken-sheet-xml.xlsx: not a readable XLSX workbook (unclosed token: line 1, column 693)"
+        ],
+    ),
+    (
         "utility-without-settlement.csv",
         "utilities",
         ["row 2, settlement: is required", "1 error(s): nothing was imported"],

@@ -53,6 +53,8 @@ _SPREADSHEET_ERROR = re.compile(
     r"|UNKNOWN!|GETTING_DATA)|Err:\d{3}",
     re.IGNORECASE,
 )
+# The most columns an import reads: far more than any import has.
+MAX_COLUMNS = 1000
 _HXL_TAG = re.compile(r"#[a-z][a-z0-9_]*(\s*\+\s*[a-z0-9_]+)*", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?", re.ASCII)
@@ -254,18 +256,34 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"not a readable CSV row ({message})"
 
 
+def sheet_rows(name: str, sheet: Any) -> Iterator[list[str]]:
+    """A read-only sheet's rows as text, as far as cells are really there. The sheet's
+    declared dimension is ignored: ``A1:XFD1048576`` in a file of a few kilobytes would
+    otherwise pad a million rows to 16,384 cells each. A row reaching past
+    ``MAX_COLUMNS`` is refused for the same reason."""
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if len(values) > MAX_COLUMNS:
+            raise ApplicationError(
+                f"{name}: row {number} reaches column {len(values):,}; an import reads at most "
+                f"{MAX_COLUMNS:,} columns (is formatting stretched to the sheet's last column?)"
+            )
+        yield [xlsx_cell(v) for v in values]
+
+
 def _read_xlsx(path: Path) -> Iterator[list[str]]:
     workbook = open_workbook(path)
     try:
         # Read-only workbooks parse each sheet as it is iterated, so a bad sheet
         # (an entity bomb refused by defusedxml, say) fails here, not on opening.
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [xlsx_cell(v) for v in values]
+        yield from sheet_rows(path.name, workbook.worksheets[0])
         others = [
             sheet.title
             for sheet in workbook.worksheets[1:]
-            if any(v is not None for values in sheet.iter_rows(values_only=True) for v in values)
+            if any(cell for values in sheet_rows(path.name, sheet) for cell in values)
         ]
+    except ApplicationError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise unreadable_workbook(path, exc) from exc
     finally:

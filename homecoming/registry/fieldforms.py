@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.safety import check_file_size, open_workbook
+from homecoming.core.safety import check_file_size, open_workbook, unreadable_workbook
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -27,7 +27,7 @@ from homecoming.core.tabular import (
     load_json,
     row_values,
     scalar_text,
-    xlsx_cell,
+    sheet_rows,
 )
 from homecoming.places.models import Settlement
 from homecoming.registry.imports import households_import
@@ -198,9 +198,8 @@ def _sheet_rows(path: Path, sheet, required: set[str]) -> list[tuple[int, dict[s
     """A sheet's rows with their numbers, by field name (``members/given_name`` is
     ``given_name``); a sheet whose headers are the form's labels is refused."""
     where = f"{path.name}, sheet {sheet.title!r}"
-    rows = sheet.iter_rows(values_only=True)
-    header = [xlsx_cell(h) for h in next(rows, ())]
-    columns = header_columns(where, header, rename=lambda h: h.split("/")[-1])
+    rows = sheet_rows(where, sheet)
+    columns = header_columns(where, next(rows, []), rename=lambda h: h.split("/")[-1])
     missing = sorted(required - set(columns))
     if missing:
         raise ApplicationError(
@@ -208,9 +207,9 @@ def _sheet_rows(path: Path, sheet, required: set[str]) -> list[tuple[int, dict[s
             "values and headers, not labels"
         )
     return [
-        (number, row_values(where, columns, [xlsx_cell(v) for v in values], number))
-        for number, values in enumerate(rows, start=2)
-        if any(v is not None for v in values)
+        (number, row_values(where, columns, cells, number))
+        for number, cells in enumerate(rows, start=2)
+        if any(cells)
     ]
 
 
@@ -222,6 +221,10 @@ def _submissions_from_xlsx(path: Path) -> list[Submission]:
         main_sheet, repeat_sheet = workbook.worksheets[:2]
         main = _sheet_rows(path, main_sheet, HOUSEHOLD_REQUIRED)
         repeat = _sheet_rows(path, repeat_sheet, MEMBER_REQUIRED)
+    except ApplicationError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise unreadable_workbook(path, exc) from exc
     finally:
         workbook.close()
     members: dict[str, list[dict[str, str]]] = {}
