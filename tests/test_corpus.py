@@ -153,6 +153,328 @@ REFUSED = [
             "external-entity.xlsx: not a readable XLSX workbook (its XML declares entities or external references, which imports refuse: EntitiesForbidden(name='xxe', system_id='file:///etc/passwd'"
         ],
     ),
+    # The household reference follows the rules of every other column.
+    (
+        "reference-nul-byte.csv",
+        "households",
+        ["row 2, household: contains invisible characters (U+0000)"],
+    ),
+    (
+        "reference-right-to-left-override.csv",
+        "households",
+        ["row 2, household: contains invisible characters (U+202E)"],
+    ),
+    (
+        "reference-zero-width-space.csv",
+        "households",
+        ["row 2, household: contains invisible characters (U+200B)"],
+    ),
+    (
+        "reference-formula.csv",
+        "households",
+        [
+            """row 2, household: '=HYPERLINK("http://example.org' would run as a formula in a spreadsheet"""
+        ],
+    ),
+    (
+        "reference-script-tag.csv",
+        "households",
+        [
+            "row 2, household: '<script>alert(1)</script>' is not a household reference: use the letters A-Z, digits and - _ . /"
+        ],
+    ),
+    # Invisible characters outside the control and format categories.
+    (
+        "hangul-fillers.csv",
+        "households",
+        [
+            "row 2, given_name: contains invisible characters (U+3164)",
+            "row 3, family_name: contains invisible characters (U+115F)",
+            "row 4, given_name: contains invisible characters (U+1160)",
+            "row 5, given_name: contains invisible characters (U+FFA0)",
+            "4 error(s): nothing was imported",
+        ],
+    ),
+    (
+        "combining-grapheme-joiner.csv",
+        "households",
+        ["row 2, given_name: contains invisible characters (U+034F)"],
+    ),
+    (
+        "variation-selectors.csv",
+        "households",
+        [
+            "row 2, given_name: contains invisible characters (U+FE0F)",
+            "row 3, family_name: contains invisible characters (U+E0100)",
+        ],
+    ),
+    (
+        "blank-braille-name.csv",
+        "households",
+        ["row 2, given_name: contains invisible characters (U+2800)"],
+    ),
+    # Letters and digits that look like others.
+    (
+        "greek-lookalike.csv",
+        "households",
+        [
+            "row 2, given_name: 'Αlvin' has letters or digits of another script or form (U+0391 GREEK CAPITAL LETTER ALPHA); use Latin or Cyrillic letters and the digits 0-9"
+        ],
+    ),
+    (
+        "fullwidth-forms.csv",
+        "households",
+        [
+            "row 2, given_name: 'Ｅlvin' has letters or digits of another script or form (U+FF25 FULLWIDTH LATIN CAPITAL LETTER E)",
+            "row 3, document_number: 'AZE１２３４５６７８' has letters or digits of another script or form (U+FF11 FULLWIDTH DIGIT ONE",
+        ],
+    ),
+    (
+        "mixed-script-document-number.csv",
+        "households",
+        ["row 2, document_number: 'АZE12345678' mixes Latin and Cyrillic letters in one word"],
+    ),
+    # Dates are read whole.
+    (
+        "dates-with-trailing-text.csv",
+        "households",
+        [
+            "row 2, birth_date: '1975-03-02 or 03' is not a real date in the form YYYY-MM-DD (or a year)",
+            "row 3, document_expiry: '2031-05-01T99:99' is not a date in the form YYYY-MM-DD",
+            "row 4, birth_date: '19820404' is not a real date in the form YYYY-MM-DD (or a year)",
+        ],
+    ),
+    (
+        "impossible-dates.csv",
+        "households",
+        [
+            "row 2, birth_date: '0000-00-00' is not a real date in the form YYYY-MM-DD (or a year)",
+            "row 3, birth_date: '31/02/1980' is not a real date in the form YYYY-MM-DD (or a year)",
+            "row 4, birth_date: '1982-02-29' is not a real date in the form YYYY-MM-DD (or a year)",
+        ],
+    ),
+    (
+        "document-number-two-types.csv",
+        "households",
+        ["row 3, document_number: AZE12345678 is also given on row 2 (household C-0001)"],
+    ),
+    (
+        "empty-origin-settlement.csv",
+        "households",
+        ["row 2, origin_settlement: is required", "1 error(s): nothing was imported"],
+    ),
+    # A file whose structure is broken.
+    (
+        "unclosed-quote.csv",
+        "households",
+        [
+            'unclosed-quote.csv: row 3: a quote (") opened on this row is never closed, so the rest of the file would be read as one cell'
+        ],
+    ),
+    (
+        "header-repeated.csv",
+        "households",
+        [
+            "header-repeated.csv: row 3 repeats the header row (two files pasted together?); remove it"
+        ],
+    ),
+    (
+        "duplicate-header.csv",
+        "households",
+        [
+            "duplicate-header.csv: row 1: columns 3 and 8 are both named 'given_name'; which one holds the data cannot be told"
+        ],
+    ),
+    (
+        "cells-beyond-header.csv",
+        "households",
+        [
+            "cells-beyond-header.csv: row 3, column 8: 'AZE12345678' is in a column the header does not name"
+        ],
+    ),
+    (
+        "spreadsheet-errors.csv",
+        "households",
+        [
+            "row 2, given_name: '#N/A' is a spreadsheet error, not a value: correct the formula it came from",
+            "row 3, birth_date: '#VALUE!' is a spreadsheet error, not a value",
+            "2 error(s): nothing was imported",
+        ],
+    ),
+    (
+        "utf-16.csv",
+        "households",
+        ["utf-16.csv: not UTF-8 text (it is UTF-16, as Excel saves 'Unicode text')"],
+    ),
+    (
+        "several-sheets.xlsx",
+        "households",
+        [
+            "several-sheets.xlsx: the workbook has data on sheets other than the first (more); an import reads one sheet"
+        ],
+    ),
+    (
+        "formula-cells.xlsx",
+        "households",
+        ["""row 2, family_name: '=UPPER("məmmədov")' would run as a formula in a spreadsheet"""],
+    ),
+    (
+        "device-counts.csv",
+        "devices",
+        [
+            "row 2, ap_mines: must be at least 0 (got -3)",
+            "row 3, ap_mines: 'NaN' is not a number",
+            "row 3, at_mines: 'Infinity' is not a number",
+            "row 3, uxo: '1e3' is not a number",
+            "row 4, ap_mines: 99999999999 is larger than any number taken here (2,147,483,647)",
+        ],
+    ),
+    (
+        "stretched-dimension.xlsx",
+        "households",
+        [
+            "stretched-dimension.xlsx: row 1048576 reaches column 16,384; an import reads at most 1,000 columns"
+        ],
+    ),
+    (
+        "kobo-broken-sheet-xml.xlsx",
+        "kobo",
+        [
+            "kobo-broken-sheet-xml.xlsx: not a readable XLSX workbook (unclosed token: line 1, column 693)"
+        ],
+    ),
+    (
+        "utility-without-settlement.csv",
+        "utilities",
+        ["row 2, settlement: is required", "1 error(s): nothing was imported"],
+    ),
+    (
+        "figure-too-large.csv",
+        "figures",
+        [
+            "row 2, value: 99999999999999999999 is larger than any number taken here (1,000,000,000,000)",
+        ],
+    ),
+    (
+        "geojson-property-object.geojson",
+        "hazards",
+        ["geojson-property-object.geojson: feature 1, source: is a list or an object, not a value"],
+    ),
+    # Kobo exports that do not hold together.
+    (
+        "kobo-orphan-member.xlsx",
+        "kobo",
+        [
+            "kobo-orphan-member.xlsx, sheet 'members': row 3: the member's submission (_parent_index '2') is not in the export"
+        ],
+    ),
+    (
+        "kobo-duplicate-uuid.json",
+        "kobo",
+        [
+            "kobo-duplicate-uuid.json: submissions 1 and 2 have one submission id (uuid-1); a submission is imported once"
+        ],
+    ),
+    (
+        "kobo-duplicate-column.xlsx",
+        "kobo",
+        [
+            "kobo-duplicate-column.xlsx, sheet 'members': row 1: columns 2 and 7 are both named 'given_name'"
+        ],
+    ),
+    (
+        "kobo-duplicate-key.json",
+        "kobo",
+        [
+            "kobo-duplicate-key.json: not a JSON export (the key 'origin_settlement' is given twice in one object)"
+        ],
+    ),
+    (
+        "kobo-cells-beyond-header.xlsx",
+        "kobo",
+        [
+            "kobo-cells-beyond-header.xlsx, sheet 'homecoming_household': row 2, column 6: 'AZE12345678' is in a column the header does not name"
+        ],
+    ),
+    (
+        "kobo-labels-as-headers.xlsx",
+        "kobo",
+        [
+            "kobo-labels-as-headers.xlsx, sheet 'homecoming_household' has no column accommodation, intention, origin_settlement: export the submissions with XML values and headers, not labels"
+        ],
+    ),
+    (
+        "kobo-top-level-number.json",
+        "kobo",
+        [
+            "kobo-top-level-number.json: not a Kobo JSON export (a list of submissions, or an object whose results are that list, is expected)"
+        ],
+    ),
+    (
+        "kobo-results-number.json",
+        "kobo",
+        ["kobo-results-number.json: not a Kobo JSON export"],
+    ),
+    (
+        "kobo-members-number.json",
+        "kobo",
+        ["kobo-members-number.json: submission 1: its members are not a list"],
+    ),
+    (
+        "kobo-lone-surrogate.json",
+        "kobo",
+        ["row 1, given_name: contains invisible characters (U+D800)"],
+    ),
+]
+
+# Refused against what an earlier file registered: (earlier file, file, kind, expected).
+REFUSED_AFTER = [
+    (
+        "document-registered.csv",
+        "document-registered-other-type.csv",
+        "households",
+        ["row 2, document_number: AZE12345678 is already registered"],
+    ),
+]
+
+# Files made at run time (big, or only repetitive): (name, content, kind, expected).
+NESTED = "[" * 200_000 + "]" * 200_000
+MADE = [
+    (
+        "cell-over-the-field-limit.csv",
+        "household,relation,given_name,family_name,sex,birth_date,origin_settlement\n"
+        "C-0001,head,Elvin,Məmmədov,male,1975-03-02,Zar\n"
+        f"C-0002,head,{'x' * 200_000},Nəsirov,male,1980-01-01,Zar\n",
+        "households",
+        [
+            'cell-over-the-field-limit.csv: row 3: a cell is longer than 131,072 characters: is a quote (") left open?'
+        ],
+    ),
+    (
+        "deeply-nested.json",
+        NESTED,
+        "kobo",
+        ["deeply-nested.json: not a JSON export (it is nested too deeply)"],
+    ),
+    (
+        "deeply-nested.geojson",
+        '{"type": "FeatureCollection", "features": ' + NESTED + "}",
+        "hazards",
+        ["deeply-nested.geojson: not a GeoJSON file (it is nested too deeply)"],
+    ),
+    (
+        "deeply-nested-geometry.csv",
+        "code,kind,district,geometry,source,info_date\n"
+        f'HA-0901,confirmed,Kalbajar,"{"[" * 60_000}",Survey,2021-03-01\n',
+        "hazards",
+        ["row 2, geometry: is not GeoJSON (it is nested too deeply)"],
+    ),
+    (
+        "number-of-5000-digits.json",
+        '[{"_uuid": "uuid-1", "origin_settlement": ' + "1" * 5000 + "}]",
+        "kobo",
+        ["number-of-5000-digits.json: not a JSON export (Exceeds the limit (4300 digits)"],
+    ),
 ]
 
 
@@ -182,6 +504,33 @@ def test_each_bad_file_is_refused_with_a_clear_error_and_nothing_written(
     assert row_counts() == before
 
 
+@pytest.mark.parametrize(
+    ("earlier", "name", "kind", "expected"), REFUSED_AFTER, ids=[c[1] for c in REFUSED_AFTER]
+)
+def test_a_file_that_clashes_with_what_is_registered_is_refused_and_nothing_written(
+    places, earlier, name, kind, expected
+):
+    assert "created 1" in run_import(kind, CORPUS / earlier)
+    before = row_counts()
+    told = run_import(kind, CORPUS / name)
+    for line in expected:
+        assert line in told
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("name", "content", "kind", "expected"), MADE, ids=[c[0] for c in MADE])
+def test_each_bad_file_made_at_run_time_is_refused_in_words_and_nothing_written(
+    places, tmp_path, name, content, kind, expected
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = row_counts()
+    told = run_import(kind, path)
+    for line in expected:
+        assert line in told
+    assert row_counts() == before
+
+
 def test_the_corpus_readme_lists_every_file():
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE))
@@ -191,6 +540,10 @@ def test_the_corpus_readme_lists_every_file():
 def test_a_byte_order_mark_is_read_past(places):
     assert "created 1" in run_import("households", CORPUS / "byte-order-mark.csv")
     assert Household.objects.get().reference == "C-0001"
+
+
+def test_crlf_and_lf_line_ends_mixed_in_one_file_are_read_alike(places):
+    assert "created 2" in run_import("households", CORPUS / "crlf-and-lf-mixed.csv")
 
 
 def test_names_are_stored_trimmed_and_composed(places):

@@ -92,14 +92,17 @@ def check_workbook(path: Path) -> None:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """An XLSX opened for reading values only, once it has passed :func:`check_workbook`."""
+    """An XLSX opened for reading, once it has passed :func:`check_workbook`. Formula cells
+    read as their formulas (``=A1``), never as the values a spreadsheet last saved for them:
+    a file written by a tool holds none, and a formula is refused like any cell that would
+    run as one."""
     if not openpyxl.DEFUSEDXML:
         raise ApplicationError(
             "XLSX imports need defusedxml, and OPENPYXL_DEFUSEDXML must not be False"
         )
     check_workbook(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise unreadable_workbook(path, exc) from exc
 

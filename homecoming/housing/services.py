@@ -136,7 +136,7 @@ def projects_import(
             "status",
         },
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     parsed, codes = [], OncePerFile()
@@ -150,7 +150,9 @@ def projects_import(
             "sector": reader.choice("sector", Project.Sector.values),
             "type": reader.choice("type", Project.Type.values),
             "district": district,
-            "settlement": places.settlement(reader, "settlement", district=district),
+            "settlement": places.settlement(
+                reader, "settlement", district=district, required=False
+            ),
             "site": reader.geojson("site", kinds=("Point", "Polygon", "MultiPolygon")),
             "implementing_organisation": reader.text("implementing_organisation", required=True),
             "funding_organisation": reader.text("funding_organisation", required=True),
@@ -236,7 +238,7 @@ def units_import(
             "area_m2",
         },
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     projects = {p.code: p for p in Project.objects.all()}
@@ -259,15 +261,15 @@ def units_import(
                 reader, "settlement", district=project.district if project else None
             ),
             "address": reader.text("address", required=True, max_length=300),
-            "floors": reader.integer("floors", required=True, minimum=1),
+            "floors": reader.integer("floors", required=True, minimum=1, maximum=200),
             "lat": reader.decimal("lat", required=True, minimum=-90, maximum=90),
             "lon": reader.decimal("lon", required=True, minimum=-180, maximum=180),
         }
         unit_number = reader.text("number", required=True, max_length=20)
         unit = {
-            "floor": reader.integer("floor", required=True, minimum=-5),
-            "rooms": reader.integer("rooms", required=True, minimum=1),
-            "area_m2": reader.decimal("area_m2", required=True, minimum=1),
+            "floor": reader.integer("floor", required=True, minimum=-5, maximum=200),
+            "rooms": reader.integer("rooms", required=True, minimum=1, maximum=50),
+            "area_m2": reader.decimal("area_m2", required=True, minimum=1, maximum=99_999),
             "step_free": reader.boolean("step_free"),
         }
         status = reader.choice("status", IMPORTABLE_STATUSES, required=False) or Status.PLANNED
@@ -334,7 +336,7 @@ def utilities_import(
     report = ImportReport.begin(
         "utilities", table, dry_run=dry_run, required={"settlement", "service", "status"}
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     parsed, services = [], OncePerFile()

@@ -92,7 +92,7 @@ def hazards_import(
         dry_run=dry_run,
         required={"code", "kind", "district", "geometry", "source", "info_date"},
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     parsed, codes = [], OncePerFile()
@@ -174,7 +174,7 @@ def landrelease_import(
         dry_run=dry_run,
         required={"reference", "hazard_area", "method", "organisation", "start_date", "status"},
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     hazards = {h.code: h for h in HazardArea.objects.all()}
     references = [row.values.get("reference", "").strip() for row in table.rows]
@@ -260,7 +260,7 @@ def devices_import(
     report = ImportReport.begin(
         "devices", table, dry_run=dry_run, required={"reference", "district", "week"}
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     activities = dict(LandReleaseActivity.objects.values_list("reference", "pk"))
@@ -312,7 +312,7 @@ def casualties_import(
         dry_run=dry_run,
         required={"accident", "date", "district", "device", "outcome", "group", "age_group", "sex"},
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     accidents: dict[str, dict] = {}
@@ -325,7 +325,9 @@ def casualties_import(
         accident = {
             "date": reader.date("date", required=True),
             "district": district,
-            "settlement": places.settlement(reader, "settlement", district=district),
+            "settlement": places.settlement(
+                reader, "settlement", district=district, required=False
+            ),
             "device": reader.choice("device", Accident.Device.values),
             "source": reader.text("source"),
         }

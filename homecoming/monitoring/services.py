@@ -156,7 +156,7 @@ def figures_import(
         dry_run=dry_run,
         required={"place", "indicator", "value", "unit", "as_of", "publisher", "title"},
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     resolver = PlaceResolver()
     parsed = [_parse(RowReader(row, report.errors), resolver) for row in table.rows]

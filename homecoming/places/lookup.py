@@ -27,9 +27,17 @@ class PlaceLookup:
         return self._one(reader, column, ref, self._districts.get(fold(ref), []), "district")
 
     def settlement(
-        self, reader: RowReader, column: str, *, district: Area | None = None, ref: str = ""
+        self,
+        reader: RowReader,
+        column: str,
+        *,
+        district: Area | None = None,
+        ref: str = "",
+        required: bool = True,
     ) -> Settlement | None:
-        ref = ref or reader.text(column)
+        """The settlement the cell names; None, with an error recorded, when it names none
+        (or is empty and ``required``), so that a caller never mistakes None for a place."""
+        ref = ref or reader.text(column, required=required)
         if not ref:
             return None
         found = self._settlements.get(fold(ref), [])

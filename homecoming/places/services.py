@@ -268,7 +268,7 @@ def places_import(
     report = ImportReport.begin(
         "places", table, dry_run=dry_run, required={"kind", "name", "parent"}
     )
-    if report.errors:
+    if report.columns_missing:
         return report
     index = _Index.from_database()
     seen_codes: dict[str, int] = {}

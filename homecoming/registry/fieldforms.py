@@ -11,15 +11,24 @@ the same checks apply. A submission already imported (same submission id) is ski
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.safety import open_workbook
-from homecoming.core.tabular import ImportReport, Progress, Row, Table
+from homecoming.core.safety import check_file_size, open_workbook, unreadable_workbook
+from homecoming.core.tabular import (
+    ImportReport,
+    Progress,
+    Row,
+    Table,
+    header_columns,
+    load_json,
+    row_values,
+    scalar_text,
+    sheet_rows,
+)
 from homecoming.places.models import Settlement
 from homecoming.registry.imports import households_import
 from homecoming.registry.models import AccommodationKind, Household, IdentityDocument, Member
@@ -129,65 +138,120 @@ def household_xlsform() -> bytes:
     return buffer.getvalue()
 
 
-def _submissions_from_json(path: Path) -> list[tuple[str, dict, list[dict]]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApplicationError(f"{path.name}: not a JSON export ({exc})") from exc
+HOUSEHOLD_REQUIRED = {"_uuid", "_index"} | {
+    name for _t, name, _en, _az, required in SURVEY[:6] if required
+}
+MEMBER_REQUIRED = {"_parent_index"} | {
+    name for _t, name, _en, _az, required in SURVEY[7:] if required
+}
+Submission = tuple[str, dict[str, str], list[dict[str, str]]]
+
+
+def _json_cell(path: Path, where: str, field: str, value: object) -> str:
+    text = scalar_text(value)
+    if text is None:
+        raise ApplicationError(
+            f"{path.name}: {where}, {field}: is a list or an object, not a value"
+        )
+    return text
+
+
+def _submissions_from_json(path: Path) -> list[Submission]:
+    data = load_json(path, "a JSON export")
     if isinstance(data, dict):
         data = data.get("results", [])  # the KoboToolbox API wraps submissions in "results"
+    if not isinstance(data, list):
+        raise ApplicationError(
+            f"{path.name}: not a Kobo JSON export (a list of submissions, or an object whose "
+            "results are that list, is expected)"
+        )
     submissions = []
     for index, item in enumerate(data, start=1):
+        where = f"submission {index}"
         if not isinstance(item, dict):
-            raise ApplicationError(f"{path.name}: submission {index} is not an object")
-        uuid = str(item.get("_uuid") or item.get("meta/instanceID", "")).removeprefix("uuid:")
-        household = {f: str(item.get(f, "") or "") for f in HOUSEHOLD_FIELDS}
-        members = [
-            {f: str(m.get(f"members/{f}", m.get(f, "")) or "") for f in MEMBER_FIELDS}
-            for m in item.get("members", [])
-            if isinstance(m, dict)
-        ]
-        submissions.append((uuid, household, members))
+            raise ApplicationError(f"{path.name}: {where} is not an object")
+        uuid = _json_cell(path, where, "_uuid", item.get("_uuid") or item.get("meta/instanceID"))
+        household = {f: _json_cell(path, where, f, item.get(f)) for f in HOUSEHOLD_FIELDS}
+        members = item.get("members") or []
+        if not isinstance(members, list):
+            raise ApplicationError(f"{path.name}: {where}: its members are not a list")
+        parsed = []
+        for position, member in enumerate(members, start=1):
+            if not isinstance(member, dict):
+                raise ApplicationError(f"{path.name}: {where}, member {position} is not an object")
+            parsed.append(
+                {
+                    f: _json_cell(
+                        path,
+                        f"{where}, member {position}",
+                        f,
+                        member.get(f"members/{f}", member.get(f)),
+                    )
+                    for f in MEMBER_FIELDS
+                }
+            )
+        submissions.append((uuid.removeprefix("uuid:"), household, parsed))
     return submissions
 
 
-def _sheet_rows(sheet) -> list[dict]:
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").split("/")[-1] for h in next(rows, [])]
+def _sheet_rows(path: Path, sheet, required: set[str]) -> list[tuple[int, dict[str, str]]]:
+    """A sheet's rows with their numbers, by field name (``members/given_name`` is
+    ``given_name``); a sheet whose headers are the form's labels is refused."""
+    where = f"{path.name}, sheet {sheet.title!r}"
+    rows = sheet_rows(where, sheet)
+    columns = header_columns(where, next(rows, []), rename=lambda h: h.split("/")[-1])
+    missing = sorted(required - set(columns))
+    if missing:
+        raise ApplicationError(
+            f"{where} has no column {', '.join(missing)}: export the submissions with XML "
+            "values and headers, not labels"
+        )
     return [
-        {
-            h: (
-                ""
-                if v is None
-                else str(v)[:10]
-                if h.endswith(("_date", "_on")) and hasattr(v, "isoformat")
-                else str(v)
-            )
-            for h, v in zip(header, values, strict=False)
-        }
-        for values in rows
-        if any(v is not None for v in values)
+        (number, row_values(where, columns, cells, number))
+        for number, cells in enumerate(rows, start=2)
+        if any(cells)
     ]
 
 
-def _submissions_from_xlsx(path: Path) -> list[tuple[str, dict, list[dict]]]:
+def _submissions_from_xlsx(path: Path) -> list[Submission]:
     workbook = open_workbook(path)  # size and zip-bomb checks first, defusedxml parsing
-    if len(workbook.worksheets) < 2:
-        raise ApplicationError(f"{path.name}: the members repeat sheet is missing")
-    main, repeat = (_sheet_rows(sheet) for sheet in workbook.worksheets[:2])
-    workbook.close()
-    by_index: dict[str, list[dict]] = {}
-    for member in repeat:
-        by_index.setdefault(member.get("_parent_index", ""), []).append(
-            {f: member.get(f, "") for f in MEMBER_FIELDS}
-        )
+    try:
+        if len(workbook.worksheets) < 2:
+            raise ApplicationError(f"{path.name}: the members repeat sheet is missing")
+        main_sheet, repeat_sheet = workbook.worksheets[:2]
+        main = _sheet_rows(path, main_sheet, HOUSEHOLD_REQUIRED)
+        repeat = _sheet_rows(path, repeat_sheet, MEMBER_REQUIRED)
+    except ApplicationError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise unreadable_workbook(path, exc) from exc
+    finally:
+        workbook.close()
+    members: dict[str, list[dict[str, str]]] = {}
+    for number, row in main:
+        index = row["_index"].strip()
+        if index in members:
+            raise ApplicationError(
+                f"{path.name}, sheet {main_sheet.title!r}: row {number}: _index {index!r} is "
+                "given to another submission too"
+            )
+        members[index] = []
+    for number, member in repeat:
+        parent = member["_parent_index"].strip()
+        if parent not in members:
+            raise ApplicationError(
+                f"{path.name}, sheet {repeat_sheet.title!r}: row {number}: the member's "
+                f"submission (_parent_index {parent!r}) is not in the export; export the "
+                "submissions and their members together"
+            )
+        members[parent].append({f: member.get(f, "") for f in MEMBER_FIELDS})
     return [
         (
-            row.get("_uuid", ""),
+            row["_uuid"].strip(),
             {f: row.get(f, "") for f in HOUSEHOLD_FIELDS},
-            by_index.get(row.get("_index", ""), []),
+            members[row["_index"].strip()],
         )
-        for row in main
+        for _number, row in main
     ]
 
 
@@ -195,20 +259,30 @@ def kobo_table(path: Path | str) -> Table:
     """A KoboToolbox/ODK export (XLSX with a members sheet, or JSON) as households-import rows.
 
     Each row's household is ``KOBO-<submission id>``; a row's number is its submission's
-    position in the export, so that errors point to the submission.
+    position in the export, so that errors point to the submission. An export that does
+    not hold together — two submissions with one id, a member without its submission —
+    is refused whole.
     """
     path = Path(path)
     if not path.is_file():
         raise ApplicationError(f"{path}: no such file")
+    check_file_size(path)
     submissions = (
         _submissions_from_json(path)
         if path.suffix.lower() == ".json"
         else _submissions_from_xlsx(path)
     )
     rows = []
+    seen: dict[str, int] = {}
     for number, (uuid, household, members) in enumerate(submissions, start=1):
         if not uuid:
             raise ApplicationError(f"{path.name}: submission {number} has no submission id")
+        if uuid in seen:
+            raise ApplicationError(
+                f"{path.name}: submissions {seen[uuid]} and {number} have one submission id "
+                f"({uuid}); a submission is imported once"
+            )
+        seen[uuid] = number
         for member in members or [{}]:
             rows.append(
                 Row(

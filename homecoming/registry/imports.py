@@ -23,6 +23,7 @@ from homecoming.core.tabular import (
     RowError,
     RowReader,
     Table,
+    iso_date,
     write_all_or_nothing,
 )
 from homecoming.places.lookup import PlaceLookup
@@ -34,12 +35,7 @@ from homecoming.registry.models import (
     Member,
     TemporaryAccommodation,
 )
-from homecoming.registry.services import (
-    member_name_key,
-    mixed_scripts,
-    search_keys,
-    search_keys_insert,
-)
+from homecoming.registry.services import member_name_key, search_keys, search_keys_insert
 
 HOUSEHOLD_COLUMNS = (
     "origin_settlement",
@@ -70,6 +66,8 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL = re.compile(r"^\d{5}(\.0+)?$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# A reference is an identifier: it is typed, searched, printed on documents and put in links.
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
 def person_date(
@@ -99,12 +97,11 @@ def person_date(
         return None, False
     if year_only_allowed and _YEAR.match(value):
         return dt.date(int(value), 1, 1), True
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
+    day = iso_date(value)
+    if day is None:
         reader.error(
             column,
-            f"{value!r} is not a real date in the form YYYY-MM-DD"
+            f"{value[:40]!r} is not a real date in the form YYYY-MM-DD"
             + (" (or a year)" if year_only_allowed else ""),
         )
         return None, False
@@ -132,9 +129,6 @@ def _member(reader: RowReader, today: dt.date) -> dict | None:
     )
     member["birth_date"] = birth
     member["birth_year_only"] = year_only or reader.boolean("birth_year_only")
-    for name in ("given_name", "family_name", "patronymic"):
-        if member[name] and mixed_scripts(member[name]):
-            reader.error(name, f"{member[name]!r} mixes Latin and Cyrillic letters in one word")
     document_type = reader.choice("document_type", DOCUMENT_TYPES, required=False)
     number = reader.text("document_number", max_length=40).upper().replace(" ", "")
     if number and not document_type:
@@ -157,14 +151,14 @@ def households_import(
 ) -> ImportReport:
     """Register the households of ``table``; see docs/data-formats.md for the columns."""
     report = ImportReport.begin("households", table, dry_run=dry_run, required=REQUIRED)
-    if report.errors:
+    if report.columns_missing:
         return report
     places = PlaceLookup()
     today = timezone.localdate()
     accommodations = {a.code: a for a in TemporaryAccommodation.objects.all()}
     rows_of: dict[str, list[Row]] = defaultdict(list)
     for row in table.rows:
-        rows_of[row.values.get("household", "").strip()].append(row)
+        rows_of[RowReader(row, report.errors).raw("household").strip()].append(row)
     registered = {
         reference
         for chunk in _chunks(list(rows_of))
@@ -172,7 +166,9 @@ def households_import(
             "reference", flat=True
         )
     }
-    documents_seen: dict[tuple[str, str], tuple[int, str]] = {}
+    # A document number is one person's whatever its type: the same number given as an
+    # identity card and as a passport is one number twice.
+    documents_seen: dict[str, tuple[int, str]] = {}
     people_seen: dict[tuple[str, dt.date], tuple[int, str]] = {}
     households, members = [], []
     for done, (reference, rows) in enumerate(rows_of.items(), start=1):
@@ -183,6 +179,13 @@ def households_import(
             continue
         if len(reference) > 64:
             first.error("household", f"{reference[:20]}… is longer than 64 characters")
+            continue
+        if not _REFERENCE.fullmatch(reference):
+            first.error(
+                "household",
+                f"{reference[:30]!r} is not a household reference: use the letters A-Z, "
+                "digits and - _ . /",
+            )
             continue
         if reference in registered:
             first.error(
@@ -206,15 +209,15 @@ def households_import(
             if member is None:
                 continue
             if member["document"]:
-                key = member["document"][:2]
-                if key in documents_seen:
-                    other_row, other = documents_seen[key]
+                number = member["document"][1]
+                if number in documents_seen:
+                    other_row, other = documents_seen[number]
                     reader.error(
                         "document_number",
-                        f"{key[1]} is also given on row {other_row}"
+                        f"{number} is also given on row {other_row}"
                         + (f" (household {other})" if other != reference else ""),
                     )
-                documents_seen[key] = (row.number, reference)
+                documents_seen[number] = (row.number, reference)
             person = (
                 member_name_key(
                     given_name=member["given_name"],
@@ -243,15 +246,14 @@ def households_import(
             progress(done, len(rows_of))
     taken = [
         document
-        for chunk in _chunks([number for (_t, number) in documents_seen])
+        for chunk in _chunks(list(documents_seen))
         for document in IdentityDocument.objects.filter(number__in=chunk).select_related(
             "member__household"
         )
     ]
     for document in taken:
-        key = (document.type, document.number)
-        if key in documents_seen:
-            row_number, _reference = documents_seen[key]
+        if document.number in documents_seen:
+            row_number, _reference = documents_seen[document.number]
             report.errors.append(
                 RowError(
                     row_number,
@@ -267,7 +269,7 @@ def households_import(
 def _household(
     reader: RowReader, places: PlaceLookup, accommodations: dict, today: dt.date
 ) -> dict | None:
-    settlement = places.settlement(reader, "origin_settlement")
+    settlement = places.settlement(reader, "origin_settlement", required=True)
     displaced_on, _ = person_date(reader, "displaced_on", today=today)
     kind = reader.choice("accommodation", ACCOMMODATIONS, required=False)
     place_code = reader.text("accommodation_place", max_length=40)

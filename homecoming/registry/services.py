@@ -21,7 +21,7 @@ from homecoming.accounts.models import User
 from homecoming.core.bulk import rows_insert
 from homecoming.core.errors import ApplicationError
 from homecoming.core.locking import locked
-from homecoming.core.text import clean, fold
+from homecoming.core.text import clean, fold, mixed_scripts
 from homecoming.dedup.names import name_key, patronymic_key, surname_key
 from homecoming.dedup.numbers import document_key, phone_key
 from homecoming.places.models import Area, Settlement
@@ -171,15 +171,6 @@ def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
         member_search_keys_write(
             (member, [d.number for d in member.documents.all()]) for member in members
         )
-
-
-_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
-_CYRILLIC = re.compile(r"[Ѐ-ӿ]")
-
-
-def mixed_scripts(name: str) -> list[str]:
-    """The words of ``name`` that mix Latin and Cyrillic letters (a typing or OCR slip)."""
-    return [w for w in name.split() if _LATIN.search(w) and _CYRILLIC.search(w)]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.tabular import Row, RowReader, read_table
+from homecoming.core.tabular import ImportReport, Row, RowReader, Table, read_table
 
 
 def test_it_reads_csv_with_bom_and_skips_the_hxl_row(tmp_path):
@@ -73,8 +73,21 @@ def test_row_reader_reports_every_bad_cell_with_row_and_column():
         "row 7, lat: must be between -90 and 90 (got 95)",
         "row 7, when: 2999-01-01 is in the future",
         "row 7, kind: 'town' is not one of city, village",
-        "row 7, name: contains invisible characters (U+200B)",
         "row 7, count: '12a' is not a number",
+    ]
+
+
+def test_a_cell_no_import_may_take_is_reported_once_by_the_report_whatever_reads_it():
+    row = Row(7, {"name": "Z\u200bar", "reference": "=1+1", "count": "12"})
+    table = Table(name="f.csv", columns=["name", "reference", "count"], rows=[row])
+    report = ImportReport.begin("places", table, dry_run=False, required={"name"})
+    reader = RowReader(row, report.errors)
+    assert reader.text("name", required=True) == ""  # read as empty, not reported again
+    assert reader.raw("reference") == ""
+    assert reader.integer("count") == 12
+    assert [str(e) for e in report.errors] == [
+        "row 7, name: contains invisible characters (U+200B)",
+        "row 7, reference: '=1+1' would run as a formula in a spreadsheet",
     ]
 
 
