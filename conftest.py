@@ -88,6 +88,19 @@ class Places:
     ballija: Settlement
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, as in production: threads that act at once
+    then queue for the write lock (``transaction_mode`` IMMEDIATE, ``timeout``) as requests
+    do, where Django's default in-memory database refuses them ("database table is locked")."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with no cached dashboard: the figures it reads are its own data's."""
