@@ -99,17 +99,18 @@ def allocation_run(
 def allocation_approve(*, run: AllocationRun, by: User) -> int:
     """Turn a run into reservations: each allocated unit is reserved for its household.
 
-    All or nothing. Units and households are locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), checked to be still
+    All or nothing. The run, then its units, are locked (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked to be still
     free, and the partial unique constraints on active reservations stop a second
     approval racing this one. Returns the number of reservations made.
     """
     require(by, RETURN_PLAN)
-    if run.kind == AllocationRun.Kind.PROPOSAL:
-        raise ApplicationError("This run has already been approved.")
-    results = list(run.results.exclude(unit=None))
     try:
         with transaction.atomic():
+            run = locked(run)
+            if run.kind == AllocationRun.Kind.PROPOSAL:
+                raise ApplicationError("This run has already been approved.")
+            results = list(run.results.exclude(unit=None))
             units = {
                 u.pk: u
                 for u in HousingUnit.objects.select_for_update()

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit, UnitStatusChange
 from homecoming.registry.models import HouseholdEvent
 from homecoming.registry.services import consent_record
-from homecoming.returns.models import Cohort, KeyHandover, Passenger, Reservation
+from homecoming.returns.models import AllocationRun, Cohort, KeyHandover, Passenger, Reservation
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
@@ -35,6 +36,8 @@ from homecoming.returns.tests.fixtures import household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 N = 10
+# How long writes wait in ``writes_held``: enough for every thread to have made its reads.
+HOLD_SECONDS = 1.5
 SOON = timezone.localdate() + dt.timedelta(days=10)
 
 
@@ -57,6 +60,39 @@ def at_once(calls: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+@contextmanager
+def writes_held(model: type[models.Model]) -> Iterator[None]:
+    """While the block starts its calls, another connection holds back every write to
+    ``model``'s table (SQLite: the database's write lock; PostgreSQL: an EXCLUSIVE table
+    lock), reads go on. Each call then reads before any of them writes, as on a busy server:
+    a check made outside the transaction is seen to be stale on every run, not one in many.
+    """
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():  # SQLite's IMMEDIATE transaction takes the write lock
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN EXCLUSIVE MODE')
+                holding.set()
+                release.wait()
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait()
+    timer = threading.Timer(HOLD_SECONDS, release.set)
+    timer.start()
+    try:
+        yield
+    finally:
+        release.set()
+        timer.cancel()
+        holder.join()
 
 
 def refusals(outcomes: list[object]) -> Counter:
@@ -97,6 +133,19 @@ def accepted(offer, kalbajar_officer) -> Reservation:
 def copies(row: Reservation | Passenger, n: int) -> list:
     """The row as each of ``n`` requests loads it before acting."""
     return [type(row).objects.get(pk=row.pk) for _ in range(n)]
+
+
+def test_of_simultaneous_approvals_of_one_run_one_reserves_and_the_others_are_told(
+    places, make_household, zar_ready, planner
+):
+    for _ in range(2):
+        household(make_household, places.zar, 3)
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    loaded = [AllocationRun.objects.get(pk=run.pk) for _ in range(N)]
+    outcomes = at_once([lambda r=r: allocation_approve(run=r, by=planner) for r in loaded])
+    assert refusals(outcomes) == {"This run has already been approved.": N - 1}
+    assert [o for o in outcomes if not isinstance(o, Exception)] == [2]
+    assert Reservation.objects.filter(status="active").count() == 2
 
 
 def test_of_simultaneous_accepts_and_declines_exactly_one_answers_the_offer(
@@ -185,14 +234,15 @@ def test_a_double_click_on_hand_over_keys_answers_the_ordinary_message(
 def test_simultaneous_plans_of_one_departure_make_one_and_tell_the_others(
     planner, places, zar_ready, client_for
 ):
-    outcomes = at_once(
-        [
-            lambda: cohort_plan(
-                by=planner, destination=places.zar, move_date=SOON, seats=8, transport="bus"
-            )
-            for _ in range(N)
-        ]
-    )
+    with writes_held(Cohort):
+        outcomes = at_once(
+            [
+                lambda: cohort_plan(
+                    by=planner, destination=places.zar, move_date=SOON, seats=8, transport="bus"
+                )
+                for _ in range(N)
+            ]
+        )
     assert refusals(outcomes) == {f"A cohort to {places.zar} on {SOON} is already planned.": N - 1}
     assert Cohort.objects.count() == 1
 
@@ -207,7 +257,8 @@ def test_a_double_click_on_plan_departure_answers_the_ordinary_message(
         "seats": 8,
         "transport": "bus",
     }
-    answers = at_once([lambda c=c: c.post("/returns/cohorts/", form) for c in clients])
+    with writes_held(Cohort):
+        answers = at_once([lambda c=c: c.post("/returns/cohorts/", form) for c in clients])
     assert sorted(a.status_code for a in answers) == [200] * (N - 1) + [302]
     refused = [a.content.decode() for a in answers if a.status_code == 200]
     assert all(f"A cohort to {places.zar} on {SOON} is already planned." in p for p in refused)
