@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
+from homecoming.core.locking import locked
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area, Settlement
@@ -98,17 +99,18 @@ def allocation_run(
 def allocation_approve(*, run: AllocationRun, by: User) -> int:
     """Turn a run into reservations: each allocated unit is reserved for its household.
 
-    All or nothing. Units and households are locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), checked to be still
+    All or nothing. The run, then its units, are locked (``SELECT … FOR UPDATE`` on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked to be still
     free, and the partial unique constraints on active reservations stop a second
     approval racing this one. Returns the number of reservations made.
     """
     require(by, RETURN_PLAN)
-    if run.kind == AllocationRun.Kind.PROPOSAL:
-        raise ApplicationError("This run has already been approved.")
-    results = list(run.results.exclude(unit=None))
     try:
         with transaction.atomic():
+            run = locked(run)
+            if run.kind == AllocationRun.Kind.PROPOSAL:
+                raise ApplicationError("This run has already been approved.")
+            results = list(run.results.exclude(unit=None))
             units = {
                 u.pk: u
                 for u in HousingUnit.objects.select_for_update()
@@ -162,13 +164,18 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
 
 
 def offer_accept(*, offer: Reservation, by: User, on: dt.date | None = None) -> Reservation:
-    """The household accepts its home. Its informed, voluntary consent must be on file."""
+    """The household accepts its home. Its informed, voluntary consent must be on file.
+
+    Like every answer, it is checked and written on the offer as it is now, under a lock:
+    of two officers answering at once, the second is told the offer was answered. Returns
+    the offer as changed (the instance passed in is not).
+    """
     require(by, HOUSEHOLD_CHANGE)
-    _check_open(offer)
-    if not offer.household.consents.filter(withdrawn_on=None).exists():
-        raise ApplicationError("Record the household's consent to return before it accepts.")
-    offer.answer, offer.answered_on = Reservation.Answer.ACCEPTED, on or timezone.localdate()
     with transaction.atomic():
+        offer = _open(offer)
+        if not offer.household.consents.filter(withdrawn_on=None).exists():
+            raise ApplicationError("Record the household's consent to return before it accepts.")
+        offer.answer, offer.answered_on = Reservation.Answer.ACCEPTED, on or timezone.localdate()
         offer.save(update_fields=["answer", "answered_on"])
         household_event(offer.household, by, "offer accepted", unit=str(offer.unit))
     return offer
@@ -177,15 +184,15 @@ def offer_accept(*, offer: Reservation, by: User, on: dt.date | None = None) -> 
 def offer_decline(*, offer: Reservation, by: User, reason: str) -> Reservation:
     """The household declines: the reservation ends and the unit returns to the pool."""
     require(by, HOUSEHOLD_CHANGE)
-    _check_open(offer)
     if not reason.strip():
         raise ApplicationError("Give the household's reason for declining.")
     with transaction.atomic():
+        offer = _open(offer)
         offer.answer, offer.answered_on = Reservation.Answer.DECLINED, timezone.localdate()
         offer.decline_reason, offer.status = reason.strip(), Reservation.Status.RELEASED
         offer.save(update_fields=["answer", "answered_on", "decline_reason", "status"])
         unit_status_change(
-            unit=offer.unit,
+            unit=locked(offer.unit),
             status=HousingUnit.Status.READY,
             by=by,
             reason=f"offer declined by {offer.household}",
@@ -202,16 +209,20 @@ def offer_appeal(*, offer: Reservation, by: User, text: str) -> Reservation:
     require(by, HOUSEHOLD_CHANGE)
     if not text.strip():
         raise ApplicationError("Write the appeal.")
-    offer.appeal = text.strip()
     with transaction.atomic():
+        offer = locked(offer)
+        offer.appeal = text.strip()
         offer.save(update_fields=["appeal"])
         household_event(offer.household, by, "appeal recorded", text=text.strip())
     return offer
 
 
-def _check_open(offer: Reservation) -> None:
+def _open(offer: Reservation) -> Reservation:
+    """The offer as it is now, locked, if it still waits for an answer."""
+    offer = locked(offer)
     if offer.status != Reservation.Status.ACTIVE or offer.answer != Reservation.Answer.PENDING:
         raise ApplicationError("This offer has already been answered.")
+    return offer
 
 
 def keys_hand_over(
@@ -227,14 +238,17 @@ def keys_hand_over(
     """Hand over the keys of an accepted offer: the unit becomes occupied, the household
     returned, and its place in temporary accommodation is freed."""
     require(by, HOUSEHOLD_CHANGE)
-    if offer.answer != Reservation.Answer.ACCEPTED or offer.status != Reservation.Status.ACTIVE:
-        raise ApplicationError("Keys are handed over only for an accepted offer.")
     if date > timezone.localdate():
         raise ApplicationError("The handover cannot be dated in the future.")
     if keys < 1 or not signed_form.strip():
         raise ApplicationError("Give the number of keys and the signed form's reference.")
-    household = offer.household
     with transaction.atomic():
+        offer = locked(offer)
+        if offer.status == Reservation.Status.FULFILLED:
+            raise ApplicationError("The keys of this home have already been handed over.")
+        if offer.answer != Reservation.Answer.ACCEPTED or offer.status != Reservation.Status.ACTIVE:
+            raise ApplicationError("Keys are handed over only for an accepted offer.")
+        household = offer.household
         handover = KeyHandover.objects.create(
             reservation=offer,
             date=date,
@@ -246,11 +260,11 @@ def keys_hand_over(
         )
         offer.status = Reservation.Status.FULFILLED
         offer.save(update_fields=["status"])
-        for passage in offer.passages.filter(status__in=PASSAGE_OPEN):
+        for passage in offer.passages.select_for_update().filter(status__in=PASSAGE_OPEN):
             passage.status = Passenger.Status.MOVED
             passage.save(update_fields=["status"])
         unit_status_change(
-            unit=offer.unit,
+            unit=locked(offer.unit),
             status=HousingUnit.Status.OCCUPIED,
             on=date,
             by=by,
@@ -289,15 +303,21 @@ def cohort_plan(
         raise ApplicationError("Give the number of seats and the transport.")
     if move_date < (today or timezone.localdate()):
         raise ApplicationError("A departure cannot be planned in the past.")
-    if Cohort.objects.filter(destination=destination, move_date=move_date).exists():
-        raise ApplicationError(f"A cohort to {destination} on {move_date} is already planned.")
-    return Cohort.objects.create(
-        destination=destination,
-        move_date=move_date,
-        seats=seats,
-        transport=transport.strip(),
-        created_by=by,
-    )
+    # The database's unique constraint is the rule: of two planners saving one departure
+    # at once, the second is told it exists, as if it had been there before.
+    try:
+        with transaction.atomic():
+            return Cohort.objects.create(
+                destination=destination,
+                move_date=move_date,
+                seats=seats,
+                transport=transport.strip(),
+                created_by=by,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            f"A cohort to {destination} on {move_date} is already planned."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -324,7 +344,9 @@ def cohorts_schedule(
                 destination__district__in=districts,
             )
         )
-        waiting = list(waiting_to_travel(districts))
+        # The offers are locked too: a handover at this moment either ends before
+        # (the household is no longer waiting) or waits until the list is written.
+        waiting = list(waiting_to_travel(districts).select_for_update(of=("self",)))
         taken = seats_taken(cohorts)
         departures = [
             Departure(str(c.pk), c.move_date, str(c.destination_id), c.seats - taken[c.pk])
@@ -359,15 +381,22 @@ def cohorts_schedule(
 
 
 def passenger_answer(*, passenger: Passenger, by: User, travels: bool, note: str = "") -> Passenger:
-    """The household confirms its seat, or did not travel (it waits for another cohort)."""
+    """The household confirms its seat, or did not travel (it waits for another cohort).
+
+    A seat is confirmed once; a confirmed household may still not travel. Returns the
+    passenger as changed (the instance passed in is not).
+    """
     require(by, HOUSEHOLD_CHANGE)
-    if passenger.status not in (Passenger.Status.SCHEDULED, Passenger.Status.CONFIRMED):
-        raise ApplicationError("This household's journey is already recorded.")
     if not travels and not note.strip():
         raise ApplicationError("Say why the household did not travel.")
-    passenger.status = Passenger.Status.CONFIRMED if travels else Passenger.Status.NO_SHOW
-    passenger.note = note.strip()
     with transaction.atomic():
+        passenger = locked(passenger)
+        if passenger.status not in PASSAGE_OPEN:
+            raise ApplicationError("This household's journey is already recorded.")
+        if travels and passenger.status == Passenger.Status.CONFIRMED:
+            raise ApplicationError("This household's seat is already confirmed.")
+        passenger.status = Passenger.Status.CONFIRMED if travels else Passenger.Status.NO_SHOW
+        passenger.note = note.strip()
         passenger.save(update_fields=["status", "note"])
         household_event(
             passenger.reservation.household,

@@ -80,7 +80,7 @@ def test_a_no_show_waits_for_the_next_departure_and_frees_its_seats(
     first = Passenger.objects.get(persons=4)
     with pytest.raises(ApplicationError, match="Say why"):
         passenger_answer(passenger=first, by=kalbajar_officer, travels=False)
-    passenger_answer(
+    first = passenger_answer(
         passenger=first, by=kalbajar_officer, travels=False, note="a child in hospital"
     )
     assert first.status == "no_show"

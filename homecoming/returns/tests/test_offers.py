@@ -51,7 +51,7 @@ def test_declining_returns_the_unit_to_the_pool(offer, kalbajar_officer):
 
     with pytest.raises(ApplicationError, match="reason for declining"):
         offer_decline(offer=offer, by=kalbajar_officer, reason="")
-    offer_decline(offer=offer, by=kalbajar_officer, reason="too far from the school")
+    offer = offer_decline(offer=offer, by=kalbajar_officer, reason="too far from the school")
     unit = HousingUnit.objects.get(pk=offer.unit_id)
     assert unit.status == "ready"
     assert (offer.status, offer.answer) == ("released", "declined")

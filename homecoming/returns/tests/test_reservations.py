@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
 
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
@@ -33,8 +32,6 @@ def test_approving_reserves_the_allocated_units_once(places, make_household, zar
 def test_two_approvals_at_the_same_moment_reserve_each_unit_once(
     places, make_household, zar_ready, planner
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent transactions need PostgreSQL; make test runs it there too")
     for _ in range(2):
         household(make_household, places.zar, 3)
     runs = [
