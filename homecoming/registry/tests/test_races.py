@@ -8,15 +8,11 @@ workflow's invariants hold: one decision, one event, one state.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connections
 
 from homecoming.accounts.models import Role
-from homecoming.core.errors import ApplicationError
+from homecoming.core.tests.threads import at_once, refusals
 from homecoming.registry.models import (
     ChangeRequest,
     Consent,
@@ -43,35 +39,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 N = 8
 DECIDED = "This change request has already been decided."
 JUDGED = "This pair has already been judged."
-
-
-def at_once(calls: list[Callable[[], object]]) -> list[object]:
-    """Run every call in its own thread, all released together; each one's result or error."""
-    barrier, outcomes = threading.Barrier(len(calls)), [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def refusals(outcomes: list[object]) -> Counter:
-    """The messages of the refused calls; any other error fails the test."""
-    errors = [o for o in outcomes if isinstance(o, Exception)]
-    unexpected = [e for e in errors if not isinstance(e, ApplicationError)]
-    assert not unexpected, unexpected
-    return Counter(e.message for e in errors)
 
 
 def events(action: str) -> int:
