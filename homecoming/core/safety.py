@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -91,20 +93,34 @@ def check_workbook(path: Path) -> None:
             )
 
 
-def open_workbook(path: Path) -> Workbook:
-    """An XLSX opened for reading, once it has passed :func:`check_workbook`. Formula cells
-    read as their formulas (``=A1``), never as the values a spreadsheet last saved for them:
-    a file written by a tool holds none, and a formula is refused like any cell that would
-    run as one."""
+@contextmanager
+def open_workbook(path: Path) -> Iterator[Workbook]:
+    """An XLSX opened for reading, once it has passed :func:`check_workbook`, and closed
+    after the block. Formula cells read as their formulas (``=A1``), never as the values a
+    spreadsheet last saved for them: a file written by a tool holds none, and a formula is
+    refused like any cell that would run as one.
+
+    Read-only workbooks parse each sheet as it is iterated, so a broken sheet (an entity bomb
+    refused by defusedxml, say) fails inside the block: whatever openpyxl raises there, on
+    opening or reading, becomes the one error in words of :func:`unreadable_workbook`.
+    """
     if not openpyxl.DEFUSEDXML:
         raise ApplicationError(
             "XLSX imports need defusedxml, and OPENPYXL_DEFUSEDXML must not be False"
         )
     check_workbook(path)
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise unreadable_workbook(path, exc) from exc
+    try:
+        yield workbook
+    except ApplicationError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise unreadable_workbook(path, exc) from exc
+    finally:
+        workbook.close()
 
 
 def unreadable_workbook(path: Path, exc: Exception) -> ApplicationError:

@@ -31,7 +31,6 @@ from homecoming.core.safety import (
     check_file_size,
     looks_like_formula,
     open_workbook,
-    unreadable_workbook,
 )
 from homecoming.core.text import (
     clean,
@@ -272,22 +271,13 @@ def sheet_rows(name: str, sheet: Any) -> Iterator[list[str]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[list[str]]:
-    workbook = open_workbook(path)
-    try:
-        # Read-only workbooks parse each sheet as it is iterated, so a bad sheet
-        # (an entity bomb refused by defusedxml, say) fails here, not on opening.
+    with open_workbook(path) as workbook:
         yield from sheet_rows(path.name, workbook.worksheets[0])
         others = [
             sheet.title
             for sheet in workbook.worksheets[1:]
             if any(cell for values in sheet_rows(path.name, sheet) for cell in values)
         ]
-    except ApplicationError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise unreadable_workbook(path, exc) from exc
-    finally:
-        workbook.close()
     if others:
         raise ApplicationError(
             f"{path.name}: the workbook has data on sheets other than the first "

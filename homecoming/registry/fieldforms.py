@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.safety import check_file_size, open_workbook, unreadable_workbook
+from homecoming.core.safety import check_file_size, open_workbook
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -214,19 +214,13 @@ def _sheet_rows(path: Path, sheet, required: set[str]) -> list[tuple[int, dict[s
 
 
 def _submissions_from_xlsx(path: Path) -> list[Submission]:
-    workbook = open_workbook(path)  # size and zip-bomb checks first, defusedxml parsing
-    try:
+    # Size and zip-bomb checks first, defusedxml parsing.
+    with open_workbook(path) as workbook:
         if len(workbook.worksheets) < 2:
             raise ApplicationError(f"{path.name}: the members repeat sheet is missing")
         main_sheet, repeat_sheet = workbook.worksheets[:2]
         main = _sheet_rows(path, main_sheet, HOUSEHOLD_REQUIRED)
         repeat = _sheet_rows(path, repeat_sheet, MEMBER_REQUIRED)
-    except ApplicationError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise unreadable_workbook(path, exc) from exc
-    finally:
-        workbook.close()
     members: dict[str, list[dict[str, str]]] = {}
     for number, row in main:
         index = row["_index"].strip()

@@ -44,5 +44,8 @@ def test_openpyxl_parses_sheets_through_defusedxml():
 
 def test_workbooks_are_refused_when_defusedxml_is_switched_off(monkeypatch):
     monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)  # what OPENPYXL_DEFUSEDXML=False does
-    with pytest.raises(ApplicationError, match="XLSX imports need defusedxml"):
-        open_workbook(VALID_WORKBOOK)
+    with (
+        pytest.raises(ApplicationError, match="XLSX imports need defusedxml"),
+        open_workbook(VALID_WORKBOOK),
+    ):
+        pass
