@@ -14,6 +14,7 @@ from shapely import geometry as shp
 
 from homecoming.accounts.access import CASUALTY_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
+from homecoming.core.disclosure import disclose
 from homecoming.mineaction.models import (
     Accident,
     DeviceReport,
@@ -27,7 +28,6 @@ from homecoming.mineaction.readiness import (
     SettlementZone,
     land_readiness,
 )
-from homecoming.monitoring.disclosure import disclose
 from homecoming.places.models import Settlement
 
 
@@ -236,7 +236,7 @@ CasualtyCell = tuple[str, int | None, int | None, int | None]
 def casualty_table() -> dict[CasualtyCell, int | str]:
     """Killed and injured by district and month, with the totals of each district's year,
     of each year and of all years, as everyone may read them: small counts hidden with
-    their complements (``monitoring.disclosure``), the same table for every page and file
+    their complements (``core.disclosure``), the same table for every page and file
     that shows casualties to someone without ``CASUALTY_VIEW``."""
     rows = (
         Victim.objects.annotate(month=TruncMonth("accident__date"))
@@ -265,7 +265,7 @@ def casualty_table() -> dict[CasualtyCell, int | str]:
 def casualties_by_year(user: User) -> list[dict]:
     """Killed and injured per year: exact, in the user's districts, for those who may see
     casualties (``CASUALTY_VIEW``); for everyone else, every district, from the
-    :func:`casualty_table` (a hidden count is ``monitoring.disclosure.HIDDEN``)."""
+    :func:`casualty_table` (a hidden count is ``core.disclosure.HIDDEN``)."""
     if user_can(user, CASUALTY_VIEW):
         return list(
             scoped(Victim.objects.all(), user, "accident__district")

@@ -98,7 +98,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _bar(value: int | str) -> int | None:
-    """A hidden count (``monitoring.disclosure.HIDDEN``) draws no bar; its label says so."""
+    """A hidden count (``core.disclosure.HIDDEN``) draws no bar; its label says so."""
     return value if isinstance(value, int) else None
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
 from homecoming.core.charts import PALETTE, chart
+from homecoming.core.disclosure import THRESHOLD, disclose
 from homecoming.housing.models import HousingUnit
 from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
@@ -45,7 +46,6 @@ from homecoming.monitoring.computed import (
     settlement_states,
     units_by_status,
 )
-from homecoming.monitoring.disclosure import THRESHOLD, disclose
 from homecoming.monitoring.forecast import Band, Forecast, Outlook
 from homecoming.monitoring.models import Figure
 from homecoming.monitoring.published import PlaceTable, Shown, registered_table, returned_table

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from homecoming.core.disclosure import HIDDEN, disclose
 from homecoming.monitoring.computed import returned_households, returned_persons
-from homecoming.monitoring.disclosure import HIDDEN, disclose
 from homecoming.places.models import Settlement
 from homecoming.registry.models import Household, Member
 

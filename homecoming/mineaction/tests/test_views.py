@@ -6,9 +6,9 @@ import pytest
 
 from conftest import make_table
 from homecoming.accounts.models import Role
+from homecoming.core.disclosure import HIDDEN
 from homecoming.mineaction.services import casualties_import, devices_import, hazards_import
 from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
-from homecoming.monitoring.disclosure import HIDDEN
 
 pytestmark = pytest.mark.django_db
 

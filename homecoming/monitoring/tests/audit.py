@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterable, Mapping
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from homecoming.monitoring.disclosure import THRESHOLD
+from homecoming.core.disclosure import THRESHOLD
 
 
 def recoverable(published: dict, totals: list[tuple]) -> set:

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from homecoming.core.disclosure import HIDDEN
 from homecoming.monitoring import dashboards
-from homecoming.monitoring.disclosure import HIDDEN
 
 pytestmark = pytest.mark.django_db
 

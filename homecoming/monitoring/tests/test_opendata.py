@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import make_table
-from homecoming.monitoring.disclosure import HIDDEN
+from homecoming.core.disclosure import HIDDEN
 from homecoming.monitoring.models import Figure
 from homecoming.monitoring.services import figures_import
 

@@ -14,8 +14,8 @@ from django.test import Client
 
 from conftest import make_table
 from homecoming.accounts.models import Role
+from homecoming.core.disclosure import HIDDEN
 from homecoming.mineaction.services import casualties_import
-from homecoming.monitoring.disclosure import HIDDEN
 from homecoming.monitoring.services import figures_import
 from homecoming.monitoring.tests.audit import assert_protected
 from homecoming.monitoring.tests.conftest import TARGETS

@@ -7,8 +7,8 @@ import doctest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from homecoming.monitoring import disclosure
-from homecoming.monitoring.disclosure import HIDDEN, THRESHOLD, disclose
+from homecoming.core import disclosure
+from homecoming.core.disclosure import HIDDEN, THRESHOLD, disclose
 from homecoming.monitoring.tests.audit import recoverable
 
 
