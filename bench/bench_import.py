@@ -341,7 +341,7 @@ def main() -> None:
     sizes = [int(s) for s in (QUICK_SIZES if args.quick else args.sizes).split(",")]
     databases = args.databases.split(",")
     django_setup()
-    from homecoming.synth import synth_programme, synth_write
+    from homecoming.synth.programme import synth_programme, synth_write
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="homecoming-bench-import-") as scratch:

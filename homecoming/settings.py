@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "homecoming.monitoring",
     "homecoming.returns",
     "homecoming.heritage",
+    # the top layer: the demo and the synthetic programme, each with its command
+    "homecoming.demo",
+    "homecoming.synth",
 ]
 
 MIDDLEWARE = [

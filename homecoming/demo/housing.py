@@ -19,7 +19,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from homecoming.demo.mineaction import _table
+from homecoming.demo.synthetic import import_table
 from homecoming.places.models import Settlement
 
 SOURCE = "Synthetic demo data"
@@ -315,7 +315,7 @@ def demo_housing_tables(*, seed: int, today: dt.date) -> list[tuple[str, object]
             if day >= p.start - dt.timedelta(days=180)
         ]
         if rows:
-            tables.append(("projects", _table(f"demo-projects-{day}", rows)))
+            tables.append(("projects", import_table(f"demo-projects-{day}", rows)))
     unit_rows = []
     for project in PROJECTS:
         settlement = settlements[project.settlement]
@@ -372,6 +372,6 @@ def demo_housing_tables(*, seed: int, today: dt.date) -> list[tuple[str, object]
     ]
     return [
         *tables,
-        ("units", _table("demo-units", unit_rows)),
-        ("utilities", _table("demo-utilities", utility_rows)),
+        ("units", import_table("demo-units", unit_rows)),
+        ("utilities", import_table("demo-utilities", utility_rows)),
     ]

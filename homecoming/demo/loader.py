@@ -14,14 +14,14 @@ import datetime as dt
 import hashlib
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
 
-from homecoming.accounts.audit import bulk_update_audited, change_reason
+from homecoming.accounts.audit import change_reason
 from homecoming.accounts.models import Role, User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.imports import importer
@@ -33,13 +33,24 @@ from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
 from homecoming.demo.mineaction import demo_mine_action_tables
 from homecoming.demo.monitoring import demo_monitoring_load
 from homecoming.demo.returns import demo_documented_returns_load
+from homecoming.demo.synthetic import (
+    ACCOMMODATION_WEIGHTS,
+    HOUSEHOLD_SIZES,
+    INTENTION_WEIGHTS,
+    households_mark_synthetic,
+    import_table,
+    member_rows,
+    pick,
+    synthetic_members,
+    transliterate,
+)
 from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea
 from homecoming.monitoring.services import figures_import
 from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
 from homecoming.registry.matching import duplicates_find
-from homecoming.registry.models import AccommodationKind, Household, Member, TemporaryAccommodation
+from homecoming.registry.models import AccommodationKind, Household, TemporaryAccommodation
 from homecoming.registry.services import consent_record
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -139,100 +150,6 @@ def demo_users_ensure() -> list[DemoUser]:
     return DEMO_USERS
 
 
-MALE_NAMES = [
-    "Elvin",
-    "Rəşad",
-    "Orxan",
-    "Tural",
-    "Kamran",
-    "Elçin",
-    "Vüqar",
-    "Anar",
-    "Rövşən",
-    "Nicat",
-    "Fərid",
-    "Ramil",
-    "Səbuhi",
-    "Elnur",
-    "Zaur",
-    "Namiq",
-    "İlqar",
-    "Mübariz",
-    "Əli",
-    "Hüseyn",
-    "Məhəmməd",
-    "Cavid",
-    "Tofiq",
-    "Vaqif",
-    "Şahin",
-    "Ağası",
-    "Qurban",
-    "Eldar",
-    "Xəyyam",
-    "Ruslan",
-]
-FEMALE_NAMES = [
-    "Aygün",
-    "Gülnar",
-    "Səbinə",
-    "Leyla",
-    "Nərgiz",
-    "Aynur",
-    "Günel",
-    "Şəbnəm",
-    "Ülviyyə",
-    "Xədicə",
-    "Zəhra",
-    "Fatimə",
-    "Sevinc",
-    "Lalə",
-    "Könül",
-    "Nigar",
-    "Aytən",
-    "Təranə",
-    "Rəna",
-    "Solmaz",
-    "Mehriban",
-    "Gülşən",
-    "İradə",
-    "Zülfiyyə",
-    "Aysel",
-    "Fidan",
-    "Nurlana",
-    "Həcər",
-    "Mədinə",
-    "Pərvin",
-]
-FAMILY_STEMS = [
-    "Məmmədov",
-    "Əliyev",
-    "Həsənov",
-    "Hüseynov",
-    "Quliyev",
-    "İsmayılov",
-    "Rzayev",
-    "Abbasov",
-    "Kərimov",
-    "Cəfərov",
-    "Süleymanov",
-    "Babayev",
-    "Nəsirov",
-    "Qasımov",
-    "Vəliyev",
-    "Orucov",
-    "Bayramov",
-    "Səfərov",
-    "Zeynalov",
-    "Mustafayev",
-    "Şükürov",
-    "Allahverdiyev",
-    "Hacıyev",
-    "Kazımov",
-    "Xəlilov",
-    "Rəhimov",
-    "Ağayev",
-    "İbrahimov",
-]
 # Where the synthetic households come from: most from Kalbajar and Khojaly, as in the sources.
 DISTRICT_WEIGHTS = {"Kalbajar": 0.55, "Khojaly": 0.2, "Khankendi": 0.15, "Aghdara": 0.1}
 DISPLACED_ON = {
@@ -241,144 +158,6 @@ DISPLACED_ON = {
     "Khankendi": dt.date(1991, 12, 15),
     "Aghdara": dt.date(1992, 6, 30),
 }
-ACCOMMODATION_WEIGHTS = {
-    AccommodationKind.HOSTEL: 0.25,
-    AccommodationKind.SANATORIUM: 0.15,
-    AccommodationKind.ADMINISTRATIVE_BUILDING: 0.15,
-    AccommodationKind.DORMITORY: 0.1,
-    AccommodationKind.RENTED: 0.2,
-    AccommodationKind.WITH_RELATIVES: 0.1,
-    AccommodationKind.OTHER: 0.05,
-}
-INTENTION_WEIGHTS = {
-    Household.Intention.RETURN_NOW: 0.68,
-    Household.Intention.RETURN_LATER: 0.2,
-    Household.Intention.NOT_RETURN: 0.07,
-    Household.Intention.UNKNOWN: 0.05,
-}
-HOUSEHOLD_SIZES = {1: 0.06, 2: 0.12, 3: 0.18, 4: 0.24, 5: 0.2, 6: 0.11, 7: 0.06, 8: 0.03}
-
-
-def _pick(rng: random.Random, weights: dict):
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _family_name(stem: str, sex: str) -> str:
-    return stem + "a" if sex == Member.Sex.FEMALE else stem
-
-
-def _patronymic(father: str, sex: str) -> str:
-    return f"{father} {'qızı' if sex == Member.Sex.FEMALE else 'oğlu'}"
-
-
-def _birth(rng: random.Random, age_from: int, age_to: int, today: dt.date) -> dt.date:
-    return today - dt.timedelta(days=rng.randint(age_from * 365, age_to * 365 + 364))
-
-
-def synthetic_members(rng: random.Random, size: int, today: dt.date) -> list[dict]:
-    stem = rng.choice(FAMILY_STEMS)
-    head_sex = Member.Sex.MALE if rng.random() < 0.8 else Member.Sex.FEMALE
-    head_name = rng.choice(MALE_NAMES if head_sex == Member.Sex.MALE else FEMALE_NAMES)
-    head_age = rng.randint(28, 78)
-    members = [
-        dict(
-            relation=Member.Relation.HEAD,
-            sex=head_sex,
-            given_name=head_name,
-            father=rng.choice(MALE_NAMES),
-            birth=_birth(rng, head_age, head_age, today),
-        )
-    ]
-    if size > 1 and rng.random() < 0.85:
-        sex = Member.Sex.FEMALE if head_sex == Member.Sex.MALE else Member.Sex.MALE
-        members.append(
-            dict(
-                relation=Member.Relation.SPOUSE,
-                sex=sex,
-                given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
-                father=rng.choice(MALE_NAMES),
-                birth=_birth(rng, max(18, head_age - 8), head_age + 3, today),
-            )
-        )
-    father = head_name if head_sex == Member.Sex.MALE else rng.choice(MALE_NAMES)
-    while len(members) < size:
-        if head_age > 60 and rng.random() < 0.3:
-            relation, age = Member.Relation.GRANDCHILD, rng.randint(0, 17)
-        else:
-            relation, age = Member.Relation.CHILD, rng.randint(0, max(0, min(40, head_age - 18)))
-        sex = rng.choice([Member.Sex.FEMALE, Member.Sex.MALE])
-        members.append(
-            dict(
-                relation=relation,
-                sex=sex,
-                father=father,
-                given_name=rng.choice(FEMALE_NAMES if sex == "female" else MALE_NAMES),
-                birth=_birth(rng, age, age, today),
-            )
-        )
-    for member in members:
-        member["family_name"] = _family_name(stem, member["sex"])
-        member["patronymic"] = _patronymic(member.pop("father"), member["sex"])
-    return members
-
-
-_TO_CYRILLIC = str.maketrans(
-    {
-        "a": "а",
-        "b": "б",
-        "c": "дж",
-        "ç": "ч",
-        "d": "д",
-        "e": "е",
-        "ə": "а",
-        "f": "ф",
-        "g": "г",
-        "ğ": "г",
-        "h": "г",
-        "x": "х",
-        "ı": "ы",
-        "i": "и",
-        "j": "ж",
-        "k": "к",
-        "q": "г",
-        "l": "л",
-        "m": "м",
-        "n": "н",
-        "o": "о",
-        "ö": "ё",
-        "p": "п",
-        "r": "р",
-        "s": "с",
-        "ş": "ш",
-        "t": "т",
-        "u": "у",
-        "ü": "ю",
-        "v": "в",
-        "y": "й",
-        "z": "з",
-    }
-)
-_TO_ENGLISH = str.maketrans(
-    {
-        "ə": "a",
-        "ç": "ch",
-        "ş": "sh",
-        "ğ": "gh",
-        "x": "kh",
-        "c": "j",
-        "ı": "i",
-        "ö": "o",
-        "ü": "u",
-        "q": "g",
-    }
-)
-
-
-def transliterate(name: str, script: str) -> str:
-    """A planted duplicate's name as another office would have written it."""
-    table = _TO_CYRILLIC if script == "cyrillic" else _TO_ENGLISH
-    return " ".join(w.replace("İ", "i").lower().translate(table).capitalize() for w in name.split())
-
 
 ACCOMMODATIONS = [  # code, kind, host city, capacity (persons); names are synthetic
     ("TA-BAK-01", AccommodationKind.HOSTEL, "Baku", 420),
@@ -429,9 +208,9 @@ def demo_households_table(
     rows: list[dict] = []
     documents = iter(rng.sample(range(10_000_000, 99_999_999), count * 8))
     for number in range(1, count + 1):
-        district = _pick(rng, weights)
+        district = pick(rng, weights)
         settlement = rng.choice(settlements[district])
-        kind = _pick(rng, ACCOMMODATION_WEIGHTS)
+        kind = pick(rng, ACCOMMODATION_WEIGHTS)
         place = rng.choice(accommodations[kind]) if kind in accommodations else None
         household = {
             "household": f"DEMO-{number:05d}",
@@ -440,13 +219,13 @@ def demo_households_table(
             "displaced_on": DISPLACED_ON[district].isoformat(),
             "accommodation": kind,
             "accommodation_place": place.code if place else "",
-            "intention": _pick(rng, INTENTION_WEIGHTS),
+            "intention": pick(rng, INTENTION_WEIGHTS),
             "registered_on": min(
                 today, dt.date(2021, 1, 15) + dt.timedelta(days=rng.randint(0, 1500))
             ).isoformat(),
             "source": "synthetic demo data",
         }
-        members = synthetic_members(rng, _pick(rng, HOUSEHOLD_SIZES), today)
+        members = synthetic_members(rng, pick(rng, HOUSEHOLD_SIZES), today)
         rows.extend(member_rows(rng, household, members, today, documents))
         if rng.random() < 1 / 150:  # a planted duplicate from another office
             script = rng.choice(["cyrillic", "english"])
@@ -477,47 +256,7 @@ def demo_households_table(
                         "vulnerabilities": "",
                     }
                 )
-    return households_table("demo-households", rows)
-
-
-def member_rows(
-    rng: random.Random,
-    household: dict,
-    members: list[dict],
-    today: dt.date,
-    documents: Iterator[int],
-    *,
-    document_prefix: str = "",
-    disability_rate: float = 0.04,
-) -> list[dict]:
-    """The households-import rows of one household: its fields on every member's row."""
-    rows = []
-    for member in members:
-        adult = (today - member["birth"]).days > 18 * 365
-        kind = "AZE" if adult else "BC"
-        rows.append(
-            household
-            | {
-                "relation": member["relation"],
-                "given_name": member["given_name"],
-                "family_name": member["family_name"],
-                "patronymic": member["patronymic"],
-                "sex": member["sex"],
-                "birth_date": member["birth"].isoformat(),
-                "document_type": "id_card" if adult else "birth_certificate",
-                "document_number": f"{kind}{document_prefix}{next(documents)}",
-                "vulnerabilities": "disability" if rng.random() < disability_rate else "",
-            }
-        )
-    return rows
-
-
-def households_table(name: str, rows: list[dict]) -> Table:
-    return Table(
-        name=name,
-        columns=list(rows[0]),
-        rows=[Row(n, {k: str(v) for k, v in row.items()}) for n, row in enumerate(rows, start=2)],
-    )
+    return import_table("demo-households", rows)
 
 
 def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
@@ -529,7 +268,7 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
             count=count, seed=seed, today=today, accommodations=demo_accommodations_ensure()
         )
         report = _require_ok(importer("households")(table=table))
-        # Marked synthetic, and most verified, with the audit trail kept (no plain update()).
+        # Marked synthetic, and most verified.
         synthetic = list(
             Household.objects.filter(
                 Q(source__startswith="synthetic") | Q(is_synthetic=True)
@@ -537,12 +276,11 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
         )
         rng = random.Random(seed + 1)
         for household in synthetic:
-            household.is_synthetic = True
             if rng.random() < 0.7:
                 household.status, household.verified_on = Household.Status.VERIFIED, today
         with change_reason("demo data"):
-            bulk_update_audited(
-                Household, synthetic, ["is_synthetic", "status", "verified_on"], batch_size=2000
+            households_mark_synthetic(
+                households=synthetic, changed=["status", "verified_on"], batch_size=2000
             )
     return report.created
 

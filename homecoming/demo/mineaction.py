@@ -21,7 +21,15 @@ from pathlib import Path
 
 from django.db.models import QuerySet
 
-from homecoming.core.tabular import Row, Table
+from homecoming.core.tabular import Table
+from homecoming.demo.synthetic import (
+    import_table,
+    offset,
+    polygon_around,
+    random_day,
+    release_activity,
+    released_activities,
+)
 from homecoming.places.models import Settlement
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -48,40 +56,6 @@ def return_area_settlements() -> QuerySet[Settlement]:
     return Settlement.objects.exclude(district__name__in=hosts)
 
 
-def _table(name: str, rows: list[dict]) -> Table:
-    columns = list(rows[0]) if rows else []
-    return Table(
-        name=name,
-        columns=columns,
-        rows=[
-            Row(number, {k: str(v) for k, v in row.items()})
-            for number, row in enumerate(rows, start=2)
-        ],
-    )
-
-
-def _polygon(rng: random.Random, lat: float, lon: float, radius_m: float) -> dict:
-    """A simple (star-shaped, so valid) polygon of about ``radius_m`` around a centre."""
-    angles = [2 * math.pi * i / 8 + rng.uniform(-0.25, 0.25) for i in range(8)]
-    ring = []
-    for angle in angles:
-        r = radius_m * rng.uniform(0.6, 1.0)
-        ring.append(
-            [
-                round(lon + r * math.sin(angle) / (111_320 * math.cos(math.radians(lat))), 6),
-                round(lat + r * math.cos(angle) / 111_320, 6),
-            ]
-        )
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
-
-
-def _offset(lat: float, lon: float, distance_m: float, bearing: float) -> tuple[float, float]:
-    return (
-        lat + distance_m * math.cos(bearing) / 111_320,
-        lon + distance_m * math.sin(bearing) / (111_320 * math.cos(math.radians(lat))),
-    )
-
-
 def _near_any(point: tuple[float, float], others: list[tuple[float, float]], metres: float) -> bool:
     lat, lon = point
     return any(
@@ -89,56 +63,6 @@ def _near_any(point: tuple[float, float], others: list[tuple[float, float]], met
         < metres
         for o_lat, o_lon in others
     )
-
-
-def _random_day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randint(0, (end - start).days))
-
-
-def _released_activities(rng, code: str, area_m2: float, end: dt.date) -> list[dict]:
-    """Survey, then reduction, then clearance of the rest: the whole area released."""
-    start = _random_day(rng, dt.date(2021, 3, 1), end - dt.timedelta(days=120))
-    cancelled = round(area_m2 * rng.uniform(0.15, 0.4))
-    reduced = round(area_m2 * rng.uniform(0.15, 0.35))
-    cleared = area_m2 - cancelled - reduced
-    nts_end = start + dt.timedelta(days=rng.randint(5, 20))
-    ts_end = nts_end + dt.timedelta(days=rng.randint(20, 60))
-    cl_end = min(end - dt.timedelta(days=8), ts_end + dt.timedelta(days=rng.randint(30, 200)))
-    rows = [
-        ("NTS", "non_technical_survey", start, nts_end, {"cancelled_m2": cancelled}),
-        ("TS", "technical_survey", nts_end, ts_end, {"reduced_m2": reduced}),
-        ("CL", "clearance", ts_end, cl_end, {"cleared_m2": f"{cleared:.2f}"}),
-    ]
-    return [
-        _activity(
-            f"{code}-{tag}",
-            code,
-            method,
-            begin,
-            finish,
-            "completed",
-            areas,
-            handover=finish + dt.timedelta(days=7) if tag == "CL" else None,
-        )
-        for tag, method, begin, finish, areas in rows
-    ]
-
-
-def _activity(reference, code, method, start, end, status, areas, handover=None) -> dict:
-    return {
-        "reference": reference,
-        "hazard_area": code,
-        "method": method,
-        "organisation": "ANAMA (synthetic)",
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat() if end else "",
-        "status": status,
-        "cancelled_m2": areas.get("cancelled_m2", ""),
-        "reduced_m2": areas.get("reduced_m2", ""),
-        "cleared_m2": areas.get("cleared_m2", ""),
-        "handover_date": handover.isoformat() if handover else "",
-        "certificate": f"LR-{reference}" if handover else "",
-    }
 
 
 def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Table]]:
@@ -157,12 +81,12 @@ def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Tab
         near = [(rng.uniform(150, 700), rng.uniform(120, 260)) for _ in range(rng.randint(1, 3))]
         far = [(rng.uniform(3000, 6000), rng.uniform(150, 450)) for _ in range(rng.randint(0, 2))]
         for index, (distance, radius) in enumerate(near + far):
-            centre = _offset(lat, lon, distance, rng.uniform(0, 2 * math.pi))
+            centre = offset(lat, lon, distance, rng.uniform(0, 2 * math.pi))
             if index >= len(near) and _near_any(centre, points, 2500):
                 continue  # a far area must not fall into another settlement's zone
             number += 1
             code = f"HA-{number:04d}"
-            polygon = _polygon(rng, *centre, radius)
+            polygon = polygon_around(rng, *centre, radius)
             hazards.append(
                 {
                     "code": code,
@@ -192,7 +116,7 @@ def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Tab
                     }[method]
                     start = today - dt.timedelta(days=rng.randint(30, 120))
                     activities.append(
-                        _activity(
+                        release_activity(
                             f"{code}-{method[:2].upper()}",
                             code,
                             method,
@@ -203,12 +127,12 @@ def demo_mine_action_tables(*, seed: int, today: dt.date) -> list[tuple[str, Tab
                         )
                     )
             elif index < len(near) or rng.random() < 0.3:
-                activities += _released_activities(rng, code, area, today)
+                activities += released_activities(rng, code, area, today)
     return [
-        ("hazards", _table("demo-hazards", hazards)),
-        ("landrelease", _table("demo-landrelease", activities)),
-        ("devices", _table("demo-devices", _device_reports(rng, today))),
-        ("casualties", _table("demo-casualties", _casualties(rng, today))),
+        ("hazards", import_table("demo-hazards", hazards)),
+        ("landrelease", import_table("demo-landrelease", activities)),
+        ("devices", import_table("demo-devices", _device_reports(rng, today))),
+        ("casualties", import_table("demo-casualties", _casualties(rng, today))),
     ]
 
 
@@ -267,7 +191,7 @@ def _casualties(rng: random.Random, today: dt.date) -> list[dict]:
         number += 1
         size = rng.choice([1, 1, 1, 2, 2, 3])
         victims, outcomes = outcomes[:size], outcomes[size:]
-        date = _random_day(rng, dt.date(2020, 11, 10), last)
+        date = random_day(rng, dt.date(2020, 11, 10), last)
         district = rng.choice(sorted(districts))
         device = rng.choice(["ap_mine", "ap_mine", "at_mine", "uxo", "unknown"])
         group = rng.choice(["civilian", "civilian", "deminer", "military"])

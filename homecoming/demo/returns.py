@@ -18,9 +18,15 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from homecoming.accounts.audit import bulk_update_audited, change_reason
+from homecoming.accounts.audit import change_reason
 from homecoming.accounts.models import User
 from homecoming.core.imports import importer
+from homecoming.demo.synthetic import (
+    households_mark_synthetic,
+    import_table,
+    member_rows,
+    synthetic_members,
+)
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
 from homecoming.registry.services import consent_record
@@ -86,8 +92,6 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
     """Walk each documented group home, once; returns the households that returned."""
     if Cohort.objects.filter(move_date=GROUPS[0].move_date).exists():
         return 0
-    from homecoming.demo.loader import households_table, member_rows, synthetic_members
-
     rng = random.Random(seed + 3)
     documents = itertools.count(1)
     planner = User.objects.get(username="planner")
@@ -123,7 +127,7 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
                     document_prefix="D",
                     disability_rate=0.0,
                 )
-            report = importer("households")(table=households_table(group.code, rows))
+            report = importer("households")(table=import_table(group.code, rows))
             if not report.ok:
                 raise RuntimeError(f"documented group {group.code}: {report.errors[:3]}")
             households = Household.objects.filter(reference__startswith=f"DOC-{group.code}-")
@@ -131,8 +135,7 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
             for household in households:
                 household.status = Household.Status.VERIFIED
                 household.verified_on = group.move_date - dt.timedelta(days=90)
-                household.is_synthetic = True
-            bulk_update_audited(Household, households, ["status", "verified_on", "is_synthetic"])
+            households_mark_synthetic(households=households, changed=["status", "verified_on"])
             for household in households:
                 consent_record(
                     household=household,

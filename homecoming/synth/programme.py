@@ -32,15 +32,18 @@ from pathlib import Path
 from homecoming.core.geometry import geodesic_area_m2
 from homecoming.core.tabular import Progress
 from homecoming.core.text import fold
-from homecoming.demo.loader import (
+from homecoming.demo.synthetic import (
     ACCOMMODATION_WEIGHTS,
     HOUSEHOLD_SIZES,
     INTENTION_WEIGHTS,
-    _pick,
+    offset,
+    pick,
+    polygon_around,
+    release_activity,
+    released_activities,
     synthetic_members,
     transliterate,
 )
-from homecoming.demo.mineaction import _activity, _offset, _polygon, _released_activities
 from homecoming.registry.models import AccommodationKind
 
 AS_OF = dt.date(2025, 10, 1)  # the day the synthetic programme describes
@@ -238,7 +241,7 @@ def _places(rng: random.Random, count: int) -> list[Place]:
         share = max(1, round(count * district.weight / total))
         for number in range(1, share + 1):
             distance = 25_000 * math.sqrt(rng.random()) if number > 1 else 0
-            lat, lon = _offset(district.lat, district.lon, distance, rng.uniform(0, 2 * math.pi))
+            lat, lon = offset(district.lat, district.lon, distance, rng.uniform(0, 2 * math.pi))
             kind = (
                 "city" if number == 1 else "urban_settlement" if rng.random() < 0.03 else "village"
             )
@@ -252,7 +255,7 @@ def _places(rng: random.Random, count: int) -> list[Place]:
                     lat=round(lat, 5),
                     lon=round(lon, 5),
                     popularity=popularity * district.weight / share,
-                    land=_pick(rng, LAND_STATES),
+                    land=pick(rng, LAND_STATES),
                 )
             )
     return places
@@ -334,8 +337,8 @@ def _mine_action(rng: random.Random, places: list[Place]) -> tuple[list[dict], l
         count = rng.randint(0 if place.land == "released" else 1, 3)
         for index in range(count):
             code = f"HA-{len(hazards) + 1:05d}"
-            centre = _offset(place.lat, place.lon, rng.uniform(150, 700), rng.uniform(0, 6.3))
-            polygon = _polygon(rng, *centre, rng.uniform(120, 260))
+            centre = offset(place.lat, place.lon, rng.uniform(150, 700), rng.uniform(0, 6.3))
+            polygon = polygon_around(rng, *centre, rng.uniform(120, 260))
             hazards.append(
                 {
                     "code": code,
@@ -354,12 +357,14 @@ def _mine_action(rng: random.Random, places: list[Place]) -> tuple[list[dict], l
             )
             area = geodesic_area_m2(polygon)
             if place.land == "released" or index > 0:
-                activities += _released_activities(rng, code, area, AS_OF)
+                activities += released_activities(rng, code, area, AS_OF)
             elif place.land == "in_progress":
                 start = AS_OF - dt.timedelta(days=rng.randint(30, 200))
                 cleared = {"cleared_m2": math.floor(area * rng.uniform(0.1, 0.9))}
                 activities.append(
-                    _activity(f"{code}-CL", code, "clearance", start, None, "ongoing", cleared)
+                    release_activity(
+                        f"{code}-CL", code, "clearance", start, None, "ongoing", cleared
+                    )
                 )
     return hazards, activities
 
@@ -374,9 +379,9 @@ def _housing(
     for place in places:
         expected = households * place.popularity / total
         if place.land == "released":
-            status = _pick(rng, {"completed": 0.7, "implementation": 0.2, None: 0.1})
+            status = pick(rng, {"completed": 0.7, "implementation": 0.2, None: 0.1})
         else:
-            status = _pick(rng, {"preparation": 0.3, None: 0.7})
+            status = pick(rng, {"preparation": 0.3, None: 0.7})
         count = round(expected * rng.uniform(0.25, 0.5)) if status else 0
         if count:
             project = _project(rng, place, status, count)
@@ -445,8 +450,8 @@ def _units(rng: random.Random, place: Place, project: dict, count: int) -> list[
         building = index // per_building + 1
         number = index % per_building + 1
         floor = 1 + (number - 1) * floors // per_building
-        rooms = _pick(rng, {1: 0.08, 2: 0.27, 3: 0.35, 4: 0.2, 5: 0.07, 6: 0.03})
-        lat, lon = _offset(place.lat, place.lon, 40 * math.sqrt(building), building * 2.4)
+        rooms = pick(rng, {1: 0.08, 2: 0.27, 3: 0.35, 4: 0.2, 5: 0.07, 6: 0.03})
+        lat, lon = offset(place.lat, place.lon, 40 * math.sqrt(building), building * 2.4)
         rows.append(
             {
                 "building": f"{project['code']}-B{building:03d}",
@@ -511,16 +516,16 @@ def _household_rows(
     while written < persons:
         number += 1
         place = places[min(bisect.bisect(cumulative, rng.random() * running), len(places) - 1)]
-        size = min(_pick(rng, HOUSEHOLD_SIZES), persons - written)
+        size = min(pick(rng, HOUSEHOLD_SIZES), persons - written)
         members = synthetic_members(rng, size, AS_OF)
-        script = _pick(rng, SCRIPTS)
+        script = pick(rng, SCRIPTS)
         household = {
             "household": f"{REFERENCE_PREFIX}{number:07d}",
             "origin_settlement": place.code,
             "origin_address": f"{place.name_az}, house {rng.randint(1, 240)}",
             "displaced_on": place.district.displaced_on,
-            "accommodation": _pick(rng, ACCOMMODATION_WEIGHTS),
-            "intention": _pick(rng, INTENTION_WEIGHTS),
+            "accommodation": pick(rng, ACCOMMODATION_WEIGHTS),
+            "intention": pick(rng, INTENTION_WEIGHTS),
             "registered_on": (
                 dt.date(2021, 1, 15) + dt.timedelta(days=rng.randint(0, 1600))
             ).isoformat(),
@@ -540,7 +545,7 @@ def _household_rows(
                 "sex": member["sex"],
                 "birth_date": member["birth"].isoformat(),
                 "phone": f"+99450{rng.randint(0, 9_999_999):07d}" if index == 0 else "",
-                "vulnerabilities": _pick(rng, VULNERABILITIES),
+                "vulnerabilities": pick(rng, VULNERABILITIES),
                 "document_type": "id_card" if adult else "birth_certificate",
                 "document_number": ("AZE" if adult else "BC") + _document_number(written),
             }

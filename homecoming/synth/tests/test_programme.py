@@ -10,7 +10,7 @@ from homecoming.housing.models import HousingUnit
 from homecoming.mineaction.models import HazardArea
 from homecoming.places.models import Settlement
 from homecoming.registry.models import Household, Member
-from homecoming.synth import synth_programme, synth_write
+from homecoming.synth.programme import synth_programme, synth_write
 
 CYRILLIC = re.compile(r"[Ѐ-ӿ]")
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homecoming.accounts.audit import bulk_update_audited, change_reason
+from homecoming.accounts.audit import change_reason
 from homecoming.core.imports import importer, read
+from homecoming.demo.synthetic import households_mark_synthetic
 from homecoming.registry.models import Household
-from homecoming.synth import synth_programme, synth_write
-from homecoming.synth.programme import REFERENCE_PREFIX
+from homecoming.synth.programme import REFERENCE_PREFIX, synth_programme, synth_write
 
 # The import command's progress bar ("import" is a keyword, so no plain import statement).
 ProgressBar = import_module("homecoming.core.management.commands.import").ProgressBar
@@ -62,11 +62,11 @@ class Command(BaseCommand):
             if load:
                 for file, path in zip(files, paths, strict=True):
                     self._load(file.kind, path)
-                synthetic = list(Household.objects.filter(reference__startswith=REFERENCE_PREFIX))
-                for household in synthetic:
-                    household.is_synthetic = True
-                with change_reason("homecoming synth"):  # the audit trail kept: no update()
-                    bulk_update_audited(Household, synthetic, ["is_synthetic"], batch_size=5000)
+                with change_reason("homecoming synth"):
+                    households_mark_synthetic(
+                        households=Household.objects.filter(reference__startswith=REFERENCE_PREFIX),
+                        batch_size=5000,
+                    )
 
     def _load(self, kind: str, path: Path) -> None:
         report = importer(kind)(table=read(kind, str(path)), progress=ProgressBar(sys.stderr))
