@@ -43,12 +43,9 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("homecoming.core.imports", "homecoming.registry.imports"),
         # demo and synth become apps owning their commands
         ("homecoming.core.management.commands.load_demo", "homecoming.demo.loader"),
-        ("homecoming.core.management.commands.synth", "homecoming.accounts.audit"),
         ("homecoming.core.management.commands.synth", "homecoming.registry.models"),
         ("homecoming.core.management.commands.synth", "homecoming.synth"),
         ("homecoming.core.management.commands.synth", "homecoming.synth.programme"),
-        # the audit-writing machinery moves into core
-        ("homecoming.core.tabular", "homecoming.accounts.audit"),
         # the home page moves to the top layer
         ("homecoming.core.views", "homecoming.accounts.access"),
         ("homecoming.core.views", "homecoming.accounts.personal"),

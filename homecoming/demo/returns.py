@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.accounts.models import User
+from homecoming.core.audit import bulk_update_audited, change_reason
 from homecoming.core.imports import importer
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homecoming.accounts.audit import bulk_update_audited, change_reason
+from homecoming.core.audit import bulk_update_audited, change_reason
 from homecoming.core.imports import importer, read
 from homecoming.registry.models import Household
 from homecoming.synth import synth_programme, synth_write
