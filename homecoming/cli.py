@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
     from django.core.management import execute_from_command_line
 
-    from homecoming.accounts.audit import REASON_LENGTH, change_reason
+    from homecoming.core.audit import REASON_LENGTH, change_reason
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "homecoming"

@@ -41,8 +41,6 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("homecoming.core.imports", "homecoming.places.services"),
         ("homecoming.core.imports", "homecoming.registry.fieldforms"),
         ("homecoming.core.imports", "homecoming.registry.imports"),
-        # the audit-writing machinery moves into core
-        ("homecoming.core.tabular", "homecoming.accounts.audit"),
         # the home page moves to the top layer
         ("homecoming.core.views", "homecoming.accounts.access"),
         ("homecoming.core.views", "homecoming.accounts.personal"),

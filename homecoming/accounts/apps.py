@@ -6,6 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self) -> None:
-        # Connects the audit trail's reason for changes made by imports and commands, and
-        # registers the deployment checks of Homecoming's own settings.
-        from homecoming.accounts import audit, checks  # noqa: F401
+        # Registers the deployment checks of Homecoming's own settings.
+        from homecoming.accounts import checks  # noqa: F401

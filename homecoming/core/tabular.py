@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from homecoming.accounts.audit import change_reason
+from homecoming.core.audit import change_reason
 from homecoming.core.errors import ApplicationError
 from homecoming.core.safety import (
     check_file_size,

@@ -21,8 +21,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
-from homecoming.accounts.audit import change_reason
 from homecoming.accounts.models import Role, User
+from homecoming.core.audit import change_reason
 from homecoming.core.errors import ApplicationError
 from homecoming.core.imports import importer
 from homecoming.core.tabular import ImportReport, Row, Table, read_table

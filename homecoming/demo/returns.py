@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from homecoming.accounts.audit import change_reason
 from homecoming.accounts.models import User
+from homecoming.core.audit import change_reason
 from homecoming.core.imports import importer
 from homecoming.demo.synthetic import (
     households_mark_synthetic,

@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Iterable, Iterator
 
-from homecoming.accounts.audit import bulk_update_audited
+from homecoming.core.audit import bulk_update_audited
 from homecoming.core.tabular import Row, Table
 from homecoming.registry.models import AccommodationKind, Household, Member
 

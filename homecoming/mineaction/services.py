@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
+from homecoming.core.audit import bulk_create_audited, bulk_update_audited
 from homecoming.core.geometry import geodesic_area_m2
 from homecoming.core.tabular import (
     ImportReport,

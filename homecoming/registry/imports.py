@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from homecoming.accounts.audit import records_insert_audited
+from homecoming.core.audit import records_insert_audited
 from homecoming.core.bulk import ids_take, records_insert
 from homecoming.core.tabular import (
     ImportReport,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
-from homecoming.accounts.audit import bulk_create_audited, bulk_update_audited
 from homecoming.accounts.models import User
+from homecoming.core.audit import bulk_create_audited, bulk_update_audited
 from homecoming.core.bulk import rows_insert
 from homecoming.core.errors import ApplicationError
 from homecoming.core.locking import locked

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 from simple_history.models import HistoricalRecords
 
-from homecoming.accounts.audit import bulk_create_audited, change_reason, records_insert_audited
+from homecoming.core.audit import bulk_create_audited, change_reason, records_insert_audited
 from homecoming.core.bulk import ids_take, records_insert
 from homecoming.registry.models import Household, HouseholdEvent, Member
 

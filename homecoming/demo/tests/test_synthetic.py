@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from homecoming.accounts.audit import change_reason
+from homecoming.core.audit import change_reason
 from homecoming.demo.synthetic import households_mark_synthetic, member_rows, synthetic_members
 from homecoming.registry.models import Household, Member
 

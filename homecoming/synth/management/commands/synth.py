@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homecoming.accounts.audit import change_reason
+from homecoming.core.audit import change_reason
 from homecoming.core.imports import importer, read
 from homecoming.demo.synthetic import households_mark_synthetic
 from homecoming.registry.models import Household
