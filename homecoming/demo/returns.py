@@ -20,7 +20,6 @@ from django.db import transaction
 
 from homecoming.accounts.audit import bulk_update_audited, change_reason
 from homecoming.accounts.models import User
-from homecoming.core.imports import importer
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
 from homecoming.registry.services import consent_record
@@ -34,6 +33,7 @@ from homecoming.returns.services import (
     offer_accept,
     passenger_answer,
 )
+from homecoming.site.imports import importer
 
 SOURCE = "synthetic people; counts documented"
 # The Khojaly article gives no date; the demo places it before 2025-05-15, when the

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homecoming.accounts.audit import bulk_update_audited, change_reason
-from homecoming.core.imports import importer, read
 from homecoming.registry.models import Household
+from homecoming.site.imports import importer, read
 from homecoming.synth import synth_programme, synth_write
 from homecoming.synth.programme import REFERENCE_PREFIX
 
