@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "homecoming.monitoring",
     "homecoming.returns",
     "homecoming.heritage",
+    "homecoming.site",
     # the top layer: the demo and the synthetic programme, each with its command
     "homecoming.demo",
     "homecoming.synth",
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "homecoming.core.context_processors.shell",
+                "homecoming.site.context_processors.shell",
             ],
         },
     },

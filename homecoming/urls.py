@@ -9,13 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from homecoming.accounts import views as accounts_views
 from homecoming.accounts.personal import no_personal_data
-from homecoming.core import views as core_views
 from homecoming.housing import api as housing_api
 from homecoming.mineaction import api as mineaction_api
 from homecoming.monitoring import api as monitoring_api
 from homecoming.places import api as places_api
+from homecoming.places import urls as places_urls
 from homecoming.registry import api as registry_api
 from homecoming.returns import api as returns_api
+from homecoming.site import views as site_views
 
 api_patterns = [
     path("schema/", no_personal_data(SpectacularAPIView.as_view()), name="schema"),
@@ -70,9 +71,16 @@ api_patterns = [
     ),
 ]
 
+# The places pages, and the settlement and area pages that also show the domains (top layer).
+place_patterns = [
+    *places_urls.urlpatterns,
+    path("settlements/<str:code>/", site_views.settlement_detail, name="settlement_detail"),
+    path("areas/<str:code>/", site_views.area_detail, name="area_detail"),
+]
+
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("health/", core_views.health, name="health"),
+    path("", site_views.home, name="home"),
+    path("health/", site_views.health, name="health"),
     path("accounts/login/", no_personal_data(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", no_personal_data(auth_views.LogoutView.as_view()), name="logout"),
     path(
@@ -102,11 +110,11 @@ urlpatterns = [
     path("accounts/access-log/", accounts_views.access_log, name="access_log"),
     path(
         "accounts/history/<str:kind>/<str:key>/",
-        accounts_views.record_history,
+        site_views.record_history,
         name="record_history",
     ),
     path("i18n/setlang/", no_personal_data(set_language), name="set_language"),
-    path("places/", include("homecoming.places.urls")),
+    path("places/", include((place_patterns, "places"))),
     path("registry/", include("homecoming.registry.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),
     path("mineaction/", include("homecoming.mineaction.urls")),

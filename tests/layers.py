@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("assistance", "feedback"),
     ("monitoring",),
     ("heritage",),
-    ("demo", "synth", "project"),
+    ("site", "demo", "synth", "project"),
 )
 PLANNED = frozenset({"programmes", "assistance", "feedback"})
 # The modules of the project package itself (settings, urls, the command line...) are one unit.

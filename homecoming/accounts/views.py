@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from homecoming.accounts.access import ACCESS_LOG_VIEW, HISTORY_VIEW, require
+from homecoming.accounts.access import ACCESS_LOG_VIEW, require
 from homecoming.accounts.forms import ApiTokenForm, TokenForm
-from homecoming.accounts.history import record_history_for_user
 from homecoming.accounts.middleware import second_factor_required
 from homecoming.accounts.models import AccessLog
-from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
+from homecoming.accounts.personal import no_personal_data, personal_data
 from homecoming.accounts.selectors import api_token_get_for_user, api_token_list_for_user
 from homecoming.accounts.services import (
     api_token_create,
@@ -54,16 +53,6 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "accounts/access_log.html",
         {"page": page, "filters": filters, "actions": AccessLog.Action.choices},
     )
-
-
-@personal_data(AccessLog.Action.HISTORY)
-def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
-    """The audit trail of one record and its parts; reading a household's is itself logged."""
-    require(request.user, HISTORY_VIEW)
-    history = record_history_for_user(request.user, kind, key)
-    access_shown(request, str(history.record) if history.personal else None)
-    template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
-    return render(request, template, {"history": history})
 
 
 def _next(request: HttpRequest) -> str:

@@ -24,7 +24,6 @@ from django.db.models import Q
 from homecoming.accounts.models import Role, User
 from homecoming.core.audit import change_reason
 from homecoming.core.errors import ApplicationError
-from homecoming.core.imports import importer
 from homecoming.core.tabular import ImportReport, Row, Table, read_table
 from homecoming.demo.heritage import demo_heritage_load
 from homecoming.demo.housing import SOURCE as HOUSING_SOURCE
@@ -52,6 +51,7 @@ from homecoming.places.services import places_import
 from homecoming.registry.matching import duplicates_find
 from homecoming.registry.models import AccommodationKind, Household, TemporaryAccommodation
 from homecoming.registry.services import consent_record
+from homecoming.site.imports import importer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_KIND = {

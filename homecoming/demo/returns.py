@@ -20,7 +20,6 @@ from django.db import transaction
 
 from homecoming.accounts.models import User
 from homecoming.core.audit import change_reason
-from homecoming.core.imports import importer
 from homecoming.demo.synthetic import (
     households_mark_synthetic,
     import_table,
@@ -40,6 +39,7 @@ from homecoming.returns.services import (
     offer_accept,
     passenger_answer,
 )
+from homecoming.site.imports import importer
 
 SOURCE = "synthetic people; counts documented"
 # The Khojaly article gives no date; the demo places it before 2025-05-15, when the

@@ -10,13 +10,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homecoming.core.audit import change_reason
-from homecoming.core.imports import importer, read
 from homecoming.demo.synthetic import households_mark_synthetic
 from homecoming.registry.models import Household
+from homecoming.site.imports import importer, read
 from homecoming.synth.programme import REFERENCE_PREFIX, synth_programme, synth_write
 
 # The import command's progress bar ("import" is a keyword, so no plain import statement).
-ProgressBar = import_module("homecoming.core.management.commands.import").ProgressBar
+ProgressBar = import_module("homecoming.site.management.commands.import").ProgressBar
 
 
 class Command(BaseCommand):

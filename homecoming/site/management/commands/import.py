@@ -8,8 +8,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.imports import IMPORTERS, importer, read
 from homecoming.core.tabular import ImportReport
+from homecoming.site.imports import IMPORTERS, importer, read
 
 
 class ProgressBar:

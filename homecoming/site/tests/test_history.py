@@ -8,12 +8,12 @@ from html import unescape
 import pytest
 
 from conftest import make_table
-from homecoming.accounts.history import KINDS
 from homecoming.accounts.models import AccessLog, Role
 from homecoming.mineaction.models import HazardArea
 from homecoming.mineaction.services import hazards_import
 from homecoming.mineaction.tests.fixtures import hazard_row, square
 from homecoming.places.models import Settlement
+from homecoming.site.history import KINDS
 
 pytestmark = pytest.mark.django_db
 

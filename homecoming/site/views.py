@@ -1,0 +1,143 @@
+"""The pages that combine domains: the home page, the settlement and area pages, a record's
+audit trail (and `health`, which asks the database through places)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from homecoming.accounts.access import (
+    HISTORY_VIEW,
+    HOUSEHOLD_VIEW,
+    Scope,
+    district_scope,
+    require,
+    user_can,
+)
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
+from homecoming.core.charts import chart
+from homecoming.housing.selectors import settlement_return_readiness
+from homecoming.mineaction.models import HazardArea
+from homecoming.mineaction.selectors import hazards_geojson
+from homecoming.monitoring.selectors import figures_about
+from homecoming.places.models import Area, Settlement
+from homecoming.places.selectors import (
+    area_get,
+    settlement_get,
+    settlement_search,
+    settlements_geojson,
+)
+from homecoming.registry.selectors import household_list_for_user
+from homecoming.returns.selectors import pipeline
+from homecoming.site.history import record_history_for_user
+
+
+@no_personal_data
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = district_scope(user)
+    districts = Area.objects.filter(level=Area.Level.DISTRICT)
+    funnel = pipeline(household_list_for_user(user)) if user_can(user, HOUSEHOLD_VIEW) else []
+    context = {
+        "funnel_chart": chart(
+            [
+                {
+                    "type": "funnel",
+                    "y": [str(_(step)) for step, _n in funnel],
+                    "x": [n for _step, n in funnel],
+                    "textinfo": "value+percent initial",
+                }
+            ],
+            y_title="",
+        )
+        if funnel
+        else None,
+        "districts": districts.count(),
+        "settlements": Settlement.objects.count(),
+        "my_districts": None if scope is None else districts.filter(pk__in=scope).order_by("name"),
+        "households": household_list_for_user(user).count()
+        if user_can(user, HOUSEHOLD_VIEW)
+        else None,
+    }
+    return render(request, "core/home.html", context)
+
+
+@no_personal_data
+@login_not_required
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and `make demo`'s wait: the app answers and reaches its database."""
+    Area.objects.exists()
+    return JsonResponse({"status": "ok", "database": settings.DATABASES["default"]["ENGINE"]})
+
+
+@no_personal_data
+def settlement_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        settlement = settlement_get(code)
+    except Settlement.DoesNotExist as exc:
+        raise Http404("No such settlement.") from exc
+    households = None
+    if user_can(request.user, HOUSEHOLD_VIEW):
+        households = (
+            household_list_for_user(request.user).filter(origin_settlement=settlement).count()
+        )
+    readiness = settlement_return_readiness(settlement)
+    land = readiness.land
+    geojson = settlements_geojson(
+        settlement_search(district=settlement.district.code),
+        current=settlement.code,
+    )
+    hazards = hazards_geojson(
+        HazardArea.objects.filter(pk__in=[h.pk for h in land.hazards]), Settlement.objects.none()
+    )["features"]
+    # Hazard areas near the settlement may lie outside the user's districts: shown, not linked.
+    scope = Scope(request.user)
+    linked = {h.code for h in land.hazards if h.district_id in scope}
+    for feature in hazards:
+        feature["properties"]["linked"] = feature["properties"]["code"] in linked
+    geojson["features"] += hazards
+    return render(
+        request,
+        "places/settlement_detail.html",
+        {
+            "settlement": settlement,
+            "households": households,
+            "geojson": geojson,
+            "figures": figures_about(settlement),
+            "land": land,
+            "readiness": readiness,
+        },
+    )
+
+
+@no_personal_data
+def area_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        area = area_get(code)
+    except Area.DoesNotExist as exc:
+        raise Http404("No such area.") from exc
+    settlements = settlement_search(district=code) if area.level == "district" else None
+    return render(
+        request,
+        "places/area_detail.html",
+        {
+            "area": area,
+            "children": area.children.order_by("name"),
+            "settlements": settlements,
+            "figures": figures_about(area),
+        },
+    )
+
+
+@personal_data(AccessLog.Action.HISTORY)
+def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    """The audit trail of one record and its parts; reading a household's is itself logged."""
+    require(request.user, HISTORY_VIEW)
+    history = record_history_for_user(request.user, kind, key)
+    access_shown(request, str(history.record) if history.personal else None)
+    template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
+    return render(request, template, {"history": history})
