@@ -105,7 +105,7 @@ def child_floor(path: str) -> dict:
         Member,
         MemberSearchKey,
     )
-    from homecoming.registry.services import search_keys
+    from homecoming.registry.search_keys import search_keys
 
     start = time.perf_counter()
     settlements = dict(Settlement.objects.values_list("code", "id"))

@@ -54,7 +54,7 @@ def test_the_graph_sees_the_imports_the_code_has(graph):
     assert ("homecoming.registry.views", "homecoming.returns.selectors") in graph.imports
     assert ("homecoming.cli", "django.core.management") in graph.imports
     migration = "homecoming.registry.migrations.0004_member_name_spelling_keys"
-    assert (migration, "homecoming.registry.services") in graph.imports
+    assert (migration, "homecoming.registry.search_keys") in graph.imports
     assert ("homecoming.site.imports", "homecoming.registry.fieldforms") in graph.names
 
 

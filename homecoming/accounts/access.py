@@ -23,7 +23,7 @@ ACCESS_LOG_VIEW = "accesslog.view"
 HISTORY_VIEW = "history.view"
 # Running allocations and approving them.
 RETURN_PLAN = "return.plan"
-# Annotating discrepancies in the figure ledger.
+# Annotating discrepancies in the figure ledger, and adding photos of heritage monuments.
 FIGURES_EDIT = "figures.edit"
 # Individual mine accidents and victims, and exact casualty counts (small ones included);
 # everyone else sees them aggregated, small counts hidden (docs/monitoring.md, Small numbers).

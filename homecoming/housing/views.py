@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from homecoming.accounts.personal import no_personal_data
-from homecoming.core.charts import chart
 from homecoming.housing import selectors
+from homecoming.housing.charts import overview_charts, progress_chart
 from homecoming.housing.models import HousingUnit, Project
 from homecoming.housing.services import project_site_warnings
 from homecoming.places import selectors as places_selectors
@@ -17,67 +16,14 @@ from homecoming.places.models import Settlement
 @no_personal_data
 def overview(request: HttpRequest) -> HttpResponse:
     finance = selectors.finance_by_district_and_sector(request.user)
-    districts = sorted({row.district for row in finance})
-    sectors = sorted({row.sector for row in finance})
     funnel = selectors.housing_funnel(request.user)
     status_labels = dict(HousingUnit.Status.choices)
-
-    def total(rows, field):
-        return round(sum(getattr(r, field) for r in rows) / 1e6, 2)
-
-    amounts = [("budget", _("budget")), ("disbursed", _("disbursed")), ("spent", _("spent"))]
-    charts = {
-        "finance-district-chart": chart(
-            [
-                {
-                    "type": "bar",
-                    "name": label,
-                    "x": districts,
-                    "y": [total([r for r in finance if r.district == d], field) for d in districts],
-                }
-                for field, label in amounts
-            ],
-            y_title=_("millions"),
-        ),
-        "finance-sector-chart": chart(
-            [
-                {
-                    "type": "bar",
-                    "name": label,
-                    "x": sectors,
-                    "y": [total([r for r in finance if r.sector == s], field) for s in sectors],
-                }
-                for field, label in amounts
-            ],
-            y_title=_("millions"),
-        ),
-        "progress-chart": chart(
-            [
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": sector,
-                    "x": [m for m, _v in series],
-                    "y": [v for _m, v in series],
-                }
-                for sector, series in selectors.progress_by_sector(request.user).items()
-            ],
-            y_title=_("mean physical progress (%)"),
-        ),
-        "funnel-chart": chart(
-            [
-                {
-                    "type": "funnel",
-                    "name": district,
-                    "y": [str(status_labels[s]) for s in selectors.FUNNEL],
-                    "x": [counts[s] for s in selectors.FUNNEL],
-                    "textinfo": "value",
-                }
-                for district, counts in funnel.items()
-            ],
-            y_title="",
-        ),
-    }
+    charts = overview_charts(
+        finance=finance,
+        progress=selectors.progress_by_sector(request.user),
+        funnel=funnel,
+        status_labels=status_labels,
+    )
     return render(
         request,
         "housing/overview.html",
@@ -113,24 +59,12 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     except Project.DoesNotExist as exc:
         raise Http404("No such project.") from exc
     progress = list(project.progress.all())
-    spec = chart(
-        [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _("physical progress"),
-                "x": [p.date.isoformat() for p in progress],
-                "y": [p.physical_progress for p in progress],
-            }
-        ],
-        y_title=_("physical progress (%)"),
-    )
     return render(
         request,
         "housing/project_detail.html",
         {
             "project": project,
-            "progress_chart": spec,
+            "progress_chart": progress_chart(progress),
             "has_progress": bool(progress),
             "warnings": project_site_warnings(project),
             "buildings": project.buildings.select_related("settlement"),

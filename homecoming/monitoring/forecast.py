@@ -1,7 +1,7 @@
 """Projected returns: cumulative returned persons by month with an uncertainty band, and when
 each target is reached or by how much it is missed.
 
-Plain data in, plain data out; no Django (``core/tests/test_layout.py`` checks it), so the
+Plain data in, plain data out; no Django (``tests/test_layers.py`` checks it), so the
 projection can be tested and rerun on its own. ``monitoring.selectors.forecast_inputs``
 gathers the inputs from the records. The method is in ``docs/monitoring.md``; in short, a
 Monte Carlo over what is uncertain, month by month:
@@ -252,72 +252,34 @@ def forecast(
     else:
         rate = np.zeros(runs)
 
-    # When each settlement's land is ready: blocked settlements in the order their homes
-    # are due, each after the hectares of those before it and its own are released.
-    due: dict[str, dt.date] = {}
-    blocked: dict[str, float] = {}
-    for u in inputs.units:
-        if u.blocked_ha > 0:
-            due[u.settlement] = min(due.get(u.settlement, u.expected), u.expected)
-            blocked[u.settlement] = u.blocked_ha
-    land_month: dict[str, np.ndarray] = {}
-    cumulative_ha = 0.0
-    for settlement in sorted(blocked, key=lambda s: (due[s], s)):
-        cumulative_ha += blocked[settlement]
-        with np.errstate(divide="ignore"):
-            months = np.where(
-                rate > 0, np.ceil(cumulative_ha / np.where(rate > 0, rate, 1)), np.inf
-            )
-        land_month[settlement] = months
-
     delays = np.asarray(inputs.completion_delays_days, dtype=float)
-    supply = np.zeros((len(districts), runs, horizon + 2))
-    rows = np.arange(runs)
-    for u in inputs.units:
-        if u.count == 0:
-            continue
-        if u.ready:
-            month = np.zeros(runs)
-        else:
-            if delays.size >= MIN_OBSERVED_DELAYS:
-                delay = rng.choice(delays, size=runs)
-            else:
-                delay = rng.exponential(DEFAULT_DELAY_DAYS, size=runs)
-            finish = np.datetime64(u.expected, "D") + np.round(delay).astype("timedelta64[D]")
-            month = (finish.astype("datetime64[M]") - np.datetime64(now, "M")).astype(float)
-        if u.settlement in land_month:
-            month = np.maximum(month, land_month[u.settlement])
-        month = np.where(np.isfinite(month), np.clip(month, 1, horizon + 1), horizon + 1)
-        np.add.at(supply[index[u.district]], (rows, month.astype(int)), u.count)
-    units_by_month = np.cumsum(supply, axis=2)
-
+    units_by_month = _units_by_month(
+        inputs.units,
+        _land_ready_months(inputs.units, rate),
+        delays,
+        rng,
+        index=index,
+        now=now,
+        horizon=horizon,
+        runs=runs,
+    )
     willing = np.zeros((len(districts), runs))
     persons_per_household = np.ones(len(districts))
     for d in inputs.demand:
         willing[index[d.district]] = rng.binomial(d.households, take_up)
         persons_per_household[index[d.district]] = d.persons_per_household
-
     seats = {_month(m): s for m, s in inputs.seats_by_month.items() if _month(m) >= now}
-    last_scheduled = max(seats) if seats else None
     sustained = float(np.mean(list(seats.values()))) if seats else math.inf
-
-    moved = np.zeros((len(districts), runs))
-    paths = np.zeros((len(districts), runs, horizon + 1))
-    paths[:, :, 0] = done[:, None]
-    for m in range(1, horizon + 1):
-        month = add_months(now, m)
-        if last_scheduled is None:
-            capacity = math.inf
-        elif month <= last_scheduled:
-            capacity = seats.get(month, 0)
-        else:
-            capacity = sustained
-        want = np.maximum(0, np.minimum(units_by_month[:, :, m] - moved, willing - moved))
-        persons = want * persons_per_household[:, None]
-        total = persons.sum(axis=0)
-        scale = np.where(total > capacity, capacity / np.where(total > 0, total, 1), 1.0)
-        moved += np.floor(want * scale[None, :])
-        paths[:, :, m] = done[:, None] + moved * persons_per_household[:, None]
+    paths = _move_in(
+        done,
+        units_by_month,
+        willing,
+        persons_per_household,
+        seats,
+        sustained,
+        now=now,
+        horizon=horizon,
+    )
 
     first = min(past_months) if past_months else now
     lead = _months_between(_month(first), now)
@@ -353,6 +315,96 @@ def forecast(
             "seats_per_month_after_schedule": sustained if seats else "no limit",
         },
     )
+
+
+def _land_ready_months(units: Sequence[UnitBatch], rate: np.ndarray) -> dict[str, np.ndarray]:
+    """When each settlement's land is ready, in months from now per run: blocked
+    settlements in the order their homes are due, each after the hectares of those before
+    it and its own are released at the run's ``rate`` (never, without release)."""
+    due: dict[str, dt.date] = {}
+    blocked: dict[str, float] = {}
+    for u in units:
+        if u.blocked_ha > 0:
+            due[u.settlement] = min(due.get(u.settlement, u.expected), u.expected)
+            blocked[u.settlement] = u.blocked_ha
+    land_month: dict[str, np.ndarray] = {}
+    cumulative_ha = 0.0
+    for settlement in sorted(blocked, key=lambda s: (due[s], s)):
+        cumulative_ha += blocked[settlement]
+        with np.errstate(divide="ignore"):
+            months = np.where(
+                rate > 0, np.ceil(cumulative_ha / np.where(rate > 0, rate, 1)), np.inf
+            )
+        land_month[settlement] = months
+    return land_month
+
+
+def _units_by_month(
+    units: Sequence[UnitBatch],
+    land_month: Mapping[str, np.ndarray],
+    delays: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    index: Mapping[str, int],
+    now: dt.date,
+    horizon: int,
+    runs: int,
+) -> np.ndarray:
+    """Homes free by each month, per district and run (cumulative): each batch finished
+    on its date plus a drawn delay, and not before its land is ready."""
+    supply = np.zeros((len(index), runs, horizon + 2))
+    rows = np.arange(runs)
+    for u in units:
+        if u.count == 0:
+            continue
+        if u.ready:
+            month = np.zeros(runs)
+        else:
+            if delays.size >= MIN_OBSERVED_DELAYS:
+                delay = rng.choice(delays, size=runs)
+            else:
+                delay = rng.exponential(DEFAULT_DELAY_DAYS, size=runs)
+            finish = np.datetime64(u.expected, "D") + np.round(delay).astype("timedelta64[D]")
+            month = (finish.astype("datetime64[M]") - np.datetime64(now, "M")).astype(float)
+        if u.settlement in land_month:
+            month = np.maximum(month, land_month[u.settlement])
+        month = np.where(np.isfinite(month), np.clip(month, 1, horizon + 1), horizon + 1)
+        np.add.at(supply[index[u.district]], (rows, month.astype(int)), u.count)
+    return np.cumsum(supply, axis=2)
+
+
+def _move_in(
+    done: np.ndarray,
+    units_by_month: np.ndarray,
+    willing: np.ndarray,
+    persons_per_household: np.ndarray,
+    seats: Mapping[dt.date, float],
+    sustained: float,
+    *,
+    now: dt.date,
+    horizon: int,
+) -> np.ndarray:
+    """Cumulative returned persons per district, run and month (column 0: now): each month
+    willing households move into free homes, as many as the month's cohort seats allow."""
+    last_scheduled = max(seats) if seats else None
+    moved = np.zeros_like(willing, dtype=float)
+    paths = np.zeros((*willing.shape, horizon + 1))
+    paths[:, :, 0] = done[:, None]
+    for m in range(1, horizon + 1):
+        month = add_months(now, m)
+        if last_scheduled is None:
+            capacity = math.inf
+        elif month <= last_scheduled:
+            capacity = seats.get(month, 0)
+        else:
+            capacity = sustained
+        want = np.maximum(0, np.minimum(units_by_month[:, :, m] - moved, willing - moved))
+        persons = want * persons_per_household[:, None]
+        total = persons.sum(axis=0)
+        scale = np.where(total > capacity, capacity / np.where(total > 0, total, 1), 1.0)
+        moved += np.floor(want * scale[None, :])
+        paths[:, :, m] = done[:, None] + moved * persons_per_household[:, None]
+    return paths
 
 
 def _history(

@@ -153,46 +153,157 @@ def _arcs(tail, head, capacity, *, priority=0, origin=0, surplus=0) -> tuple:
     return tail, head, capacity, priority, origin, surplus
 
 
+@dataclass(frozen=True)
+class _Components:
+    """The places (settlements or districts) where some household comes from."""
+
+    place_of: np.ndarray  # each settlement's place
+    of_place: np.ndarray  # each place's component, -1 without households
+    household_component: np.ndarray
+    count: int
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Households with the same origin, room range and step-free need; by priority, classes."""
+
+    household_group: np.ndarray
+    settlement: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    need: np.ndarray
+    component: np.ndarray
+    household_class: np.ndarray
+    class_group: np.ndarray
+    class_priority: np.ndarray
+    class_count: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Types:
+    """The units' kinds in components with households, and each group's best fits."""
+
+    unit_type: np.ndarray
+    settlement: np.ndarray
+    rooms: np.ndarray
+    step_free: np.ndarray
+    count: np.ndarray
+    component: np.ndarray
+    direct_group: np.ndarray
+    direct_type: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """Demand pools (district, room range, need) and supply pools (district, rooms,
+    step-free access); empty under ``settlement`` scope."""
+
+    group_demand: np.ndarray
+    type_supply: np.ndarray
+    pool_demand: np.ndarray
+    pool_supply: np.ndarray
+    pool_surplus: np.ndarray
+    demand_component: np.ndarray
+    supply_component: np.ndarray
+
+
 def build_network(problem: Problem) -> Network:
     """Aggregate ``problem`` into the circulation described in the module docstring."""
+    components = _components(problem)
+    groups = _groups(problem, components)
+    types = _types(problem, components, groups)
+    pools = _pools(problem, components, groups, types)
+    households = np.bincount(components.household_component, minlength=components.count)
+    layout = _layout(problem, households, components, groups, types, pools)
+    origin_weight, priority_weight = _weights(households, groups, components.count)
+    arc_component = layout.node_component[layout.tail]
+    return Network(
+        scope=problem.scope,
+        components=components.count,
+        household_group=groups.household_group,
+        household_class=groups.household_class,
+        class_group=groups.class_group,
+        class_priority=groups.class_priority,
+        group_settlement=groups.settlement,
+        group_smallest=groups.low,
+        group_largest=groups.high,
+        group_needs_step_free=groups.need,
+        group_component=groups.component,
+        group_demand_pool=pools.group_demand,
+        unit_type=types.unit_type,
+        type_settlement=types.settlement,
+        type_rooms=types.rooms,
+        type_step_free=types.step_free,
+        type_count=types.count,
+        type_supply_pool=pools.type_supply,
+        direct_group=types.direct_group,
+        direct_type=types.direct_type,
+        pool_demand=pools.pool_demand,
+        pool_supply=pools.pool_supply,
+        group_base=layout.group_base,
+        type_base=layout.type_base,
+        num_nodes=layout.num_nodes,
+        tail=layout.tail,
+        head=layout.head,
+        capacity=layout.capacity,
+        priority_cost=layout.priority_cost,
+        origin_cost=layout.origin_cost,
+        surplus_cost=layout.surplus_cost,
+        node_component=layout.node_component,
+        component_priority_weight=priority_weight,
+        priority_weight=priority_weight[arc_component],
+        origin_weight=origin_weight[arc_component],
+        arcs=layout.slices,
+    )
+
+
+def _components(problem: Problem) -> _Components:
     district_of = problem.settlement_district
-    h_settlement = problem.household_settlement
     if problem.scope == "district":
         place_of, places_total = district_of, len(problem.districts)
     else:
         place_of, places_total = np.arange(len(district_of)), len(district_of)
+    places, household_component = np.unique(
+        place_of[problem.household_settlement], return_inverse=True
+    )
+    of_place = np.full(places_total, -1)
+    of_place[places] = np.arange(len(places))
+    return _Components(place_of, of_place, household_component, len(places))
 
-    # Components: the places (settlements or districts) where some household comes from.
-    places, household_component = np.unique(place_of[h_settlement], return_inverse=True)
-    component_of_place = np.full(places_total, -1)
-    component_of_place[places] = np.arange(len(places))
-    components = len(places)
 
-    # Groups and classes.
+def _groups(problem: Problem, components: _Components) -> _Groups:
+    h_settlement = problem.household_settlement
     smallest, largest = problem.household_smallest, problem.household_largest
     need = problem.household_needs_step_free
-    group_keys, first, household_group = np.unique(
+    _, first, household_group = np.unique(
         range_key(h_settlement, smallest, largest, need), return_index=True, return_inverse=True
     )
-    g_settlement, g_low, g_high, g_need = (
-        h_settlement[first],
-        smallest[first],
-        largest[first],
-        need[first],
-    )
-    g_component = household_component[first]
     class_keys, household_class, class_count = np.unique(
         household_group * (MAX_PRIORITY + 1) + problem.household_priority,
         return_inverse=True,
         return_counts=True,
     )
     class_group, class_priority = np.divmod(class_keys, MAX_PRIORITY + 1)
+    return _Groups(
+        household_group=household_group,
+        settlement=h_settlement[first],
+        low=smallest[first],
+        high=largest[first],
+        need=need[first],
+        component=components.household_component[first],
+        household_class=household_class,
+        class_group=class_group,
+        class_priority=class_priority,
+        class_count=class_count,
+    )
 
-    # Types: the units' kinds in components with households, and each group's best fits.
-    unit_component = component_of_place[place_of[problem.unit_settlement]]
+
+def _types(problem: Problem, components: _Components, groups: _Groups) -> _Types:
+    place_of, of_place = components.place_of, components.of_place
+    unit_component = of_place[place_of[problem.unit_settlement]]
     unit_keys = room_key(problem.unit_settlement, problem.unit_rooms, problem.unit_step_free)
-    wished_group, wished_rooms = expand_ranges(g_low, g_high + 1)
-    wished_keys = room_key(g_settlement[wished_group], wished_rooms, g_need[wished_group])
+    wished_group, wished_rooms = expand_ranges(groups.low, groups.high + 1)
+    wished_keys = room_key(groups.settlement[wished_group], wished_rooms, groups.need[wished_group])
     in_network = unit_component >= 0
     type_keys, inverse = np.unique(
         np.concatenate([unit_keys[in_network], wished_keys]), return_inverse=True
@@ -203,76 +314,128 @@ def build_network(problem: Problem) -> Network:
     t_rest, t_step_free = np.divmod(type_keys, 2)
     t_settlement, t_rooms = np.divmod(t_rest, _ROOMS)
     t_step_free = t_step_free.astype(bool)
-    t_component = component_of_place[place_of[t_settlement]]
-
     direct_group, direct_type = _compatible(
-        type_keys, t_step_free, g_settlement, g_low, g_high, g_need
+        type_keys, t_step_free, groups.settlement, groups.low, groups.high, groups.need
+    )
+    return _Types(
+        unit_type=unit_type,
+        settlement=t_settlement,
+        rooms=t_rooms,
+        step_free=t_step_free,
+        count=type_count,
+        component=of_place[place_of[t_settlement]],
+        direct_group=direct_group,
+        direct_type=direct_type,
     )
 
-    # Pools, under district scope only.
-    if problem.scope == "district":
-        demand_keys, group_demand = np.unique(
-            range_key(district_of[g_settlement], g_low, g_high, g_need), return_inverse=True
-        )
-        d_rest, d_need = np.divmod(demand_keys, 2)
-        d_rest, d_high = np.divmod(d_rest, _ROOMS)
-        d_district, d_low = np.divmod(d_rest, _ROOMS)
-        supply_keys, type_supply = np.unique(
-            room_key(district_of[t_settlement], t_rooms, t_step_free), return_inverse=True
-        )
-        pool_demand, pool_supply = _compatible(
-            supply_keys,
-            (supply_keys % 2).astype(bool),
-            d_district,
-            d_low,
-            d_high,
-            d_need.astype(bool),
-        )
-        pool_surplus = (supply_keys[pool_supply] // 2) % _ROOMS - d_low[pool_demand]
-        d_component = component_of_place[d_district]
-        s_component = component_of_place[supply_keys // 2 // _ROOMS]
-    else:
-        group_demand = type_supply = pool_demand = pool_supply = pool_surplus = np.zeros(0, int)
-        d_component = s_component = np.zeros(0, int)
 
-    # Node layout and arcs.
-    group_base = 2 * components
-    type_base = group_base + len(group_keys)
-    demand_base = type_base + len(type_keys)
-    supply_base = demand_base + len(d_component)
-    num_nodes = supply_base + len(s_component)
+def _pools(problem: Problem, components: _Components, groups: _Groups, types: _Types) -> _Pools:
+    if problem.scope != "district":
+        empty = np.zeros(0, int)
+        return _Pools(empty, empty, empty, empty, empty, empty, empty)
+    district_of = problem.settlement_district
+    demand_keys, group_demand = np.unique(
+        range_key(district_of[groups.settlement], groups.low, groups.high, groups.need),
+        return_inverse=True,
+    )
+    d_rest, d_need = np.divmod(demand_keys, 2)
+    d_rest, d_high = np.divmod(d_rest, _ROOMS)
+    d_district, d_low = np.divmod(d_rest, _ROOMS)
+    supply_keys, type_supply = np.unique(
+        room_key(district_of[types.settlement], types.rooms, types.step_free),
+        return_inverse=True,
+    )
+    pool_demand, pool_supply = _compatible(
+        supply_keys,
+        (supply_keys % 2).astype(bool),
+        d_district,
+        d_low,
+        d_high,
+        d_need.astype(bool),
+    )
+    return _Pools(
+        group_demand=group_demand,
+        type_supply=type_supply,
+        pool_demand=pool_demand,
+        pool_supply=pool_supply,
+        pool_surplus=(supply_keys[pool_supply] // 2) % _ROOMS - d_low[pool_demand],
+        demand_component=components.of_place[d_district],
+        supply_component=components.of_place[supply_keys // 2 // _ROOMS],
+    )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The node layout and the arcs, by kind (see ``Network``)."""
+
+    group_base: int
+    type_base: int
+    num_nodes: int
+    node_component: np.ndarray
+    tail: np.ndarray
+    head: np.ndarray
+    capacity: np.ndarray
+    priority_cost: np.ndarray
+    origin_cost: np.ndarray
+    surplus_cost: np.ndarray
+    slices: dict[str, slice]
+
+
+def _layout(
+    problem: Problem,
+    households: np.ndarray,
+    components: _Components,
+    groups: _Groups,
+    types: _Types,
+    pools: _Pools,
+) -> _Layout:
+    c = components.count
+    group_base = 2 * c
+    type_base = group_base + len(groups.settlement)
+    demand_base = type_base + len(types.settlement)
+    supply_base = demand_base + len(pools.demand_component)
+    num_nodes = supply_base + len(pools.supply_component)
     node_component = np.concatenate(
-        [np.tile(np.arange(components), 2), g_component, t_component, d_component, s_component]
+        [
+            np.tile(np.arange(c), 2),
+            groups.component,
+            types.component,
+            pools.demand_component,
+            pools.supply_component,
+        ]
     )
-    households = np.bincount(household_component, minlength=components)
-    unlimited = max(len(h_settlement), 1)
+    unlimited = max(len(problem.household_settlement), 1)
+    type_nodes = type_base + np.arange(len(types.settlement))
     arcs = {
         "class": _arcs(
-            g_component[class_group],
-            group_base + class_group,
-            class_count,
-            priority=-class_priority,
+            groups.component[groups.class_group],
+            group_base + groups.class_group,
+            groups.class_count,
+            priority=-groups.class_priority,
         ),
         "direct": _arcs(
-            group_base + direct_group,
-            type_base + direct_type,
+            group_base + types.direct_group,
+            type_base + types.direct_type,
             unlimited,
             origin=-1,
-            surplus=t_rooms[direct_type] - g_low[direct_group],
+            surplus=types.rooms[types.direct_type] - groups.low[types.direct_group],
         ),
-        "unit": _arcs(type_base + np.arange(len(type_keys)), components + t_component, type_count),
-        "return": _arcs(components + np.arange(components), np.arange(components), households),
+        "unit": _arcs(type_nodes, c + types.component, types.count),
+        "return": _arcs(c + np.arange(c), np.arange(c), households),
     }
     if problem.scope == "district":
         arcs["group_pool"] = _arcs(
-            group_base + np.arange(len(group_keys)), demand_base + group_demand, unlimited
+            group_base + np.arange(len(groups.settlement)),
+            demand_base + pools.group_demand,
+            unlimited,
         )
         arcs["pool"] = _arcs(
-            demand_base + pool_demand, supply_base + pool_supply, unlimited, surplus=pool_surplus
+            demand_base + pools.pool_demand,
+            supply_base + pools.pool_supply,
+            unlimited,
+            surplus=pools.pool_surplus,
         )
-        arcs["type_pool"] = _arcs(
-            supply_base + type_supply, type_base + np.arange(len(type_keys)), unlimited
-        )
+        arcs["type_pool"] = _arcs(supply_base + pools.type_supply, type_nodes, unlimited)
     ends = np.cumsum([len(arc[0]) for arc in arcs.values()])
     slices = {
         kind: slice(end - len(arc[0]), end)
@@ -284,50 +447,30 @@ def build_network(problem: Problem) -> Network:
         ).astype(np.int64)
         for k in range(6)
     )
+    return _Layout(
+        group_base,
+        type_base,
+        num_nodes,
+        node_component,
+        tail,
+        head,
+        capacity,
+        priority_cost,
+        origin_cost,
+        surplus_cost,
+        slices,
+    )
 
-    # Weights from the component's households alone: every housed household adds at
-    # most the widest room range to the surplus, and at most one to the in-origin count.
+
+def _weights(
+    households: np.ndarray, groups: _Groups, components: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """W2 and W1 of each component, from the component's households alone: every housed
+    household adds at most the widest room range to the surplus, and at most one to the
+    in-origin count."""
     widest = np.zeros(components, dtype=np.int64)
-    np.maximum.at(widest, g_component, g_high - g_low)
+    np.maximum.at(widest, groups.component, groups.high - groups.low)
     surplus_bound = households * widest
     origin_weight = surplus_bound + 1
     priority_weight = origin_weight * households + surplus_bound + 1
-    arc_component = node_component[tail]
-    return Network(
-        scope=problem.scope,
-        components=components,
-        household_group=household_group,
-        household_class=household_class,
-        class_group=class_group,
-        class_priority=class_priority,
-        group_settlement=g_settlement,
-        group_smallest=g_low,
-        group_largest=g_high,
-        group_needs_step_free=g_need,
-        group_component=g_component,
-        group_demand_pool=group_demand,
-        unit_type=unit_type,
-        type_settlement=t_settlement,
-        type_rooms=t_rooms,
-        type_step_free=t_step_free,
-        type_count=type_count,
-        type_supply_pool=type_supply,
-        direct_group=direct_group,
-        direct_type=direct_type,
-        pool_demand=pool_demand,
-        pool_supply=pool_supply,
-        group_base=group_base,
-        type_base=type_base,
-        num_nodes=num_nodes,
-        tail=tail,
-        head=head,
-        capacity=capacity,
-        priority_cost=priority_cost,
-        origin_cost=origin_cost,
-        surplus_cost=surplus_cost,
-        node_component=node_component,
-        component_priority_weight=priority_weight,
-        priority_weight=priority_weight[arc_component],
-        origin_weight=origin_weight[arc_component],
-        arcs=slices,
-    )
+    return origin_weight, priority_weight

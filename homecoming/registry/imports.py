@@ -35,7 +35,8 @@ from homecoming.registry.models import (
     Member,
     TemporaryAccommodation,
 )
-from homecoming.registry.services import member_name_key, search_keys, search_keys_insert
+from homecoming.registry.search_keys import member_name_key, search_keys
+from homecoming.registry.services import search_keys_insert
 
 HOUSEHOLD_COLUMNS = (
     "origin_settlement",

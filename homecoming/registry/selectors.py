@@ -18,7 +18,7 @@ from homecoming.registry.models import (
     Member,
     MemberSearchKey,
 )
-from homecoming.registry.services import query_search_keys, query_words
+from homecoming.registry.search_keys import query_search_keys, query_words
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
@@ -56,9 +56,9 @@ def household_search(
     households: QuerySet[Household], *, q: str = "", settlement: str = ""
 ) -> QuerySet[Household]:
     """Narrow ``households`` to an origin settlement, and to those with a member whom
-    every term of ``q`` finds (``services.query_search_keys``): a word of a name in any
+    every term of ``q`` finds (``search_keys.query_search_keys``): a word of a name in any
     spelling or script ("Mamedov" and "Мамедов" find "Məmmədov"), a document number, a
-    phone, or the household's reference. Words past ``services.SEARCH_WORDS`` are left
+    phone, or the household's reference. Words past ``search_keys.SEARCH_WORDS`` are left
     out, so that the nested probes below stay few (SQLite refuses a few more).
 
     Each term reads one range of the ``MemberSearchKey`` index per key, and the index

@@ -21,6 +21,7 @@ from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.models import (
     PASSAGE_OPEN,
     AllocationResult,
+    AllocationRun,
     Cohort,
     Passenger,
     Reservation,
@@ -291,3 +292,20 @@ def cohort_seats_by_month() -> dict[dt.date, int]:
     ):
         seats[move_date.replace(day=1)] += n
     return dict(sorted(seats.items()))
+
+
+def run_by_settlement(run: AllocationRun) -> list[tuple[str, int, int]]:
+    """Households of ``run`` housed and still waiting, by origin settlement name, counted
+    in the database: ``[(name, housed, waiting), ...]`` in name order."""
+    rows = (
+        AllocationResult.objects.filter(run=run)
+        .order_by()
+        .values("household__origin_settlement__name")
+        .annotate(
+            housed=Count("pk", filter=Q(unit__isnull=False)),
+            waiting=Count("pk", filter=Q(unit__isnull=True)),
+        )
+    )
+    return sorted(
+        (row["household__origin_settlement__name"], row["housed"], row["waiting"]) for row in rows
+    )

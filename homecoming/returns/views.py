@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import Counter
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,7 +18,11 @@ from homecoming.places.models import Area
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
 from homecoming.returns.forms import CohortForm, FollowUpForm
 from homecoming.returns.models import AllocationRun, Passenger, Reservation
-from homecoming.returns.selectors import cohort_list_for_user, offer_list_for_user
+from homecoming.returns.selectors import (
+    cohort_list_for_user,
+    offer_list_for_user,
+    run_by_settlement,
+)
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
@@ -74,9 +76,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     results = run.results.select_related(
         "household__origin_settlement", "unit__building__settlement"
     )
-    housed = Counter(r.household.origin_settlement.name for r in results if r.unit_id)
-    waiting = Counter(r.household.origin_settlement.name for r in results if not r.unit_id)
-    settlements = sorted(set(housed) | set(waiting))
+    by_settlement = run_by_settlement(run)
     shown = results
     if request.GET.get("show") == "waiting":
         shown = results.filter(unit=None)
@@ -88,9 +88,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "run": run,
             "page": page,
             "show": request.GET.get("show", ""),
-            "by_settlement": [(s, housed[s], waiting[s]) for s in settlements],
-            "housed": sum(housed.values()),
-            "waiting": sum(waiting.values()),
+            "by_settlement": by_settlement,
+            "housed": sum(row[1] for row in by_settlement),
+            "waiting": sum(row[2] for row in by_settlement),
         },
     )
 

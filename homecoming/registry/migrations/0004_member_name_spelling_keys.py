@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def rebuild_name_keys(apps, schema_editor):
-    from homecoming.registry.services import member_name_key
+    from homecoming.registry.search_keys import member_name_key
 
     Member = apps.get_model("registry", "Member")
     members = Member.objects.only("given_name", "family_name", "patronymic", "name_key")

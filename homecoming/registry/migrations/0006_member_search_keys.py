@@ -15,7 +15,7 @@ BATCH = 10_000
 
 
 def write_search_keys(apps, schema_editor):
-    from homecoming.registry.services import search_keys
+    from homecoming.registry.search_keys import search_keys
 
     Member = apps.get_model("registry", "Member")
     MemberSearchKey = apps.get_model("registry", "MemberSearchKey")

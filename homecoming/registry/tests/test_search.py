@@ -16,20 +16,18 @@ from homecoming.registry import selectors
 from homecoming.registry.fieldforms import kobo_import, kobo_table
 from homecoming.registry.imports import households_import
 from homecoming.registry.models import Household
+from homecoming.registry.search_keys import SEARCH_WORDS, query_search_keys, query_words
 from homecoming.registry.selectors import (
     household_list_for_user,
     household_search,
     household_search_listed,
 )
 from homecoming.registry.services import (
-    SEARCH_WORDS,
     DocumentInput,
     MemberInput,
     change_request_create,
     change_request_decide,
     household_register,
-    query_search_keys,
-    query_words,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,14 @@ and an explanation for each household; nothing changes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db.models.signals import post_init
 
 from homecoming.housing.models import HousingUnit
 from homecoming.registry.models import DuplicateCandidate, Household, Member
+from homecoming.returns.models import AllocationResult
 from homecoming.returns.priority import priority_score
 from homecoming.returns.selectors import eligibility
 from homecoming.returns.services import allocation_run
@@ -68,6 +72,40 @@ def test_the_run_page_shows_the_summary_and_each_household(
     page = client.get(response["Location"])
     assert page.context["housed"] == 1
     assert "Housed in a 3-room" in page.content.decode()
+
+
+def test_the_run_page_counts_by_settlement_in_the_database_and_loads_only_the_page_shown(
+    places, make_household, zar_ready, planner, client_for
+):
+    household(make_household, places.zar, 3)
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    waiting = Household.objects.bulk_create(
+        Household(
+            reference=f"W-{i:05d}",
+            origin_settlement=places.ballija,
+            registered_on=dt.date(2024, 5, 1),
+        )
+        for i in range(120)
+    )
+    AllocationResult.objects.bulk_create(
+        AllocationResult(
+            run=run, household=h, priority=1, priority_breakdown={}, explanation="Not housed"
+        )
+        for h in waiting
+    )
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    post_init.connect(count, sender=AllocationResult)
+    try:
+        page = client_for(planner).get(f"/returns/runs/{run.pk}/")
+    finally:
+        post_init.disconnect(count, sender=AllocationResult)
+    assert page.context["by_settlement"] == [("Ballija", 0, 120), ("Zar", 1, 0)]
+    assert (page.context["housed"], page.context["waiting"]) == (1, 120)
+    assert len(loaded) == 100  # the page shown, not every result of the run
 
 
 def test_a_run_counts_why_households_were_not_eligible(places, make_household, zar_ready, planner):
