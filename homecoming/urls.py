@@ -15,6 +15,7 @@ from homecoming.monitoring import api as monitoring_api
 from homecoming.places import api as places_api
 from homecoming.places import urls as places_urls
 from homecoming.registry import api as registry_api
+from homecoming.registry import urls as registry_urls
 from homecoming.returns import api as returns_api
 from homecoming.site import views as site_views
 
@@ -78,6 +79,12 @@ place_patterns = [
     path("areas/<str:code>/", site_views.area_detail, name="area_detail"),
 ]
 
+# The registry's pages, and the household page that also shows its road home (top layer).
+registry_patterns = [
+    *registry_urls.urlpatterns,
+    path("households/<int:household_id>/", site_views.household_detail, name="household_detail"),
+]
+
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("health/", site_views.health, name="health"),
@@ -115,7 +122,7 @@ urlpatterns = [
     ),
     path("i18n/setlang/", no_personal_data(set_language), name="set_language"),
     path("places/", include((place_patterns, "places"))),
-    path("registry/", include("homecoming.registry.urls")),
+    path("registry/", include((registry_patterns, "registry"))),
     path("monitoring/", include("homecoming.monitoring.urls")),
     path("mineaction/", include("homecoming.mineaction.urls")),
     path("housing/", include("homecoming.housing.urls")),

@@ -22,15 +22,12 @@ from homecoming.registry.models import ChangeRequest, DuplicateCandidate
 from homecoming.registry.selectors import (
     change_request_list_for_user,
     duplicate_candidate_list_for_user,
-    duplicate_reviews_of,
     household_get_for_user,
     household_list_for_user,
     household_search,
     household_search_listed,
     settlements_for_registration,
 )
-from homecoming.returns.forms import FollowUpForm
-from homecoming.returns.selectors import road_home
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -63,42 +60,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "left_out": found.left_out,
             "filters": filters,
             "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
-        },
-    )
-
-
-@personal_data(AccessLog.Action.VIEW)
-def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = household_get_for_user(request.user, household_id)
-    access_shown(request, household.reference)
-    can_change = user_can(request.user, HOUSEHOLD_CHANGE)
-    road = road_home(household)
-    return render(
-        request,
-        "registry/household_detail.html",
-        {
-            "household": household,
-            "members": household.members.prefetch_related("documents"),
-            "consent": household.consents.filter(withdrawn_on=None).first(),
-            "events": household.events.select_related("by"),
-            "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
-            "duplicates": duplicate_reviews_of(request.user, household),
-            "road": road,
-            "returned": road[-1].done,
-            "follow_ups": household.follow_ups.select_related("officer"),
-            "follow_up_form": FollowUpForm(),
-            "can_change": can_change,
-            "forms": {
-                "intention": forms.IntentionForm(initial={"intention": household.intention}),
-                "consent": forms.ConsentForm(),
-                "withdraw": forms.WithdrawForm(),
-                "origin": forms.OriginChangeForm(
-                    initial={"origin_settlement": household.origin_settlement.code}
-                ),
-                "membership": forms.MembershipEndForm(household=household),
-            }
-            if can_change
-            else {},
         },
     )
 

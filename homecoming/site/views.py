@@ -1,5 +1,6 @@
-"""The pages that combine domains: the home page, the settlement and area pages, a record's
-audit trail (and `health`, which asks the database through places)."""
+"""The pages that combine domains: the home page, the settlement and area pages, the
+household page (the registry's record with the household's road home), a record's audit trail
+(and `health`, which asks the database through places)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import (
     HISTORY_VIEW,
+    HOUSEHOLD_CHANGE,
     HOUSEHOLD_VIEW,
     Scope,
     district_scope,
@@ -31,8 +33,15 @@ from homecoming.places.selectors import (
     settlement_search,
     settlements_geojson,
 )
-from homecoming.registry.selectors import household_list_for_user
-from homecoming.returns.selectors import pipeline
+from homecoming.registry import forms as registry_forms
+from homecoming.registry.models import ChangeRequest
+from homecoming.registry.selectors import (
+    duplicate_reviews_of,
+    household_get_for_user,
+    household_list_for_user,
+)
+from homecoming.returns.forms import FollowUpForm
+from homecoming.returns.selectors import pipeline, road_home
 from homecoming.site.history import record_history_for_user
 
 
@@ -141,3 +150,41 @@ def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     access_shown(request, str(history.record) if history.personal else None)
     template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
     return render(request, template, {"history": history})
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_get_for_user(request.user, household_id)
+    access_shown(request, household.reference)
+    can_change = user_can(request.user, HOUSEHOLD_CHANGE)
+    road = road_home(household)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.prefetch_related("documents"),
+            "consent": household.consents.filter(withdrawn_on=None).first(),
+            "events": household.events.select_related("by"),
+            "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
+            "duplicates": duplicate_reviews_of(request.user, household),
+            "road": road,
+            "returned": road[-1].done,
+            "follow_ups": household.follow_ups.select_related("officer"),
+            "follow_up_form": FollowUpForm(),
+            "can_change": can_change,
+            "forms": {
+                "intention": registry_forms.IntentionForm(
+                    initial={"intention": household.intention}
+                ),
+                "consent": registry_forms.ConsentForm(),
+                "withdraw": registry_forms.WithdrawForm(),
+                "origin": registry_forms.OriginChangeForm(
+                    initial={"origin_settlement": household.origin_settlement.code}
+                ),
+                "membership": registry_forms.MembershipEndForm(household=household),
+            }
+            if can_change
+            else {},
+        },
+    )
