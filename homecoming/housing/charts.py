@@ -22,38 +22,32 @@ def overview_charts(
 ) -> dict[str, dict[str, Any]]:
     """The overview's charts by element id: money by district and by sector (millions),
     mean physical progress by sector and month, and the units' funnel by district."""
-    districts = sorted({row.district for row in finance})
-    sectors = sorted({row.sector for row in finance})
-
-    def total(rows, field):
-        return round(sum(getattr(r, field) for r in rows) / 1e6, 2)
-
     amounts = [("budget", _("budget")), ("disbursed", _("disbursed")), ("spent", _("spent"))]
+
+    def money_by(key: str) -> dict[str, Any]:
+        """Budget, disbursed and spent in millions, one bar group per value of ``key``."""
+        groups = sorted({getattr(row, key) for row in finance})
+        return chart(
+            [
+                {
+                    "type": "bar",
+                    "name": label,
+                    "x": groups,
+                    "y": [
+                        round(
+                            sum(getattr(r, field) for r in finance if getattr(r, key) == g) / 1e6, 2
+                        )
+                        for g in groups
+                    ],
+                }
+                for field, label in amounts
+            ],
+            y_title=_("millions"),
+        )
+
     return {
-        "finance-district-chart": chart(
-            [
-                {
-                    "type": "bar",
-                    "name": label,
-                    "x": districts,
-                    "y": [total([r for r in finance if r.district == d], field) for d in districts],
-                }
-                for field, label in amounts
-            ],
-            y_title=_("millions"),
-        ),
-        "finance-sector-chart": chart(
-            [
-                {
-                    "type": "bar",
-                    "name": label,
-                    "x": sectors,
-                    "y": [total([r for r in finance if r.sector == s], field) for s in sectors],
-                }
-                for field, label in amounts
-            ],
-            y_title=_("millions"),
-        ),
+        "finance-district-chart": money_by("district"),
+        "finance-sector-chart": money_by("sector"),
         "progress-chart": chart(
             [
                 {
