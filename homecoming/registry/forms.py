@@ -13,7 +13,12 @@ from homecoming.registry.models import (
     Member,
     TemporaryAccommodation,
 )
-from homecoming.registry.services import DocumentInput, MemberInput, mixed_scripts
+from homecoming.registry.services import (
+    DOCUMENT_FIELDS,
+    DocumentInput,
+    MemberInput,
+    mixed_scripts,
+)
 
 
 class DateInput(forms.DateInput):
@@ -114,13 +119,72 @@ class ConsentForm(forms.Form):
     document = forms.CharField(label=_("Signed form reference"), max_length=100)
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300)
-
-
 class SettlementInDistrictField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Settlement) -> str:
         return f"{obj.display_name} ({obj.district.display_name})"
+
+
+class HouseholdEditForm(forms.Form):
+    """The household's phone and where it lives now: changed at once."""
+
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    accommodation = forms.ChoiceField(
+        label=_("Temporary accommodation"), choices=AccommodationKind.choices
+    )
+    accommodation_place = forms.ModelChoiceField(
+        label=_("Accommodation place"),
+        required=False,
+        queryset=TemporaryAccommodation.objects.select_related("settlement").order_by("name"),
+        help_text=_("For a hostel, sanatorium, administrative building or dormitory."),
+    )
+
+    def __init__(self, *args, household: Household, **kwargs) -> None:
+        initial = {
+            "phone": household.phone,
+            "accommodation": household.accommodation,
+            "accommodation_place": household.accommodation_place,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def changes(self) -> dict:
+        return {**self.cleaned_data, "phone": self.cleaned_data["phone"].strip()}
+
+
+def _names_clean(form: forms.Form, data: dict) -> dict:
+    for name in ("given_name", "family_name", "patronymic"):
+        if data.get(name) and mixed_scripts(data[name]):
+            form.add_error(name, _("Latin and Cyrillic letters are mixed in one word."))
+    return data
+
+
+class MemberEditForm(forms.Form):
+    """A member's details: corrected at once; membership and documents are proposed."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
+    )
+    birth_year_only = forms.BooleanField(label=_("Only the year is known"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"),
+        required=False,
+        choices=Member.Vulnerability.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, member: Member, **kwargs) -> None:
+        initial = {name: getattr(member, name) for name in self.base_fields}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean(self):
+        return _names_clean(self, super().clean())
+
+    def changes(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class OriginChangeForm(forms.Form):
@@ -140,7 +204,18 @@ class OriginChangeForm(forms.Form):
     )
     reason = forms.CharField(label=_("Why"), max_length=300)
 
+    def __init__(self, *args, household: Household | None = None, **kwargs) -> None:
+        if household is not None:
+            kwargs["initial"] = {
+                "origin_settlement": household.origin_settlement.code,
+                "origin_address": household.origin_address,
+                "displaced_on": household.displaced_on,
+            }
+        super().__init__(*args, **kwargs)
+
     def proposed(self) -> dict:
+        """Every field as posted: the service keeps only what differs from the record, and
+        a field left blank proposes no change."""
         data = self.cleaned_data
         return {
             "origin_settlement": data["origin_settlement"].code,
@@ -149,29 +224,115 @@ class OriginChangeForm(forms.Form):
         }
 
 
-class MembershipEndForm(forms.Form):
-    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
-    left_on = forms.DateField(label=_("Left on"), widget=DateInput, validators=[_not_future])
-    left_reason = forms.ChoiceField(label=_("Why"), choices=Member.Left.choices)
-    reason = forms.CharField(label=_("Note"), max_length=300)
+class MemberAddForm(forms.Form):
+    """A new member, proposed: a birth, a marriage, someone who joined the household."""
 
-    def __init__(self, *args, household: Household, **kwargs) -> None:
+    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Member.Relation.choices)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
+    )
+    joined_reason = forms.ChoiceField(
+        label=_("Joined because of"),
+        choices=[c for c in Member.Joined.choices if c[0] != Member.Joined.REGISTRATION],
+    )
+    joined_on = forms.DateField(
+        label=_("Member since"),
+        required=False,
+        widget=DateInput,
+        validators=[_not_future],
+        help_text=_("Left blank: the date of birth for a birth, otherwise the day of approval."),
+    )
+    reason = forms.CharField(label=_("Note for the second officer"), max_length=300)
+
+    def clean(self):
+        return _names_clean(self, super().clean())
+
+    def proposed(self) -> dict:
+        data = self.cleaned_data
+        joined_on = data["joined_on"] or (
+            data["birth_date"] if data["joined_reason"] == Member.Joined.BIRTH else None
+        )
+        member = {
+            name: data[name]
+            for name in ("relation", "given_name", "family_name", "patronymic", "sex")
+        }
+        member |= {
+            "birth_date": data["birth_date"].isoformat() if data["birth_date"] else None,
+            "joined_reason": data["joined_reason"],
+            "joined_on": joined_on.isoformat() if joined_on else None,
+        }
+        return {"add": [member]}
+
+
+class MembershipEndForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput, validators=[_not_future])
+    left_reason = forms.ChoiceField(label=_("Left because of"), choices=Member.Left.choices)
+    reason = forms.CharField(label=_("Note for the second officer"), max_length=300)
+
+    def __init__(self, *args, member: Member, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [
-            (m.pk, str(m)) for m in household.members.filter(left_on=None)
-        ]
+        self.member = member
 
     def proposed(self) -> dict:
         data = self.cleaned_data
         return {
             "end": [
                 {
-                    "member": data["member"],
+                    "member": self.member.pk,
                     "left_on": data["left_on"].isoformat(),
                     "left_reason": data["left_reason"],
                 }
             ]
         }
+
+
+class DocumentForm(forms.Form):
+    """A document added to a member, or one of theirs changed or ended: proposed."""
+
+    type = forms.ChoiceField(label=_("Type of document"), choices=IdentityDocument.Type.choices)
+    number = forms.CharField(label=_("Number"), max_length=40)
+    issuer = forms.CharField(label=_("Issued by"), required=False, max_length=200)
+    expiry = forms.DateField(label=_("Valid until"), required=False, widget=DateInput)
+    ended = forms.BooleanField(
+        label=_("No longer held (lost, replaced, or not the member's)"), required=False
+    )
+    reason = forms.CharField(label=_("Note for the second officer"), max_length=300)
+
+    def __init__(
+        self, *args, member: Member, document: IdentityDocument | None = None, **kwargs
+    ) -> None:
+        if document is not None:
+            kwargs["initial"] = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
+        super().__init__(*args, **kwargs)
+        self.member, self.document = member, document
+        if document is None:
+            del self.fields["ended"]
+
+    def proposed(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "type": data["type"],
+            "number": data["number"],
+            "issuer": data["issuer"],
+            "expiry": data["expiry"].isoformat() if data["expiry"] else None,
+        }
+        if self.document is None:
+            return {"add": [{"member": self.member.pk, **fields}]}
+        if data.get("ended"):
+            return {"remove": [self.document.pk]}
+        return {"change": [{"document": self.document.pk, **fields}]}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300)
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(label=_("Why the household is reinstated"), max_length=300)
 
 
 class DecisionForm(forms.Form):

@@ -145,12 +145,14 @@ class Member(models.Model):
         BIRTH = "birth", _("Birth")
         MARRIAGE = "marriage", _("Marriage")
         SPLIT = "split", _("Split from another household")
+        JOINED = "joined", _("Joined the household")
         OTHER = "other", _("Other")
 
     class Left(models.TextChoices):
         DEATH = "death", _("Death")
         MARRIAGE = "marriage", _("Marriage")
         SPLIT = "split", _("Split into another household")
+        LEFT = "left", _("Left the household")
         OTHER = "other", _("Other")
 
     class Vulnerability(models.TextChoices):
@@ -173,10 +175,12 @@ class Member(models.Model):
     vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
     joined_reason = models.CharField(
-        max_length=16, choices=Joined.choices, default=Joined.REGISTRATION
+        _("joined because of"), max_length=16, choices=Joined.choices, default=Joined.REGISTRATION
     )
     left_on = models.DateField(_("member until"), null=True, blank=True)
-    left_reason = models.CharField(max_length=16, choices=Left.choices, blank=True)
+    left_reason = models.CharField(
+        _("left because of"), max_length=16, choices=Left.choices, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -196,6 +200,11 @@ class Member(models.Model):
     @property
     def current(self) -> bool:
         return self.left_on is None
+
+    @property
+    def vulnerability_labels(self) -> list[str]:
+        labels = dict(self.Vulnerability.choices)
+        return [str(labels.get(v, v)) for v in self.vulnerabilities]
 
 
 class MemberSearchKey(models.Model):
@@ -283,12 +292,14 @@ class Consent(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """A proposed change to a sensitive part of a household, waiting for a second officer."""
+    """A proposed change to a sensitive part of a household (origin, membership, documents)
+    or its reinstatement after a withdrawal, waiting for a second officer."""
 
     class Part(models.TextChoices):
         ORIGIN = "origin", _("Origin")
         MEMBERSHIP = "membership", _("Membership")
         DOCUMENTS = "documents", _("Documents")
+        REINSTATEMENT = "reinstatement", _("Reinstatement")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -298,8 +309,10 @@ class ChangeRequest(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="change_requests"
     )
-    part = models.CharField(max_length=16, choices=Part.choices)
-    proposed = models.JSONField()
+    part = models.CharField(_("part"), max_length=16, choices=Part.choices)
+    # Only what changes: a field left out, blank or as it is now is not part of the proposal
+    # (services.change_request_create), and approving changes nothing else.
+    proposed = models.JSONField(_("proposed"))
     # For a change of origin, the district of the proposed origin: a household moves to
     # another district only when an officer of that district approves, in whose queue the
     # request appears.

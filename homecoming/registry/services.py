@@ -4,7 +4,7 @@ officer, withdrawal, intention and consent. Every write leaves a ``HouseholdEven
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -380,11 +380,133 @@ def consent_record(*, household: Household, by: User, given_on: dt.date, documen
     return consent
 
 
+# What an officer changes at once, with a line in the history: the household's phone and
+# where it lives now, and a member's details. Origin, membership and documents are
+# sensitive: they change through a ChangeRequest that a second officer decides.
+HOUSEHOLD_EDITABLE = ("phone", "accommodation", "accommodation_place")
+MEMBER_EDITABLE = (
+    "given_name",
+    "family_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_year_only",
+    "phone",
+    "vulnerabilities",
+)
+ORIGIN_FIELDS = ("origin_settlement", "origin_address", "displaced_on")
+DOCUMENT_FIELDS = ("type", "number", "issuer", "expiry")
+
+
+def _raw(value: object) -> object:
+    """A value as the history keeps it: dates in ISO form, records by their key."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Settlement):
+        return value.code
+    if isinstance(value, TemporaryAccommodation):
+        return value.pk
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _changes(instance, changes: Mapping[str, object], editable: Sequence[str]) -> dict:
+    """``{field: [now, new]}`` (raw values) for each field of ``changes`` that differs."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ApplicationError(f"Not changed here: {', '.join(sorted(unknown))}.")
+    return {
+        name: [_raw(getattr(instance, name)), _raw(value)]
+        for name, value in changes.items()
+        if _raw(getattr(instance, name)) != _raw(value)
+    }
+
+
+NOTHING_CHANGED = "Nothing was changed: every field is as it is now."
+
+
+def household_edit(*, household: Household, by: User, changes: Mapping[str, object]) -> Household:
+    """Change the household's phone or accommodation (kind and place) at once.
+
+    Only the fields that differ from the record are written, under a lock, and the history
+    says what each was and became. Returns the household as changed.
+    """
+    require(by, HOUSEHOLD_CHANGE)
+    kind = changes.get("accommodation", household.accommodation)
+    place = changes.get("accommodation_place", household.accommodation_place)
+    if kind not in AccommodationKind.values:
+        raise ApplicationError(f"Unknown accommodation {kind!r}.")
+    if place is not None and place.kind != kind:
+        raise ApplicationError(
+            _("%(place)s is a %(kind)s: choose that kind of accommodation, or another place.")
+            % {"place": place.name, "kind": place.get_kind_display().lower()}
+        )
+    with transaction.atomic():
+        household = locked(household)
+        _require_in_scope(by, household.origin_settlement)
+        changed = _changes(household, changes, HOUSEHOLD_EDITABLE)
+        if not changed:
+            raise ApplicationError(_(NOTHING_CHANGED))
+        for name in changed:
+            setattr(household, name, changes[name])
+        household.full_clean(validate_unique=False, validate_constraints=False)
+        household.save(update_fields=list(changed))
+        if "phone" in changed:
+            member_search_keys_refresh(households=[household])
+        household_event(household, by, "edited", changes=changed)
+    return household
+
+
+def member_edit(*, member: Member, by: User, changes: Mapping[str, object]) -> Member:
+    """Correct a member's details (names, sex, birth date, phone, vulnerabilities) at once,
+    as :func:`household_edit`. Returns the member as changed."""
+    require(by, HOUSEHOLD_CHANGE)
+    for name in ("given_name", "family_name", "patronymic"):
+        value = changes.get(name)
+        if name != "patronymic" and name in changes and _blank(value):
+            raise ApplicationError(f"The {name.replace('_', ' ')} cannot be empty.")
+        if value and mixed_scripts(value):
+            raise ApplicationError(f"{value!r} mixes Latin and Cyrillic letters in one word.")
+    unknown = set(changes.get("vulnerabilities", ())) - set(Member.Vulnerability.values)
+    if unknown:
+        raise ApplicationError(f"Unknown vulnerability {sorted(unknown)[0]!r}.")
+    birth_date = changes.get("birth_date")
+    if birth_date and birth_date > timezone.localdate():
+        raise ApplicationError("A date of birth cannot be in the future.")
+    with transaction.atomic():
+        member = locked(member)
+        household = member.household
+        _require_in_scope(by, household.origin_settlement)
+        changed = _changes(member, changes, MEMBER_EDITABLE)
+        if not changed:
+            raise ApplicationError(_(NOTHING_CHANGED))
+        name = str(member)
+        for field_name in changed:
+            value = changes[field_name]
+            setattr(member, field_name, list(value) if field_name == "vulnerabilities" else value)
+        member.full_clean(validate_unique=False, validate_constraints=False)
+        member.save(update_fields=list(changed))
+        member_search_keys_refresh(households=[household])
+        household_event(household, by, "member edited", member=name, changes=changed)
+    return member
+
+
+NOTHING_PROPOSED = "This proposal changes nothing: every field is as it is now or left blank."
+
+
 def change_request_create(
     *, household: Household, by: User, part: str, proposed: dict, reason: str
 ) -> ChangeRequest:
-    """Propose a change to the origin, membership or documents of a household.
+    """Propose a change to the origin, membership or documents of a household, or its
+    reinstatement after a withdrawal.
 
+    Only what changes is proposed: a field left out, left blank or as it is now is
+    dropped, so that approving never erases nor rewrites a field nobody meant to change.
     Any origin may be proposed, in any district: nothing changes until another officer
     approves, and a move to another district waits for an officer of that district
     (:func:`change_request_decide`), in whose queue it appears.
@@ -394,6 +516,9 @@ def change_request_create(
         raise ApplicationError(f"Unknown part {part!r}.")
     if not reason.strip():
         raise ApplicationError("Give the reason for the change.")
+    proposed = _PROPOSALS[part](household, proposed)
+    if not any(proposed.values()):
+        raise ApplicationError(_(NOTHING_PROPOSED))
     _apply(household, part, proposed, dry_run=True)
     with transaction.atomic():
         request = ChangeRequest.objects.create(
@@ -401,13 +526,19 @@ def change_request_create(
             part=part,
             proposed=proposed,
             proposed_district=(
-                _proposed_origin(proposed).district if part == ChangeRequest.Part.ORIGIN else None
+                _proposed_origin(proposed).district if "origin_settlement" in proposed else None
             ),
             reason=reason.strip(),
             requested_by=by,
         )
         household_event(
-            household, by, "change requested", part=part, proposed=proposed, reason=reason.strip()
+            household,
+            by,
+            "change requested",
+            part=part,
+            proposed=proposed,
+            current=change_request_current(household, part, proposed),
+            reason=reason.strip(),
         )
     return request
 
@@ -436,6 +567,7 @@ def change_request_decide(
             )
         household = locked(decided.household)
         _require_decider(decided, household, by)
+        current = change_request_current(household, decided.part, decided.proposed)
         if approve:
             _apply(household, decided.part, decided.proposed, dry_run=False)
         decided.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
@@ -448,6 +580,7 @@ def change_request_decide(
             f"change {decided.status}",
             part=decided.part,
             proposed=decided.proposed,
+            current=current,
             note=note,
         )
         return decided
@@ -479,9 +612,11 @@ def _require_decider(request: ChangeRequest, household: Household, by: User) -> 
         )
 
 
-def _date(value: str | None) -> dt.date | None:
+def _date(value: str | dt.date | None) -> dt.date | None:
+    if isinstance(value, dt.date) or not value:
+        return value or None
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ApplicationError(f"{value!r} is not a date in the form YYYY-MM-DD.") from exc
 
@@ -495,76 +630,234 @@ def _proposed_origin(proposed: dict) -> Settlement:
         raise ApplicationError("Unknown origin settlement.") from exc
 
 
-def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) -> None:
-    """Check (and unless ``dry_run``, make) the change a request proposes."""
+def _given(entry: Mapping, fields: Iterable[str]) -> dict:
+    """The fields of ``entry`` that are given (not blank), as the history keeps them."""
+    return {
+        name: _raw(entry[name]).strip() if isinstance(entry[name], str) else _raw(entry[name])
+        for name in fields
+        if name in entry and not _blank(entry[name])
+    }
+
+
+def _unknown_keys(entry: Mapping, allowed: Iterable[str]) -> None:
+    unknown = set(entry) - set(allowed)
+    if unknown:
+        raise ApplicationError(f"Unknown fields in the proposal: {', '.join(sorted(unknown))}.")
+
+
+def _origin_now(household: Household) -> dict:
+    return {name: _raw(getattr(household, name)) for name in ORIGIN_FIELDS}
+
+
+def _origin_proposal(household: Household, proposed: Mapping) -> dict:
+    _unknown_keys(proposed, ORIGIN_FIELDS)
+    now = _origin_now(household)
+    return {k: v for k, v in _given(proposed, ORIGIN_FIELDS).items() if v != now[k]}
+
+
+ADDED_MEMBER_FIELDS = (
+    *(name for name in MemberInput.__annotations__ if name != "documents"),
+    "joined_on",
+    "joined_reason",
+)
+
+
+def _membership_proposal(household: Household, proposed: Mapping) -> dict:
+    _unknown_keys(proposed, ("add", "end"))
+    return {
+        "add": [_given(m, ADDED_MEMBER_FIELDS) for m in proposed.get("add", [])],
+        "end": [_given(e, ("member", "left_on", "left_reason")) for e in proposed.get("end", [])],
+    }
+
+
+def _document_given(entry: Mapping, fields: Iterable[str]) -> dict:
+    """As :func:`_given`, a document's number written as the registry keeps it."""
+    given = _given(entry, fields)
+    if "number" in given:
+        given["number"] = given["number"].replace(" ", "").upper()
+    return given
+
+
+def _documents_proposal(household: Household, proposed: Mapping) -> dict:
+    _unknown_keys(proposed, ("add", "change", "remove"))
+    documents = {d.pk: d for d in IdentityDocument.objects.filter(member__household=household)}
+    changes = []
+    for entry in proposed.get("change", []):
+        _unknown_keys(entry, ("document", *DOCUMENT_FIELDS))
+        document = documents.get(entry.get("document"))
+        if document is None:
+            raise ApplicationError("A document to change is not in this household.")
+        given = _document_given(entry, DOCUMENT_FIELDS)
+        changed = {k: v for k, v in given.items() if v != _raw(getattr(document, k))}
+        if changed:
+            changes.append({"document": document.pk, **changed})
+    added = []
+    for entry in proposed.get("add", []):
+        _unknown_keys(entry, ("member", *DOCUMENT_FIELDS))
+        added.append(_document_given(entry, ("member", *DOCUMENT_FIELDS)))
+    return {"add": added, "change": changes, "remove": list(proposed.get("remove", []))}
+
+
+def _reinstatement_proposal(household: Household, proposed: Mapping) -> dict:
+    _unknown_keys(proposed, ())
+    if household.status != Household.Status.WITHDRAWN:
+        raise ApplicationError(_("Only a withdrawn household can be reinstated."))
+    back = Household.Status.VERIFIED if household.verified_on else Household.Status.REGISTERED
+    return {"status": back}
+
+
+_PROPOSALS: dict[str, Callable[[Household, Mapping], dict]] = {
+    ChangeRequest.Part.ORIGIN: _origin_proposal,
+    ChangeRequest.Part.MEMBERSHIP: _membership_proposal,
+    ChangeRequest.Part.DOCUMENTS: _documents_proposal,
+    ChangeRequest.Part.REINSTATEMENT: _reinstatement_proposal,
+}
+
+
+def change_request_current(household: Household, part: str, proposed: dict) -> dict:
+    """What the record holds now where ``proposed`` would change it, as the history keeps
+    it: the origin fields proposed; the names of the members and the documents named."""
     if part == ChangeRequest.Part.ORIGIN:
-        settlement = _proposed_origin(proposed)
-        displaced_on = _date(proposed.get("displaced_on"))
-        if not dry_run:
-            household.origin_settlement, household.displaced_on = settlement, displaced_on
-            household.origin_address = proposed.get("origin_address", household.origin_address)
-            household.save(update_fields=["origin_settlement", "displaced_on", "origin_address"])
-    elif part == ChangeRequest.Part.MEMBERSHIP:
-        members = {m.pk: m for m in household.members.all()}
-        ending = [(members.get(e.get("member")), e) for e in proposed.get("end", [])]
-        if any(m is None for m, _e in ending):
-            raise ApplicationError("A member to remove is not in this household.")
-        adding = [
-            MemberInput(
-                **{
-                    k: v
-                    for k, v in m.items()
-                    if k in MemberInput.__annotations__ and k != "documents"
-                }
-                | {"birth_date": _date(m.get("birth_date"))}
-            )
-            for m in proposed.get("add", [])
-        ]
-        if not ending and not adding:
-            raise ApplicationError("The request neither adds nor ends a membership.")
-        if not dry_run:
-            # Counted before anything is written: the database holds one current head per
-            # household, and a second one would be refused there, not here.
-            ended = {member.pk for member, _change in ending}
-            heads = sum(
-                1
-                for m in members.values()
-                if m.current and m.relation == Member.Relation.HEAD and m.pk not in ended
-            ) + sum(1 for spec in adding if spec.relation == Member.Relation.HEAD)
-            if heads != 1:
-                raise ApplicationError("After the change the household must have one head.")
-            for member, change in ending:
-                member.left_on = _date(change.get("left_on")) or timezone.localdate()
-                member.left_reason = change.get("left_reason", Member.Left.OTHER)
-                member.save(update_fields=["left_on", "left_reason"])
-            for spec in adding:
-                spec.as_member(
-                    household,
-                    timezone.localdate(),
-                    proposed.get("joined_reason", Member.Joined.BIRTH),
-                ).save()
-            member_search_keys_refresh(households=[household])
-    elif part == ChangeRequest.Part.DOCUMENTS:
-        members = {m.pk: m for m in household.members.all()}
-        added = proposed.get("add", [])
-        if any(d.get("member") not in members for d in added):
-            raise ApplicationError("A document's member is not in this household.")
-        for d in added:
-            if IdentityDocument.objects.filter(type=d.get("type"), number=d.get("number")).exists():
-                raise ApplicationError(f"Document {d.get('number')} is already registered.")
-        if not dry_run:
-            for d in added:
-                IdentityDocument.objects.create(
-                    member=members[d["member"]],
-                    type=d["type"],
-                    number=d["number"],
-                    issuer=d.get("issuer", ""),
-                    expiry=_date(d.get("expiry")),
-                )
-            IdentityDocument.objects.filter(
-                member__household=household, pk__in=proposed.get("remove", [])
-            ).delete()
-            member_search_keys_refresh(households=[household])
+        now = _origin_now(household)
+        return {name: now[name] for name in proposed if name in now}
+    if part == ChangeRequest.Part.REINSTATEMENT:
+        return {"status": household.status}
+    ids = {e.get("member") for e in proposed.get("end", [])}
+    named = [*(d.get("document") for d in proposed.get("change", [])), *proposed.get("remove", [])]
+    documents = IdentityDocument.objects.filter(
+        member__household=household, pk__in=named
+    ).select_related("member")
+    if part == ChangeRequest.Part.DOCUMENTS:
+        ids |= {d.get("member") for d in proposed.get("add", [])}
+    members = Member.objects.filter(household=household, pk__in=ids)
+    return {
+        "members": {str(m.pk): str(m) for m in members},
+        "documents": {
+            str(d.pk): {"member": str(d.member)} | {k: _raw(getattr(d, k)) for k in DOCUMENT_FIELDS}
+            for d in documents
+        },
+    }
+
+
+def _apply(household: Household, part: str, proposed: dict, *, dry_run: bool) -> None:
+    """Check (and unless ``dry_run``, make) the change a request proposes, and only it."""
+    {
+        ChangeRequest.Part.ORIGIN: _apply_origin,
+        ChangeRequest.Part.MEMBERSHIP: _apply_membership,
+        ChangeRequest.Part.DOCUMENTS: _apply_documents,
+        ChangeRequest.Part.REINSTATEMENT: _apply_reinstatement,
+    }[part](household, proposed, dry_run=dry_run)
+
+
+def _apply_origin(household: Household, proposed: dict, *, dry_run: bool) -> None:
+    # A blank value never erases: requests stored before proposals held only what changes
+    # may still carry one.
+    given = _given(proposed, ORIGIN_FIELDS)
+    values = {
+        "origin_settlement": _proposed_origin(given) if "origin_settlement" in given else None,
+        "displaced_on": _date(given.get("displaced_on")),
+        "origin_address": given.get("origin_address"),
+    }
+    if values["displaced_on"] and values["displaced_on"] > timezone.localdate():
+        raise ApplicationError("A date of displacement cannot be in the future.")
+    if not dry_run:
+        for name in given:
+            setattr(household, name, values[name])
+        household.save(update_fields=list(given))
+
+
+def _apply_membership(household: Household, proposed: dict, *, dry_run: bool) -> None:
+    members = {m.pk: m for m in household.members.all()}
+    ending = [(members.get(e.get("member")), e) for e in proposed.get("end", [])]
+    if any(m is None for m, _e in ending):
+        raise ApplicationError("A member to remove is not in this household.")
+    if any(not m.current for m, _e in ending):
+        raise ApplicationError(_("A member whose membership is to end has already left."))
+    if any(e.get("left_reason", Member.Left.OTHER) not in Member.Left.values for _m, e in ending):
+        raise ApplicationError("Unknown reason for leaving.")
+    adding = []
+    for entry in proposed.get("add", []):
+        reason = entry.get("joined_reason", Member.Joined.OTHER)
+        if reason not in Member.Joined.values or reason == Member.Joined.REGISTRATION:
+            raise ApplicationError("Unknown reason for joining.")
+        spec = MemberInput(
+            **{k: v for k, v in entry.items() if k in MemberInput.__annotations__}
+            | {"birth_date": _date(entry.get("birth_date"))}
+        )
+        for name in (spec.given_name, spec.family_name, spec.patronymic):
+            if mixed_scripts(name):
+                raise ApplicationError(f"{name!r} mixes Latin and Cyrillic letters in one word.")
+        adding.append((spec, _date(entry.get("joined_on")) or timezone.localdate(), reason))
+    if dry_run:
+        return
+    # Counted before anything is written: the database holds one current head per
+    # household, and a second one would be refused there, not here.
+    ended = {member.pk for member, _change in ending}
+    heads = sum(
+        1
+        for m in members.values()
+        if m.current and m.relation == Member.Relation.HEAD and m.pk not in ended
+    ) + sum(1 for spec, _on, _why in adding if spec.relation == Member.Relation.HEAD)
+    if heads != 1:
+        raise ApplicationError("After the change the household must have one head.")
+    for member, change in ending:
+        member.left_on = _date(change.get("left_on")) or timezone.localdate()
+        member.left_reason = change.get("left_reason", Member.Left.OTHER)
+        member.save(update_fields=["left_on", "left_reason"])
+    for spec, joined_on, reason in adding:
+        member = spec.as_member(household, joined_on, reason)
+        member.full_clean(exclude=["household"], validate_constraints=False)
+        member.save()
+    member_search_keys_refresh(households=[household])
+
+
+def _apply_documents(household: Household, proposed: dict, *, dry_run: bool) -> None:
+    members = {m.pk: m for m in household.members.all()}
+    documents = {d.pk: d for d in IdentityDocument.objects.filter(member__household=household)}
+    added = proposed.get("add", [])
+    if any(d.get("member") not in members for d in added):
+        raise ApplicationError("A document's member is not in this household.")
+    if any(d.get("type") not in IdentityDocument.Type.values or not d.get("number") for d in added):
+        raise ApplicationError("A new document needs its type and number.")
+    changed = proposed.get("change", [])
+    removed = proposed.get("remove", [])
+    if any(d.get("document") not in documents for d in changed) or any(
+        pk not in documents for pk in removed
+    ):
+        raise ApplicationError("A document to change is not in this household.")
+    numbers = [d["number"] for d in added] + [d["number"] for d in changed if "number" in d]
+    for number in numbers:
+        if IdentityDocument.objects.filter(number=number).exists():
+            raise ApplicationError(f"Document {number} is already registered.")
+    if dry_run:
+        return
+    for d in added:
+        document = IdentityDocument(
+            member=members[d["member"]],
+            type=d["type"],
+            number=d["number"],
+            issuer=d.get("issuer", ""),
+            expiry=_date(d.get("expiry")),
+        )
+        document.full_clean(validate_unique=False, validate_constraints=False)
+        document.save()
+    for change in changed:
+        document = documents[change["document"]]
+        fields = [name for name in DOCUMENT_FIELDS if name in change]
+        for name in fields:
+            setattr(document, name, _date(change[name]) if name == "expiry" else change[name])
+        document.save(update_fields=fields)
+    for pk in removed:
+        documents[pk].delete()
+    member_search_keys_refresh(households=[household])
+
+
+def _apply_reinstatement(household: Household, proposed: dict, *, dry_run: bool) -> None:
+    if household.status != Household.Status.WITHDRAWN:
+        raise ApplicationError(_("Only a withdrawn household can be reinstated."))
+    if not dry_run:
+        household.status, household.withdrawal_reason = proposed["status"], ""
+        household.save(update_fields=["status", "withdrawal_reason"])
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ urlpatterns = [
         name="household_withdraw",
     ),
     path(
+        "households/<int:household_id>/reinstate/",
+        views.household_reinstate,
+        name="household_reinstate",
+    ),
+    path(
         "households/<int:household_id>/intention/",
         views.household_intention,
         name="household_intention",
@@ -21,11 +26,28 @@ urlpatterns = [
     path(
         "households/<int:household_id>/consent/", views.household_consent, name="household_consent"
     ),
+    path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:household_id>/change-origin/", views.change_origin, name="change_origin"),
+    path("households/<int:household_id>/members/new/", views.member_add, name="member_add"),
     path(
-        "households/<int:household_id>/change-membership/",
-        views.change_membership,
-        name="change_membership",
+        "households/<int:household_id>/members/<int:member_id>/edit/",
+        views.member_edit,
+        name="member_edit",
+    ),
+    path(
+        "households/<int:household_id>/members/<int:member_id>/end/",
+        views.member_end,
+        name="member_end",
+    ),
+    path(
+        "households/<int:household_id>/members/<int:member_id>/documents/new/",
+        views.document_add,
+        name="document_add",
+    ),
+    path(
+        "households/<int:household_id>/documents/<int:document_id>/",
+        views.document_change,
+        name="document_change",
     ),
     path("duplicates/", views.duplicate_list, name="duplicate_list"),
     path("duplicates/<int:candidate_id>/", views.duplicate_detail, name="duplicate_detail"),

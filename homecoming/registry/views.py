@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, require, user_can
@@ -18,7 +19,13 @@ from homecoming.accounts.personal import (
 from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
 from homecoming.registry import forms, services
-from homecoming.registry.models import ChangeRequest, DuplicateCandidate
+from homecoming.registry.models import (
+    ChangeRequest,
+    DuplicateCandidate,
+    Household,
+    IdentityDocument,
+    Member,
+)
 from homecoming.registry.selectors import (
     change_request_list_for_user,
     duplicate_candidate_list_for_user,
@@ -28,6 +35,7 @@ from homecoming.registry.selectors import (
     household_search_listed,
     settlements_for_registration,
 )
+from homecoming.registry.wording import Words
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -137,19 +145,6 @@ def household_verify(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @acts_on_personal_data
 @require_POST
-def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
-    return _act(
-        request,
-        household_id,
-        lambda h, f: services.household_withdraw(
-            household=h, by=request.user, reason=f.cleaned_data["reason"]
-        ),
-        _plain(forms.WithdrawForm),
-    )
-
-
-@acts_on_personal_data
-@require_POST
 def household_intention(request: HttpRequest, household_id: int) -> HttpResponse:
     return _act(
         request,
@@ -172,37 +167,254 @@ def household_consent(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-@acts_on_personal_data
-@require_POST
-def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
-    return _act(
+def _household_page(
+    request: HttpRequest,
+    household: Household,
+    form,
+    act,
+    *,
+    title: str,
+    done: str,
+    intro: str = "",
+    submit: str = "",
+    member: Member | None = None,
+    consequences: list[str] | None = None,
+) -> HttpResponse:
+    """One page that changes one thing of a household (GOV.UK: one thing per page): the
+    form, the error summary, and on success the household page with ``done`` said.
+
+    ``act(form)`` calls the service; a refusal is shown at the top of the form.
+    """
+    access_shown(request, household.reference)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form)
+        except (ApplicationError, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, done)
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(
         request,
-        household_id,
-        lambda h, f: services.change_request_create(
-            household=h,
-            by=request.user,
-            part=ChangeRequest.Part.ORIGIN,
-            proposed=f.proposed(),
-            reason=f.cleaned_data["reason"],
-        ),
-        _plain(forms.OriginChangeForm),
+        "registry/household_change.html",
+        {
+            "household": household,
+            "member": member,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit": submit or _("Save"),
+            "consequences": consequences or [],
+        },
     )
 
 
-@acts_on_personal_data
-@require_POST
-def change_membership(request: HttpRequest, household_id: int) -> HttpResponse:
-    return _act(
+def _changeable(request: HttpRequest, household_id: int) -> Household:
+    require(request.user, HOUSEHOLD_CHANGE)
+    return household_get_for_user(request.user, household_id)
+
+
+def _member_of(household: Household, member_id: int) -> Member:
+    try:
+        return household.members.get(pk=member_id)
+    except Member.DoesNotExist as exc:
+        raise Http404("No such member in this household.") from exc
+
+
+PROPOSED = gettext_lazy("Change proposed: it takes effect when another officer approves it.")
+SECOND_OFFICER = gettext_lazy(
+    "This change takes effect when another officer approves it, in Changes to approve."
+)
+
+
+def _propose(request: HttpRequest, household: Household, part: str):
+    return lambda form: services.change_request_create(
+        household=household,
+        by=request.user,
+        part=part,
+        proposed=form.proposed(),
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    form = forms.HouseholdEditForm(request.POST or None, household=household)
+    return _household_page(
         request,
-        household_id,
-        lambda h, f: services.change_request_create(
-            household=h,
+        household,
+        form,
+        lambda f: services.household_edit(
+            household=household, by=request.user, changes=f.changes()
+        ),
+        title=_("Phone and accommodation"),
+        intro=_("Changed at once; the household's history keeps what each field was."),
+        done=_("Saved: the change is in the household's history."),
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def member_edit(request: HttpRequest, household_id: int, member_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    member = _member_of(household, member_id)
+    form = forms.MemberEditForm(request.POST or None, member=member)
+    return _household_page(
+        request,
+        household,
+        form,
+        lambda f: services.member_edit(member=member, by=request.user, changes=f.changes()),
+        title=_("Details of %(name)s") % {"name": member},
+        intro=_("Changed at once; the household's history keeps what each field was."),
+        done=_("Saved: the change is in the household's history."),
+        member=member,
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    form = forms.OriginChangeForm(request.POST or None, household=household)
+    return _household_page(
+        request,
+        household,
+        form,
+        _propose(request, household, ChangeRequest.Part.ORIGIN),
+        title=_("Change origin"),
+        intro=_("Change only what is wrong; a field left blank or as it is stays as it is."),
+        submit=_("Ask for the change"),
+        done=PROPOSED,
+        consequences=[SECOND_OFFICER],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    form = forms.MemberAddForm(request.POST or None)
+    return _household_page(
+        request,
+        household,
+        form,
+        _propose(request, household, ChangeRequest.Part.MEMBERSHIP),
+        title=_("Add a member"),
+        submit=_("Ask for the change"),
+        done=PROPOSED,
+        consequences=[SECOND_OFFICER],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def member_end(request: HttpRequest, household_id: int, member_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    member = _member_of(household, member_id)
+    form = forms.MembershipEndForm(request.POST or None, member=member)
+    return _household_page(
+        request,
+        household,
+        form,
+        _propose(request, household, ChangeRequest.Part.MEMBERSHIP),
+        title=_("End the membership of %(name)s") % {"name": member},
+        submit=_("Ask for the change"),
+        done=PROPOSED,
+        member=member,
+        consequences=[
+            _("The member stays in the household's record, marked as having left."),
+            SECOND_OFFICER,
+        ],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def document_add(request: HttpRequest, household_id: int, member_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    member = _member_of(household, member_id)
+    form = forms.DocumentForm(request.POST or None, member=member)
+    return _household_page(
+        request,
+        household,
+        form,
+        _propose(request, household, ChangeRequest.Part.DOCUMENTS),
+        title=_("Add a document of %(name)s") % {"name": member},
+        submit=_("Ask for the change"),
+        done=PROPOSED,
+        member=member,
+        consequences=[SECOND_OFFICER],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def document_change(request: HttpRequest, household_id: int, document_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    try:
+        document = IdentityDocument.objects.select_related("member").get(
+            pk=document_id, member__household=household
+        )
+    except IdentityDocument.DoesNotExist as exc:
+        raise Http404("No such document in this household.") from exc
+    form = forms.DocumentForm(request.POST or None, member=document.member, document=document)
+    return _household_page(
+        request,
+        household,
+        form,
+        _propose(request, household, ChangeRequest.Part.DOCUMENTS),
+        title=_("Change or end %(document)s") % {"document": document},
+        intro=_("Change only what is wrong; a field left blank or as it is stays as it is."),
+        submit=_("Ask for the change"),
+        done=PROPOSED,
+        member=document.member,
+        consequences=[SECOND_OFFICER],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Confirm, then withdraw: the page names the household and what withdrawal does."""
+    household = _changeable(request, household_id)
+    form = forms.WithdrawForm(request.POST or None)
+    return _household_page(
+        request,
+        household,
+        form,
+        lambda f: services.household_withdraw(
+            household=household, by=request.user, reason=f.cleaned_data["reason"]
+        ),
+        title=_("Withdraw household %(reference)s?") % {"reference": household.reference},
+        submit=_("Withdraw the household"),
+        done=_("Household withdrawn."),
+        consequences=[
+            _("The household leaves the lists of households waiting to return."),
+            _("No home is allocated to it while it is withdrawn."),
+            _(
+                "Its record and history are kept. Reinstating it is a change that another "
+                "officer approves."
+            ),
+        ],
+    )
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_reinstate(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _changeable(request, household_id)
+    form = forms.ReinstateForm(request.POST or None)
+    return _household_page(
+        request,
+        household,
+        form,
+        lambda f: services.change_request_create(
+            household=household,
             by=request.user,
-            part=ChangeRequest.Part.MEMBERSHIP,
-            proposed=f.proposed(),
+            part=ChangeRequest.Part.REINSTATEMENT,
+            proposed={},
             reason=f.cleaned_data["reason"],
         ),
-        lambda data, h: forms.MembershipEndForm(data, household=h),
+        title=_("Reinstate household %(reference)s") % {"reference": household.reference},
+        submit=_("Ask for the reinstatement"),
+        done=PROPOSED,
+        consequences=[
+            _("The household returns to the status it had before it was withdrawn."),
+            SECOND_OFFICER,
+        ],
     )
 
 
@@ -214,8 +426,11 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
         .filter(status=ChangeRequest.Status.PENDING)
         .prefetch_related("household__members")
     )
-    for change in pending:
+    currents = [services.change_request_current(c.household, c.part, c.proposed) for c in pending]
+    words = Words([*(c.proposed for c in pending), *currents])
+    for change, current in zip(pending, currents, strict=True):
         change.moves_to = services.change_request_moves(change, change.household)
+        change.rows = words.proposal(change.part, change.proposed, current)
     own = set(request.user.districts.values_list("pk", flat=True))
     return render(
         request, "registry/change_request_list.html", {"pending": pending, "own_districts": own}

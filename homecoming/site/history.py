@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,8 +30,17 @@ from homecoming.mineaction.models import HazardArea, LandReleaseActivity
 from homecoming.mineaction.selectors import hazard_area_list_for_user
 from homecoming.places.models import Area, Settlement
 from homecoming.places.selectors import area_get, settlement_get
-from homecoming.registry.models import Consent, Household, IdentityDocument, Member
+from homecoming.registry.models import (
+    ChangeRequest,
+    Consent,
+    Household,
+    HouseholdEvent,
+    IdentityDocument,
+    Member,
+)
 from homecoming.registry.selectors import household_get_for_user
+from homecoming.registry.wording import FieldChange, Words
+from homecoming.returns.models import FollowUpVisit
 
 # How many changes a page shows, the latest first.
 SHOWN = 200
@@ -309,3 +319,88 @@ def record_history_for_user(user: User, kind: str, key: str) -> RecordHistory:
     history = record_history(record, parts)
     history.personal = personal
     return history
+
+
+# The household's history: the events its services write (registry.services.household_event
+# and the road home's), each in words of the page's language.
+_EVENTS = {
+    "registered": gettext_lazy("Registered"),
+    "verified": gettext_lazy("Verified"),
+    "withdrawn": gettext_lazy("Household withdrawn"),
+    "intention": gettext_lazy("Return intention recorded"),
+    "consent": gettext_lazy("Consent recorded"),
+    "edited": gettext_lazy("Household details changed"),
+    "member edited": gettext_lazy("Member's details changed"),
+    "merged": gettext_lazy("Merged with a duplicate"),
+    "withdrawn as duplicate": gettext_lazy("Withdrawn as a duplicate"),
+    "document held elsewhere": gettext_lazy("Document registered elsewhere, not stored"),
+    "offer accepted": gettext_lazy("Offer accepted"),
+    "offer declined": gettext_lazy("Offer declined"),
+    "appeal recorded": gettext_lazy("Appeal recorded"),
+    "keys handed over": gettext_lazy("Keys handed over"),
+    "scheduled": gettext_lazy("Scheduled to travel"),
+    "seat confirmed": gettext_lazy("Seat confirmed"),
+    "did not travel": gettext_lazy("Did not travel"),
+    "follow-up visit": gettext_lazy("Follow-up visit"),
+}
+_PROPOSAL_EVENTS = {
+    "change requested": gettext_lazy("Change of %(part)s proposed"),
+    "change approved": gettext_lazy("Change of %(part)s approved"),
+    "change rejected": gettext_lazy("Change of %(part)s rejected"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    by: User | None
+    what: str
+    note: str
+    changes: list[FieldChange]
+
+
+def _event_values(event: HouseholdEvent) -> list[dict]:
+    details = event.details
+    if event.action in _PROPOSAL_EVENTS:
+        return [details.get("proposed", {}), details.get("current", {})]
+    changes = details.get("changes", {})
+    return [{k: v[0] for k, v in changes.items()}, {k: v[1] for k, v in changes.items()}]
+
+
+def _event(event: HouseholdEvent, words: Words) -> Event:
+    details = event.details
+    if event.action in _PROPOSAL_EVENTS:
+        part = dict(ChangeRequest.Part.choices).get(details.get("part"), details.get("part"))
+        return Event(
+            event.at,
+            event.by,
+            _PROPOSAL_EVENTS[event.action] % {"part": str(part).lower()},
+            details.get("reason") or details.get("note", ""),
+            words.proposal(
+                details.get("part", ""), details.get("proposed", {}), details.get("current", {})
+            ),
+        )
+    what = str(_EVENTS.get(event.action, event.action))
+    if event.action in ("edited", "member edited"):
+        model = Household if event.action == "edited" else Member
+        what = f"{what}: {details['member']}" if "member" in details else what
+        return Event(event.at, event.by, what, "", words.changes(model, details["changes"]))
+    # Any other event: its plain details (a reason, a unit, a date), never a stored record.
+    labels = {"finding": FollowUpVisit.Finding.choices, "intention": Household.Intention.choices}
+    shown = [
+        date_format(dt.date.fromisoformat(value))
+        if key in ("date", "given_on")
+        else str(dict(labels.get(key, ())).get(value, value))
+        for key, value in details.items()
+        if value not in ("", None)
+        and not isinstance(value, dict | list)
+        and key not in ("source", "members")
+    ]
+    return Event(event.at, event.by, what, "; ".join(shown), [])
+
+
+def household_events(household: Household) -> list[Event]:
+    """The events of ``household`` (one the user may open), the oldest first."""
+    events = list(household.events.select_related("by"))
+    words = Words(values for event in events for values in _event_values(event))
+    return [_event(event, words) for event in events]

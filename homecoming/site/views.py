@@ -42,7 +42,7 @@ from homecoming.registry.selectors import (
 )
 from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.selectors import pipeline, road_home
-from homecoming.site.history import record_history_for_user
+from homecoming.site.history import household_events, record_history_for_user
 
 
 @no_personal_data
@@ -165,7 +165,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "household": household,
             "members": household.members.prefetch_related("documents"),
             "consent": household.consents.filter(withdrawn_on=None).first(),
-            "events": household.events.select_related("by"),
+            "events": household_events(household),
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
             "duplicates": duplicate_reviews_of(request.user, household),
             "road": road,
@@ -178,11 +178,6 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
                     initial={"intention": household.intention}
                 ),
                 "consent": registry_forms.ConsentForm(),
-                "withdraw": registry_forms.WithdrawForm(),
-                "origin": registry_forms.OriginChangeForm(
-                    initial={"origin_settlement": household.origin_settlement.code}
-                ),
-                "membership": registry_forms.MembershipEndForm(household=household),
             }
             if can_change
             else {},

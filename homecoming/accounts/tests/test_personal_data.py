@@ -13,7 +13,7 @@ from django.urls import URLResolver, get_resolver, path
 from django.utils import timezone
 
 from homecoming.accounts.models import AccessLog, Role
-from homecoming.registry.models import DuplicateCandidate
+from homecoming.registry.models import DuplicateCandidate, IdentityDocument
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 from homecoming.returns.services import allocation_run, cohort_plan
 from homecoming.returns.tests.fixtures import household
@@ -47,6 +47,19 @@ READS = {
     "registry:duplicate_list": ("/registry/duplicates/", "view", "{path}"),
     "registry:duplicate_detail": ("/registry/duplicates/{pair}/", "view", "{ref_a} {ref_b}"),
     "registry:change_request_list": ("/registry/changes/", "view", "{path}"),
+    "registry:household_edit": ("/registry/households/{a}/edit/", "view", "{ref_a}"),
+    "registry:change_origin": ("/registry/households/{a}/change-origin/", "view", "{ref_a}"),
+    "registry:member_add": ("/registry/households/{a}/members/new/", "view", "{ref_a}"),
+    "registry:member_edit": ("/registry/households/{a}/members/{m}/edit/", "view", "{ref_a}"),
+    "registry:member_end": ("/registry/households/{a}/members/{m}/end/", "view", "{ref_a}"),
+    "registry:document_add": (
+        "/registry/households/{a}/members/{m}/documents/new/",
+        "view",
+        "{ref_a}",
+    ),
+    "registry:document_change": ("/registry/households/{a}/documents/{d}/", "view", "{ref_a}"),
+    "registry:household_withdraw": ("/registry/households/{a}/withdraw/", "view", "{ref_a}"),
+    "registry:household_reinstate": ("/registry/households/{a}/reinstate/", "view", "{ref_a}"),
     "returns:run_detail": ("/returns/runs/{run}/", "view", "{path}"),
     "returns:offer_list": ("/returns/offers/", "view", "{path}"),
     "returns:cohort_detail": ("/returns/cohorts/{cohort}/", "view", "{path}"),
@@ -72,8 +85,12 @@ def world(places, make_household, zar_ready, planner):
         transport="1 minibus",
     )
     pair = DuplicateCandidate.objects.get()
+    member = pair.household_a.members.first()
+    document = IdentityDocument.objects.create(member=member, type="passport", number="P1")
     return {
         "a": pair.household_a.pk,
+        "m": member.pk,
+        "d": document.pk,
         "ref_a": pair.household_a.reference,
         "ref_b": pair.household_b.reference,
         "pair": pair.pk,

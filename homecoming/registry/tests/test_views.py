@@ -104,11 +104,14 @@ def test_a_second_officer_approves_a_change_from_the_queue(
     second = client_for(make_user("second", Role.REGISTRATION_OFFICER, (places.kalbajar,)))
     pending = second.get("/registry/changes/").context["pending"]
     assert [c.household for c in pending] == [household]
+    queue = second.get("/registry/changes/").content.decode()
+    assert "{&#x27;" not in queue  # the proposal is not shown as a Python dict
+    assert "Kalbajar city (Kalbajar)" in queue
     second.post(f"/registry/changes/{pending[0].pk}/decide/", {"approve": "1"})
     household.refresh_from_db()
     assert household.origin_settlement == places.kalbajar_city
     body = second.get(f"/registry/households/{household.pk}/").content.decode()
-    assert "change approved" in body
+    assert "Change of origin approved" in body
 
 
 def test_actions_on_another_districts_household_are_404(
@@ -116,7 +119,7 @@ def test_actions_on_another_districts_household_are_404(
 ):
     household = make_household(places.zar)
     client = client_for(khojaly_officer)
-    for action in ("verify", "withdraw", "intention", "consent", "change-origin"):
+    for action in ("verify", "withdraw", "intention", "consent", "change-origin", "edit"):
         assert (
             client.post(
                 f"/registry/households/{household.pk}/{action}/", {"reason": "x"}
@@ -144,3 +147,47 @@ def test_an_export_whose_search_fails_answers_an_error_before_streaming_and_logs
     assert response.status_code == 500
     assert not response.streaming
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+def test_withdrawing_asks_for_confirmation_and_says_the_household_is_withdrawn(
+    client_for, kalbajar_officer, places, make_household
+):
+    household = make_household(places.zar)
+    client = client_for(kalbajar_officer)
+    page = client.get(f"/registry/households/{household.pk}/withdraw/").content.decode()
+    assert f"Withdraw household {household.reference}?" in page
+    assert "No home is allocated to it while it is withdrawn." in page
+    household.refresh_from_db()
+    assert household.status == "registered"  # opening the page withdraws nothing
+    response = client.post(
+        f"/registry/households/{household.pk}/withdraw/", {"reason": "abroad"}, follow=True
+    )
+    assert "Household withdrawn." in response.content.decode()
+    assert "Saved." not in response.content.decode()
+    household.refresh_from_db()
+    assert household.status == "withdrawn"
+
+
+def test_the_phone_is_shown_and_edited_on_its_own_page(
+    client_for, kalbajar_officer, places, make_household
+):
+    household = make_household(places.zar)
+    client = client_for(kalbajar_officer)
+    response = client.post(
+        f"/registry/households/{household.pk}/edit/",
+        {"phone": "+994 50 123 45 67", "accommodation": "rented"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert '<dd id="household-phone">+994 50 123 45 67</dd>' in body
+    assert "Household details changed" in body
+
+
+def test_a_planner_sees_no_edit_link_and_cannot_open_an_edit_page(
+    client_for, planner, places, make_household
+):
+    household = make_household(places.zar)
+    client = client_for(planner)
+    body = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert f"/registry/households/{household.pk}/edit/" not in body
+    assert client.get(f"/registry/households/{household.pk}/edit/").status_code == 403
