@@ -90,6 +90,27 @@ def test_approve_against_reject_one_decision_wins(origin_change, second, places)
     assert moved == (decided.status == ChangeRequest.Status.APPROVED)
 
 
+def test_two_officers_deciding_one_reinstatement_at_once_reinstate_once(
+    places, make_household, kalbajar_officer, second, make_user
+):
+    third = make_user("third", Role.REGISTRATION_OFFICER, (places.kalbajar,))
+    household = household_withdraw(
+        household=make_household(places.zar), by=kalbajar_officer, reason="abroad"
+    )
+    request = change_request_create(
+        household=household, by=kalbajar_officer, part="reinstatement", proposed={}, reason="back"
+    )
+    outcomes = at_once(
+        [
+            lambda officer=officer: change_request_decide(request=request, by=officer, approve=True)
+            for officer in (second, third) * (N // 2)
+        ]
+    )
+    assert refusals(outcomes) == {DECIDED: N - 1}
+    assert events("change approved") == 1
+    assert Household.objects.get().status == "registered"
+
+
 def test_two_documents_changes_adding_one_number_at_once_store_it_once(
     places, make_household, kalbajar_officer, second
 ):
