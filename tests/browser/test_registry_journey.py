@@ -27,7 +27,7 @@ def test_register_find_and_judge_a_duplicate(demo, page, screenshot):  # noqa: F
     screenshot("register-household")
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("HH-")
-    expect(page.locator("#history")).to_contain_text("registered")
+    expect(page.locator("#history")).to_contain_text("Registered")
 
     registered = Household.objects.get(source="form")
     page.get_by_role("link", name="Households").first.click()
@@ -73,7 +73,8 @@ def test_a_move_to_another_district_waits_for_that_district(demo, page, screensh
     khojaly = Settlement.objects.filter(district__name="Khojaly").order_by("code").first()
     sign_in(page, "kalbajar")
     page.goto(f"/registry/households/{household.pk}/")
-    form = page.locator("form", has=page.get_by_role("heading", name="Change origin"))
+    page.get_by_role("link", name="Propose a change of origin").click()
+    form = page.locator("#change-form")
     form.get_by_label("Origin settlement").select_option(khojaly.code)
     form.get_by_label("Why").fill("certificate of residence from Khojaly")
     form.get_by_role("button", name="Ask for the change").click()
