@@ -149,6 +149,6 @@ def test_the_origin_form_names_each_settlements_district(
     places, make_household, kalbajar_officer, client_for
 ):
     household = make_household(places.zar)
-    page = client_for(kalbajar_officer).get(f"/registry/households/{household.pk}/")
-    choices = page.context["forms"]["origin"].fields["origin_settlement"]
+    page = client_for(kalbajar_officer).get(f"/registry/households/{household.pk}/change-origin/")
+    choices = page.context["form"].fields["origin_settlement"]
     assert "Ballija (Khojaly)" in [label for _code, label in choices.choices]
