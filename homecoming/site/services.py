@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
@@ -79,15 +80,19 @@ def import_run_confirm(*, user: User, run: ImportRun) -> ImportRun:
 
 
 def _enqueue(run: ImportRun) -> None:
-    from homecoming.site.tasks import process_import_run  # the task module imports this one
-
     transaction.on_commit(lambda: process_import_run.enqueue(run_id=run.pk))
 
 
+@task()
+def process_import_run(*, run_id: int) -> None:
+    """The background task (run by `homecoming db_worker`): :func:`import_run_process`."""
+    import_run_process(run_id=run_id)
+
+
 def import_run_process(*, run_id: int) -> None:
-    """Do what the run waits for: its check, or, once confirmed, its import. Called by the
-    worker (``site/tasks.py``); a run already begun is left alone, so a task delivered twice
-    does the work once."""
+    """Do what the run waits for: its check, or, once confirmed, its import. Run by the
+    worker; a run already begun is left alone, so a task delivered twice does the work
+    once."""
     with transaction.atomic():
         run = locked(ImportRun(pk=run_id))
         if run.status != Status.QUEUED:
