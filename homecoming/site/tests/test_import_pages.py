@@ -23,7 +23,7 @@ from homecoming.site.imports import (
     import_kinds_for,
 )
 from homecoming.site.models import ImportRun
-from homecoming.site.services import import_run_upload
+from homecoming.site.services import import_run_process, import_run_upload
 
 HEADER = "household,relation,given_name,family_name,sex,birth_date,origin_settlement\n"
 GOOD = (
@@ -245,3 +245,18 @@ def test_an_officer_sees_only_their_own_uploads(
     assert other.post(reverse("import_confirm", args=[run.pk])).status_code == 404
     assert "spring.csv" not in other.get(reverse("import_list")).content.decode()
     assert "spring.csv" in client_for(admin).get(reverse("import_list")).content.decode()
+
+
+def test_a_task_delivered_twice_checks_the_file_once(kalbajar_officer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    run = import_run_upload(
+        user=kalbajar_officer,
+        kind="households",
+        upload=SimpleUploadedFile("spring.csv", GOOD.encode()),
+    )
+    import_run_process(run_id=run.pk)
+    run.refresh_from_db()
+    checked_at = run.finished_at
+    import_run_process(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.finished_at) == (ImportRun.Status.CHECKED, checked_at)
