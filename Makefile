@@ -1,4 +1,4 @@
-# Homecoming: `make demo` serves the demo, `make test` runs every check. Both set up what they need.
+# Homecoming: `make demo` serves the demo (and runs its task worker), `make test` runs every check. Both set up what they need.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,7 +27,9 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/homecoming migrate --noinput
 	$(BIN)/homecoming collectstatic --noinput --verbosity 0
 	$(BIN)/homecoming load-demo
-	@echo "Serving Homecoming on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving Homecoming on http://$(HOST):$(PORT)/ with its task worker (Ctrl-C stops both)"
+	$(BIN)/homecoming db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/homecoming runserver $(HOST):$(PORT) --noreload
 
 system-deps:

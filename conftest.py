@@ -207,8 +207,10 @@ def api_for():
     return login
 
 
-# Mine-action fixtures (hazard areas around Zar) are shared: housing readiness needs them too.
+# Mine-action fixtures (hazard areas around Zar) are shared: housing readiness needs them too;
+# the task worker is shared by the import pages' tests and the browser journey.
 pytest_plugins = [
     "homecoming.mineaction.tests.fixtures",
     "homecoming.returns.tests.fixtures",
+    "homecoming.site.tests.fixtures",
 ]

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "simple_history",  # the audit trail: `history = HistoricalRecords()` on each domain model
     "django_otp",  # time-based one-time passwords for staff (REQUIRE_TOTP)
     "django_otp.plugins.otp_totp",
+    "django_tasks",  # background tasks (the backport of Django 6's django.tasks)
+    "django_tasks_db",  # ... kept in the database, run by `homecoming db_worker`
     "homecoming.core",
     "homecoming.accounts",
     "homecoming.places",
@@ -146,6 +148,10 @@ else:
             },
         }
     }
+
+# Background tasks (the browser's imports) wait in the database until `homecoming db_worker`
+# runs them: no broker to run, on SQLite as on PostgreSQL (docs/operations.md, "The worker").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Each server process keeps its own cache in memory; the dashboards keep their figures
 # there for DASHBOARD_CACHE_SECONDS (docs/operations.md, "Caching").

@@ -17,6 +17,7 @@ from homecoming.places import urls as places_urls
 from homecoming.registry import api as registry_api
 from homecoming.registry import urls as registry_urls
 from homecoming.returns import api as returns_api
+from homecoming.site import import_views
 from homecoming.site import views as site_views
 
 api_patterns = [
@@ -85,6 +86,16 @@ registry_patterns = [
     path("households/<int:household_id>/", site_views.household_detail, name="household_detail"),
 ]
 
+# Imports from the browser and their history (top layer: every kind of every app).
+import_patterns = [
+    path("", import_views.import_list, name="import_list"),
+    path("new/", import_views.import_upload, name="import_upload"),
+    path("<int:run_id>/", import_views.import_detail, name="import_detail"),
+    path("<int:run_id>/progress/", import_views.import_progress, name="import_progress"),
+    path("<int:run_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("<int:run_id>/errors.csv", import_views.import_annotated, name="import_annotated"),
+]
+
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("health/", site_views.health, name="health"),
@@ -128,6 +139,7 @@ urlpatterns = [
     path("housing/", include("homecoming.housing.urls")),
     path("returns/", include("homecoming.returns.urls")),
     path("heritage/", include("homecoming.heritage.urls")),
+    path("imports/", include(import_patterns)),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,10 @@ HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
 HOUSEHOLD_EXPORT = "household.export"
 PLACES_IMPORT = "places.import"
+# Importing the mine-action registers (hazard areas, land release, devices, casualties) and
+# the reconstruction registers (projects, units, utilities); site/imports.py: IMPORT_RULES.
+MINEACTION_IMPORT = "mineaction.import"
+HOUSING_IMPORT = "housing.import"
 # Reading the access log.
 ACCESS_LOG_VIEW = "accesslog.view"
 # Reading the audit trail of a record: who changed what, when, from what to what.
@@ -35,6 +39,8 @@ _ALL = frozenset(
         HOUSEHOLD_CHANGE,
         HOUSEHOLD_EXPORT,
         PLACES_IMPORT,
+        MINEACTION_IMPORT,
+        HOUSING_IMPORT,
         CASUALTY_VIEW,
         FIGURES_EDIT,
         RETURN_PLAN,
@@ -46,8 +52,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
     Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
     Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN}),
-    Role.MINE_ACTION: frozenset({CASUALTY_VIEW}),
-    Role.RECONSTRUCTION: frozenset(),
+    Role.MINE_ACTION: frozenset({CASUALTY_VIEW, MINEACTION_IMPORT}),
+    Role.RECONSTRUCTION: frozenset({HOUSING_IMPORT}),
     Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),
     Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW, HISTORY_VIEW}),
     Role.VIEWER: frozenset(),

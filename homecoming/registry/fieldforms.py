@@ -292,7 +292,11 @@ def kobo_table(path: Path | str) -> Table:
 
 
 def kobo_import(
-    *, table: Table, dry_run: bool = False, progress: Progress | None = None
+    *,
+    table: Table,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    districts: frozenset[int] | None = None,
 ) -> ImportReport:
     """Import the submissions of a Kobo table, each once: those already imported are skipped
     (counted as ``updated``, since they are left as they are)."""
@@ -305,6 +309,6 @@ def kobo_import(
         columns=table.columns,
         rows=[r for r in table.rows if r.values["household"] not in done],
     )
-    report = households_import(table=fresh, dry_run=dry_run, progress=progress)
+    report = households_import(table=fresh, dry_run=dry_run, progress=progress, districts=districts)
     report.rows, report.updated = len(table.rows), len(done)
     return report

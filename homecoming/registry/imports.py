@@ -148,9 +148,15 @@ def _member(reader: RowReader, today: dt.date) -> dict | None:
 
 
 def households_import(
-    *, table: Table, dry_run: bool = False, progress: Progress | None = None
+    *,
+    table: Table,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    districts: frozenset[int] | None = None,
 ) -> ImportReport:
-    """Register the households of ``table``; see docs/data-formats.md for the columns."""
+    """Register the households of ``table``; see docs/data-formats.md for the columns.
+    ``districts``: the only districts whose households the file may hold (the importing
+    officer's scope); ``None`` for every district."""
     report = ImportReport.begin("households", table, dry_run=dry_run, required=REQUIRED)
     if report.columns_missing:
         return report
@@ -194,7 +200,7 @@ def households_import(
                 f"{reference} is already registered; changes go through change requests",
             )
             continue
-        household = _household(first, places, accommodations, today)
+        household = _household(first, places, accommodations, today, districts)
         for row in rows[1:]:
             reader = RowReader(row, report.errors)
             for column in HOUSEHOLD_COLUMNS:
@@ -268,9 +274,15 @@ def households_import(
 
 
 def _household(
-    reader: RowReader, places: PlaceLookup, accommodations: dict, today: dt.date
+    reader: RowReader,
+    places: PlaceLookup,
+    accommodations: dict,
+    today: dt.date,
+    districts: frozenset[int] | None,
 ) -> dict | None:
     settlement = places.settlement(reader, "origin_settlement", required=True)
+    if settlement and districts is not None and settlement.district_id not in districts:
+        reader.error("origin_settlement", f"{settlement.code} is outside the districts you work in")
     displaced_on, _ = person_date(reader, "displaced_on", today=today)
     kind = reader.choice("accommodation", ACCOMMODATIONS, required=False)
     place_code = reader.text("accommodation_place", max_length=40)

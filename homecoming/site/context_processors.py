@@ -15,6 +15,7 @@ from homecoming.accounts.access import (
     user_can,
 )
 from homecoming.registry.models import Household
+from homecoming.site.imports import import_kinds_for
 
 
 def shell(request: HttpRequest) -> dict:
@@ -24,6 +25,7 @@ def shell(request: HttpRequest) -> dict:
         "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
         "nav_returns": bool(user) and user_can(user, RETURN_PLAN),
         "nav_access_log": bool(user) and user_can(user, ACCESS_LOG_VIEW),
+        "nav_imports": bool(user) and bool(import_kinds_for(user)),
         # Record pages offer their audit trail (core/_history.html) to those who may read it.
         "can_read_history": bool(user) and user_can(user, HISTORY_VIEW),
         # Links to pages that need a rule or a district: {% if can.household_change %},

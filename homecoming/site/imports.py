@@ -1,13 +1,25 @@
 """Every import kind and the service that takes its Table: the one registry the
-``homecoming import`` command and the demo loader share. A new import is one line here."""
+``homecoming import`` command, the browser's imports and the demo loader share. A new import
+is one line here, and one in IMPORT_RULES."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
-from homecoming.core.tabular import ImportReport, Table, read_table
+from homecoming.accounts.access import (
+    FIGURES_EDIT,
+    HOUSEHOLD_CHANGE,
+    HOUSING_IMPORT,
+    MINEACTION_IMPORT,
+    PLACES_IMPORT,
+    district_scope,
+    user_can,
+)
+from homecoming.accounts.models import User
+from homecoming.core.tabular import ImportReport, Progress, Table, read_table
 
 IMPORTERS = {
     "places": "homecoming.places.services.places_import",
@@ -26,6 +38,56 @@ IMPORTERS = {
 READERS = {
     "kobo": "homecoming.registry.fieldforms.kobo_table",
 }
+
+# Each kind in words, for the pages (docs/data-formats.md describes each file).
+KIND_LABELS = {
+    "places": _("Places: areas and settlements"),
+    "figures": _("Published figures"),
+    "hazards": _("Hazard areas"),
+    "landrelease": _("Land-release activities"),
+    "devices": _("Devices found and destroyed"),
+    "casualties": _("Mine accidents and victims"),
+    "projects": _("Reconstruction projects"),
+    "units": _("Buildings and housing units"),
+    "utilities": _("Utilities and services"),
+    "households": _("Households: one row per member"),
+    "kobo": _("Kobo export of the registration form"),
+}
+# Who may import each kind from the browser (the console is the administrator's).
+IMPORT_RULES = {
+    "places": PLACES_IMPORT,
+    "figures": FIGURES_EDIT,
+    "hazards": MINEACTION_IMPORT,
+    "landrelease": MINEACTION_IMPORT,
+    "devices": MINEACTION_IMPORT,
+    "casualties": MINEACTION_IMPORT,
+    "projects": HOUSING_IMPORT,
+    "units": HOUSING_IMPORT,
+    "utilities": HOUSING_IMPORT,
+    "households": HOUSEHOLD_CHANGE,
+    "kobo": HOUSEHOLD_CHANGE,
+}
+# The kinds whose importer checks each row against the importing user's districts (its
+# ``districts`` argument). A user who works in some districts only imports these kinds: the
+# other registers are national, and a file of them is not split by district.
+DISTRICT_KINDS = frozenset({"households", "kobo"})
+
+
+def import_kinds_for(user: User) -> list[str]:
+    """The kinds ``user`` may import from the browser, in the registry's order."""
+    kinds = [kind for kind in IMPORTERS if user_can(user, IMPORT_RULES[kind])]
+    if kinds and district_scope(user) is not None:
+        kinds = [kind for kind in kinds if kind in DISTRICT_KINDS]
+    return kinds
+
+
+def import_as(
+    user: User, kind: str, table: Table, *, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Import ``table`` as ``user`` may: a kind checked by district gets the user's
+    districts, so that no row outside them is taken."""
+    options = {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    return importer(kind)(table=table, dry_run=dry_run, progress=progress, **options)
 
 
 def importer(kind: str) -> Callable[..., ImportReport]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib import admin as django_admin
+from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.urls import URLResolver, get_resolver, path
 from django.utils import timezone
@@ -17,6 +18,7 @@ from homecoming.registry.models import DuplicateCandidate, IdentityDocument
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 from homecoming.returns.services import allocation_run, cohort_plan
 from homecoming.returns.tests.fixtures import household
+from homecoming.site.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -67,11 +69,13 @@ READS = {
     "access_log": ("/accounts/access-log/?action=refused", "view", "{path}"),
     "api:household_list": ("/api/registry/households/?q=elvin", "api", "{path}"),
     "api:household_detail": ("/api/registry/households/{a}/", "api", "{ref_a}"),
+    "import_detail": ("/imports/{run_of_file}/", "view", "import spring.csv"),
+    "import_annotated": ("/imports/{run_of_file}/errors.csv", "export", "import spring.csv"),
 }
 
 
 @pytest.fixture
-def world(places, make_household, zar_ready, planner):
+def world(places, make_household, zar_ready, planner, admin, settings, tmp_path):
     first = make_household(places.zar, ("Elvin", "Məmmədov"))
     second = make_household(places.zar, ("Эльвин", "Мамедов"))
     duplicates_store([HouseholdMatch(second.pk, first.pk, 0.98, [])])
@@ -87,6 +91,11 @@ def world(places, make_household, zar_ready, planner):
     pair = DuplicateCandidate.objects.get()
     member = pair.household_a.members.first()
     document = IdentityDocument.objects.create(member=member, type="passport", number="P1")
+    settings.MEDIA_ROOT = tmp_path
+    run_of_file = ImportRun.objects.create(
+        kind="households", file_name="spring.csv", checksum="0" * 64, size=1, uploaded_by=admin
+    )
+    run_of_file.annotated.save("spring-errors.csv", ContentFile(b"household,errors\n"))
     return {
         "a": pair.household_a.pk,
         "m": member.pk,
@@ -96,6 +105,7 @@ def world(places, make_household, zar_ready, planner):
         "pair": pair.pk,
         "run": run.pk,
         "cohort": cohort.pk,
+        "run_of_file": run_of_file.pk,
     }
 
 

@@ -1,0 +1,187 @@
+"""Imports from the browser: a file is uploaded and kept, checked by the worker without
+writing (a dry run), then imported by the worker once an officer confirms it.
+
+The checks are the console's (``site/imports.py``); what the browser adds is the file kept
+with its checksum, the worker doing the long part, and the history of who imported what.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from homecoming.accounts.models import User
+from homecoming.core.errors import ApplicationError
+from homecoming.core.export import safe_cell
+from homecoming.core.locking import locked
+from homecoming.core.tabular import ImportReport, RowError, Table
+from homecoming.site.imports import import_as, import_kinds_for, read
+from homecoming.site.models import ImportRun
+
+Status = ImportRun.Status
+
+
+def import_run_upload(*, user: User, kind: str, upload: UploadedFile) -> ImportRun:
+    """Keep ``upload`` with its SHA-256 checksum and queue its check."""
+    if kind not in import_kinds_for(user):
+        raise PermissionDenied(f"Your role may not import {kind}.")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    run = ImportRun(
+        kind=kind,
+        file_name=upload.name,
+        checksum=digest.hexdigest(),
+        size=upload.size,
+        uploaded_by=user,
+    )
+    run.file.save(upload.name, upload, save=False)
+    with transaction.atomic():
+        run.save()
+        _enqueue(run)
+    return run
+
+
+def import_run_confirm(*, user: User, run: ImportRun) -> ImportRun:
+    """Queue the import of a file whose check found no error."""
+    with transaction.atomic():
+        run = locked(run)
+        if run.status != Status.CHECKED:
+            raise ApplicationError(
+                _("This file cannot be imported now: its state is “%(status)s”.")
+                % {"status": run.get_status_display()}
+            )
+        run.status = Status.QUEUED
+        run.confirmed_by = user
+        run.confirmed_at = timezone.now()
+        run.progress_done = run.progress_total = 0
+        run.save(
+            update_fields=[
+                "status",
+                "confirmed_by",
+                "confirmed_at",
+                "progress_done",
+                "progress_total",
+            ]
+        )
+        _enqueue(run)
+    return run
+
+
+def _enqueue(run: ImportRun) -> None:
+    transaction.on_commit(lambda: process_import_run.enqueue(run_id=run.pk))
+
+
+@task()
+def process_import_run(*, run_id: int) -> None:
+    """The background task (run by `homecoming db_worker`): :func:`import_run_process`."""
+    import_run_process(run_id=run_id)
+
+
+def import_run_process(*, run_id: int) -> None:
+    """Do what the run waits for: its check, or, once confirmed, its import. Run by the
+    worker; a run already begun is left alone, so a task delivered twice does the work
+    once."""
+    with transaction.atomic():
+        run = locked(ImportRun(pk=run_id))
+        if run.status != Status.QUEUED:
+            return
+        run.status = Status.RUNNING if run.confirmed else Status.CHECKING
+        run.save(update_fields=["status"])
+    dry_run = not run.confirmed
+    table = None
+    try:
+        table = read(run.kind, run.file.path)
+        report = import_as(
+            run.confirmed_by or run.uploaded_by,
+            run.kind,
+            table,
+            dry_run=dry_run,
+            progress=_Progress(run),
+        )
+    except ApplicationError as exc:  # the file cannot be read as a table at all
+        report = ImportReport(kind=run.kind, file=run.file_name, dry_run=dry_run)
+        report.errors.append(RowError(0, "", exc.message))
+    except Exception as exc:  # a defect: the run says so, the worker logs the traceback
+        run.status, run.failure, run.finished_at = Status.FAILED, repr(exc), timezone.now()
+        run.save(update_fields=["status", "failure", "finished_at"])
+        raise
+    _record(run, report, table)
+
+
+def _record(run: ImportRun, report: ImportReport, table: Table | None) -> None:
+    run.rows, run.created, run.updated = report.rows, report.created, report.updated
+    run.finished_at = timezone.now()
+    fields = ["rows", "created", "updated", "finished_at", "status"]
+    if report.dry_run:
+        run.check_report = _with_values(report.as_dict(), table)
+        run.status = Status.CHECKED if report.ok else Status.REFUSED
+        fields.append("check_report")
+        numbers = {row.number for row in table.rows} if table else set()
+        if any(error.row in numbers for error in report.errors):
+            run.annotated.save(
+                f"{run.file_name.rsplit('.', 1)[0]}-errors.csv",
+                ContentFile(annotated_csv(table, report).encode()),
+                save=False,
+            )
+            fields.append("annotated")
+    else:
+        run.report = _with_values(report.as_dict(), table)
+        run.status = Status.DONE if report.ok else Status.FAILED
+        fields.append("report")
+    run.save(update_fields=fields)
+
+
+def _with_values(report: dict, table: Table | None) -> dict:
+    """The report with each error's and warning's cell as the file holds it, for the page."""
+    rows = {row.number: row.values for row in reversed(table.rows)} if table else {}
+    for problem in report["errors"] + report["warnings"]:
+        problem["value"] = rows.get(problem["row"], {}).get(problem["column"], "")
+    return report
+
+
+class _Progress:
+    """The importer's progress callback: stores how far it is, once per percent."""
+
+    def __init__(self, run: ImportRun) -> None:
+        self.run = run
+        self.percent = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent != self.percent:
+            self.percent = percent
+            ImportRun.objects.filter(pk=self.run.pk).update(
+                progress_done=done, progress_total=total
+            )
+
+
+def annotated_csv(table: Table, report: ImportReport) -> str:
+    """The file's rows as read, with an ``errors`` column saying what is wrong with each:
+    the officer corrects the rows it names, deletes the column or leaves it (no import
+    reads it), and uploads the file again. Cells that a spreadsheet would run are
+    neutralised, as in every export."""
+    problems: dict[int, list[str]] = defaultdict(list)
+    for error in report.errors:
+        problems[error.row].append(
+            f"{error.column}: {error.message}" if error.column else error.message
+        )
+    columns = [c for c in table.columns if c != "errors"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*columns, "errors"])
+    for row in table.rows:
+        cells = [row.values.get(column, "") for column in columns]
+        writer.writerow([safe_cell(v) for v in [*cells, "; ".join(problems.get(row.number, []))]])
+    return out.getvalue()

@@ -1,0 +1,262 @@
+"""Imports from the browser: upload, check by the worker, confirm, import by the worker,
+history. The worker is the real one (`homecoming db_worker`), run as its own process."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import make_table
+from homecoming.accounts.models import Role
+from homecoming.registry.models import Household
+from homecoming.site.imports import (
+    IMPORT_RULES,
+    IMPORTERS,
+    KIND_LABELS,
+    import_as,
+    import_kinds_for,
+)
+from homecoming.site.models import ImportRun
+from homecoming.site.services import import_run_process, import_run_upload
+
+HEADER = "household,relation,given_name,family_name,sex,birth_date,origin_settlement\n"
+GOOD = (
+    HEADER + "W-001,head,Elvin,Məmmədov,male,1975-03-02,Zar\n"
+    "W-001,spouse,Aynur,Məmmədova,female,1978-06-11,Zar\n"
+    "W-002,head,Leyla,Əliyeva,female,1969-12-01,Kalbajar city\n"
+)
+# Row 3: a birth date in the future; row 4: a relation no import knows and a formula.
+BAD = (
+    HEADER + "W-001,head,Elvin,Məmmədov,male,1975-03-02,Zar\n"
+    "W-001,spouse,Aynur,Məmmədova,female,2199-06-11,Zar\n"
+    "W-002,aunt,=HYPERLINK(1),Əliyeva,female,1969-12-01,Kalbajar city\n"
+)
+
+
+def upload(client, text: str, kind: str = "households", name: str = "spring.csv"):
+    return client.post(
+        reverse("import_upload"),
+        {"kind": kind, "file": SimpleUploadedFile(name, text.encode(), "text/csv")},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_with_errors_is_checked_by_the_worker_and_its_errors_shown_row_by_row(
+    kalbajar_officer, client_for, run_worker
+):
+    client = client_for(kalbajar_officer)
+    response = upload(client, BAD)
+    run = ImportRun.objects.get()
+    assert response.url == reverse("import_detail", args=[run.pk])
+    assert run.status == ImportRun.Status.QUEUED
+    assert run.checksum == hashlib.sha256(BAD.encode()).hexdigest()
+    assert (run.file_name, run.uploaded_by) == ("spring.csv", kalbajar_officer)
+
+    run_worker()
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.REFUSED
+    page = client.get(reverse("import_detail", args=[run.pk])).content.decode()
+    assert "The check found 3 errors: nothing will be imported" in page
+    assert "<td>birth_date</td><td>2199-06-11</td><td>2199-06-11 is in the future</td>" in page
+    assert "<td>relation</td><td>aunt</td><td>&#x27;aunt&#x27; is not one of" in page
+    assert not Household.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_annotated_file_holds_the_rows_with_their_errors_and_no_formula(
+    kalbajar_officer, client_for, run_worker
+):
+    client = client_for(kalbajar_officer)
+    upload(client, BAD)
+    run_worker()
+    run = ImportRun.objects.get()
+
+    response = client.get(reverse("import_annotated", args=[run.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="spring-errors.csv"'
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["household"] for r in rows] == ["W-001", "W-001", "W-002"]
+    assert rows[0]["errors"] == ""
+    assert rows[1]["errors"] == "birth_date: 2199-06-11 is in the future"
+    assert rows[2]["given_name"] == "'=HYPERLINK(1)"  # neutralised: a spreadsheet shows it
+    assert "given_name: '=HYPERLINK(1)' would run as a formula" in rows[2]["errors"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_checked_file_is_imported_by_the_worker_once_confirmed_and_kept_in_the_history(
+    kalbajar_officer, client_for, run_worker
+):
+    client = client_for(kalbajar_officer)
+    upload(client, GOOD)
+    run_worker()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.CHECKED
+    assert (run.check_report["created"], run.check_report["errors"]) == (2, [])
+    assert not Household.objects.exists()  # the check wrote nothing
+    page = client.get(reverse("import_detail", args=[run.pk])).content.decode()
+    assert '<dd class="would-create">2</dd>' in page
+
+    client.post(reverse("import_confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert (run.status, run.confirmed_by) == (ImportRun.Status.QUEUED, kalbajar_officer)
+    run_worker()
+
+    run.refresh_from_db()
+    assert (run.status, run.created, run.report["written"]) == (ImportRun.Status.DONE, 2, True)
+    assert sorted(Household.objects.values_list("reference", flat=True)) == ["W-001", "W-002"]
+    history = client.get(reverse("import_list")).content.decode()
+    assert "spring.csv" in history
+    assert "Imported" in history
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_refused_by_changes_since_its_check_fails_whole(
+    kalbajar_officer, client_for, run_worker, places
+):
+    client = client_for(kalbajar_officer)
+    upload(client, GOOD)
+    run_worker()
+    run = ImportRun.objects.get()
+    client.post(reverse("import_confirm", args=[run.pk]))
+    Household.objects.create(
+        reference="W-002", origin_settlement=places.zar, registered_on=dt.date(2024, 5, 1)
+    )
+
+    run_worker()
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert run.report["errors"][0]["message"].startswith("W-002 is already registered")
+    assert Household.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_bar_answers_while_the_worker_works_and_reloads_the_page_after(
+    kalbajar_officer, client_for, run_worker
+):
+    client = client_for(kalbajar_officer)
+    upload(client, GOOD)
+    run = ImportRun.objects.get()
+    waiting = client.get(reverse("import_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert '<progress max="100" value="0"' in waiting.content.decode()
+    run_worker()
+    run.refresh_from_db()
+    assert run.progress_done == run.progress_total == 2  # households checked
+    done = client.get(reverse("import_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_a_file_checked_with_errors_cannot_be_confirmed(
+    kalbajar_officer, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = import_run_upload(
+        user=kalbajar_officer,
+        kind="households",
+        upload=SimpleUploadedFile("spring.csv", BAD.encode()),
+    )
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.REFUSED)
+    client = client_for(kalbajar_officer)
+
+    response = client.post(reverse("import_confirm", args=[run.pk]), follow=True)
+
+    assert "This file cannot be imported now" in response.content.decode()
+    assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
+
+
+def test_an_officer_imports_no_household_outside_their_districts(kalbajar_officer):
+    rows = [
+        {
+            "household": "W-9",
+            "relation": "head",
+            "given_name": "Elvin",
+            "family_name": "Məmmədov",
+            "sex": "male",
+            "birth_date": "1975-03-02",
+            "origin_settlement": "Ballija",
+        },
+    ]
+    report = import_as(kalbajar_officer, "households", make_table(rows), dry_run=True)
+    assert [str(e) for e in report.errors] == [
+        "row 2, origin_settlement: AZ0201001 is outside the districts you work in"
+    ]
+
+
+def test_each_role_imports_the_kinds_of_its_work(make_user, kalbajar_officer, admin, planner):
+    assert import_kinds_for(kalbajar_officer) == ["households", "kobo"]
+    assert import_kinds_for(admin) == list(IMPORTERS)
+    assert import_kinds_for(planner) == []
+    assert import_kinds_for(make_user("demining", Role.MINE_ACTION)) == [
+        "hazards",
+        "landrelease",
+        "devices",
+        "casualties",
+    ]
+    assert import_kinds_for(make_user("builder", Role.RECONSTRUCTION)) == [
+        "projects",
+        "units",
+        "utilities",
+    ]
+    assert import_kinds_for(make_user("editor", Role.MONITORING_EDITOR)) == ["figures"]
+
+
+def test_a_mine_action_manager_of_one_district_imports_no_national_register(make_user, places):
+    user = make_user("demining", Role.MINE_ACTION, (places.kalbajar,))
+    assert import_kinds_for(user) == []
+
+
+def test_every_import_kind_has_a_rule_and_a_name():
+    assert set(IMPORT_RULES) == set(IMPORTERS) == set(KIND_LABELS)
+
+
+def test_the_import_pages_are_for_roles_that_import(planner, kalbajar_officer, client_for):
+    assert client_for(planner).get(reverse("import_list")).status_code == 403
+    assert client_for(planner).get(reverse("import_upload")).status_code == 403
+    assert "Imports" not in client_for(planner).get(reverse("home")).content.decode()
+    page = client_for(kalbajar_officer).get(reverse("import_upload")).content.decode()
+    assert '<option value="households">' in page
+    assert '<option value="hazards">' not in page
+    home = client_for(kalbajar_officer).get(reverse("home")).content.decode()
+    assert f'href="{reverse("import_list")}"' in home
+
+
+def test_an_officer_may_not_import_a_kind_of_another_role(kalbajar_officer, client_for):
+    response = upload(client_for(kalbajar_officer), "code,kind\n", kind="hazards")
+    assert "Select a valid choice" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_an_officer_sees_only_their_own_uploads(
+    kalbajar_officer, khojaly_officer, admin, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = import_run_upload(
+        user=kalbajar_officer, kind="households", upload=SimpleUploadedFile("spring.csv", b"x")
+    )
+    other = client_for(khojaly_officer)
+    assert other.get(reverse("import_detail", args=[run.pk])).status_code == 404
+    assert other.post(reverse("import_confirm", args=[run.pk])).status_code == 404
+    assert "spring.csv" not in other.get(reverse("import_list")).content.decode()
+    assert "spring.csv" in client_for(admin).get(reverse("import_list")).content.decode()
+
+
+def test_a_task_delivered_twice_checks_the_file_once(kalbajar_officer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    run = import_run_upload(
+        user=kalbajar_officer,
+        kind="households",
+        upload=SimpleUploadedFile("spring.csv", GOOD.encode()),
+    )
+    import_run_process(run_id=run.pk)
+    run.refresh_from_db()
+    checked_at = run.finished_at
+    import_run_process(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.finished_at) == (ImportRun.Status.CHECKED, checked_at)
