@@ -17,8 +17,6 @@ from django.test import Client
 from homecoming.accounts.access import Can
 from homecoming.accounts.models import AccessLog, Role
 
-pytestmark = pytest.mark.django_db
-
 
 def login(client: Client, username: str, password: str):
     return client.post("/accounts/login/", {"username": username, "password": password})
@@ -118,6 +116,7 @@ def test_an_idle_session_ends(make_user, settings):
     assert client.get("/").status_code == 302  # back to the login page
 
 
+@pytest.mark.django_db
 def test_pages_carry_a_content_security_policy_and_refuse_framing(client):
     response = client.get("/accounts/login/")
     policy = response["Content-Security-Policy"]
