@@ -4,7 +4,9 @@ attempt, is logged by one mechanism; its answers are never cached."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib import admin as django_admin
@@ -13,12 +15,14 @@ from django.urls import URLResolver, get_resolver, path
 from django.utils import timezone
 
 from homecoming.accounts.models import AccessLog, Role
+from homecoming.registry.fieldforms import field_form_create, field_submission_receive
 from homecoming.registry.models import DuplicateCandidate
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 from homecoming.returns.services import allocation_run, cohort_plan
 from homecoming.returns.tests.fixtures import household
 
 pytestmark = pytest.mark.django_db
+PUSHED = Path(__file__).resolve().parents[3] / "tests/fixtures/kobo/kobo-rest-service.json"
 
 
 def _routes(resolver: URLResolver | None = None, namespaces: tuple[str, ...] = ()) -> Iterator:
@@ -47,6 +51,12 @@ READS = {
     "registry:duplicate_list": ("/registry/duplicates/", "view", "{path}"),
     "registry:duplicate_detail": ("/registry/duplicates/{pair}/", "view", "{ref_a} {ref_b}"),
     "registry:change_request_list": ("/registry/changes/", "view", "{path}"),
+    "registry:field_submission_list": ("/registry/field-submissions/", "view", "{path}"),
+    "registry:field_submission_detail": (
+        "/registry/field-submissions/{pushed}/",
+        "view",
+        "field submission {pushed_version}",
+    ),
     "returns:run_detail": ("/returns/runs/{run}/", "view", "{path}"),
     "returns:offer_list": ("/returns/offers/", "view", "{path}"),
     "returns:cohort_detail": ("/returns/cohorts/{cohort}/", "view", "{path}"),
@@ -58,7 +68,7 @@ READS = {
 
 
 @pytest.fixture
-def world(places, make_household, zar_ready, planner):
+def world(places, make_household, zar_ready, planner, admin):
     first = make_household(places.zar, ("Elvin", "Məmmədov"))
     second = make_household(places.zar, ("Эльвин", "Мамедов"))
     duplicates_store([HouseholdMatch(second.pk, first.pk, 0.98, [])])
@@ -72,7 +82,11 @@ def world(places, make_household, zar_ready, planner):
         transport="1 minibus",
     )
     pair = DuplicateCandidate.objects.get()
+    form, _key = field_form_create(by=admin, name="field")
+    pushed, _new = field_submission_receive(form=form, payload=json.loads(PUSHED.read_text()))
     return {
+        "pushed": pushed.pk,
+        "pushed_version": pushed.version,
         "a": pair.household_a.pk,
         "ref_a": pair.household_a.reference,
         "ref_b": pair.household_b.reference,
