@@ -626,6 +626,9 @@ def _households_of(table: Table) -> dict[str, Household]:
     return found
 
 
+EDIT_REASON = "Edited in the field (submission %(submission)s)"
+
+
 @dataclass(frozen=True)
 class Edit:
     """A submission edited in the field after it was imported: the changes it proposes to
@@ -638,21 +641,22 @@ class Edit:
     differences: list[str]  # fields that do not go through a change request
 
 
-def _edit(rows: list[Row], household: Household, report: ImportReport) -> Edit | None:
+def _edit(
+    rows: list[Row], household: Household, report: ImportReport, places: PlaceLookup
+) -> Edit | None:
     """What the edited submission ``rows`` changes in ``household``, checked as the
     households import checks a new one; None when a cell is wrong (the error is in
     ``report``)."""
     today = timezone.localdate()
     first = RowReader(rows[0], report.errors)
-    settlements = PlaceLookup()
     accommodations = {a.code: a for a in TemporaryAccommodation.objects.all()}
-    values = household_read(first, settlements, accommodations, today)
+    values = household_read(first, places, accommodations, today)
     members = [member_read(RowReader(row, report.errors), today) for row in rows]
     if values is None or None in members:
         return None
     proposals: dict[str, dict] = {}
     origin = {
-        "origin_settlement": Settlement.objects.get(pk=values["origin_settlement_id"]).code,
+        "origin_settlement": places.settlement(first, "origin_settlement").code,
         "origin_address": values["origin_address"],
         "displaced_on": values["displaced_on"].isoformat() if values["displaced_on"] else None,
     }
@@ -756,10 +760,16 @@ def kobo_import(
     fresh = [row for row in table.rows if row.values["household"] not in households]
     edited: list[tuple[list[Row], Household]] = []
     unchanged = 0
+    # The submissions already proposed as changes: their ids are in the requests' reasons.
+    proposed = " ".join(
+        ChangeRequest.objects.filter(
+            household__in=households.values(), reason__startswith=EDIT_REASON[:20]
+        ).values_list("reason", flat=True)
+    )
     for reference, household in households.items():
         rows = rows_of[reference]
         submission = rows[0].values["source"].split()[1]
-        asked = household.change_requests.filter(reason__contains=submission).exists()
+        asked = f"(submission {submission})" in proposed
         if household.source.split()[1:2] == [submission] or asked:
             unchanged += 1
         else:
@@ -770,7 +780,10 @@ def kobo_import(
         dry_run=dry_run,
         required=set(),
     )
-    edits = [e for rows, household in edited if (e := _edit(rows, household, checked))]
+    edits: list[Edit] = []
+    if edited:  # the places are read once, and only for edits
+        places = PlaceLookup()
+        edits = [e for rows, h in edited if (e := _edit(rows, h, checked, places))]
     if edits and by is None:
         checked.errors += [
             RowError(
@@ -812,7 +825,7 @@ def kobo_import(
                         by=by,
                         part=part,
                         proposed=proposed,
-                        reason=f"Edited in the field (submission {edit.submission})",
+                        reason=EDIT_REASON % {"submission": edit.submission},
                     )
             except ApplicationError as exc:
                 report.errors.append(RowError(edit.number, "", exc.message))
