@@ -856,6 +856,16 @@ def field_form_create(*, by: User, name: str) -> tuple[FieldForm, str]:
     return form, token
 
 
+def field_form_revoke(*, name: str) -> bool:
+    """The form's key no longer works (it leaked, the form is closed); whether there was one."""
+    form = FieldForm.objects.filter(name=name, revoked_at=None).first()
+    if form is None:
+        return False
+    form.revoked_at = timezone.now()
+    form.save(update_fields=["revoked_at"])  # its history keeps when
+    return True
+
+
 def field_form_for_token(token: str) -> FieldForm | None:
     """The form whose key ``token`` is, unless revoked."""
     if not token:

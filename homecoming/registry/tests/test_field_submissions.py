@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -128,3 +130,15 @@ def test_an_officer_of_another_district_does_not_see_the_submission(
         client.get(reverse("registry:field_submission_detail", args=[held.pk])).status_code == 404
     )
     assert "Quliyev" not in client.get(reverse("registry:field_submission_list")).content.decode()
+
+
+def test_a_revoked_form_key_is_refused(places, key):
+    call_command("fieldform", "Kalbajar registration", "--revoke", stdout=io.StringIO())
+    assert push(key, PUSHED).status_code == 401
+
+
+def test_the_command_makes_a_key_that_pushes(places, kalbajar_officer):
+    out = io.StringIO()
+    call_command("fieldform", "Zar team", "--by", "kalbajar", stdout=out)
+    key = out.getvalue().split("\n")[1]
+    assert push(key, PUSHED).status_code == 201

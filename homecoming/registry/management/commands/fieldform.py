@@ -1,4 +1,5 @@
-"""``homecoming fieldform NAME --by USERNAME``: a form that may push submissions, and its key."""
+"""``homecoming fieldform NAME --by USERNAME``: a form that may push submissions, and its key;
+``homecoming fieldform NAME --revoke``: its key no longer works."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
-from homecoming.registry.fieldforms import field_form_create
+from homecoming.registry.fieldforms import field_form_create, field_form_revoke
 
 
 class Command(BaseCommand):
@@ -17,11 +18,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="the form's name, e.g. its KoboToolbox project")
+        parser.add_argument("--by", metavar="USERNAME", help="the officer who sets up the form")
         parser.add_argument(
-            "--by", required=True, metavar="USERNAME", help="the officer who sets up the form"
+            "--revoke", action="store_true", help="the form's key no longer works (a leak)"
         )
 
-    def handle(self, *args, name: str, by: str, **options) -> None:
+    def handle(self, *args, name: str, by: str | None, revoke: bool, **options) -> None:
+        if revoke:
+            if not field_form_revoke(name=name):
+                raise CommandError(f"No form {name!r} pushes submissions.")
+            self.stdout.write(f"Form {name}: its key is revoked; pushes with it are refused.")
+            return
+        if not by:
+            raise CommandError("Name the officer who sets up the form: --by USERNAME.")
         officer = User.objects.filter(username=by, is_active=True).first()
         if officer is None:
             raise CommandError(f"No active user {by!r}.")
