@@ -67,6 +67,16 @@ api_patterns = [
     path("monitoring/forecast/", monitoring_api.ForecastApi.as_view(), name="forecast"),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(
+        "registry/households/<int:household_id>/changes/",
+        registry_api.ChangeProposalApi.as_view(),
+        name="household_change_proposal",
+    ),
+    path(
+        "registry/field-submissions/",
+        registry_api.FieldSubmissionPushApi.as_view(),
+        name="field_submission_push",
+    ),
+    path(
         "registry/households/<int:household_id>/",
         registry_api.HouseholdDetailApi.as_view(),
         name="household_detail",

@@ -397,23 +397,16 @@ REFUSED = [
         ],
     ),
     (
-        "kobo-labels-as-headers.xlsx",
-        "kobo",
-        [
-            "kobo-labels-as-headers.xlsx, sheet 'homecoming_household' has no column accommodation, intention, origin_settlement: export the submissions with XML values and headers, not labels"
-        ],
-    ),
-    (
         "kobo-top-level-number.json",
         "kobo",
         [
-            "kobo-top-level-number.json: not a Kobo JSON export (a list of submissions, or an object whose results are that list, is expected)"
+            "kobo-top-level-number.json: not a submissions export (a list of submissions, KoboToolbox's API answer with its results, or ODK Central's OData feed is expected)"
         ],
     ),
     (
         "kobo-results-number.json",
         "kobo",
-        ["kobo-results-number.json: not a Kobo JSON export"],
+        ["kobo-results-number.json: not a submissions export"],
     ),
     (
         "kobo-members-number.json",

@@ -181,7 +181,9 @@ class ImportReport:
         }
 
 
-def _is_hxl_row(cells: list[str]) -> bool:
+def is_hxl_row(cells: list[str]) -> bool:
+    """Whether a row holds only HXL hashtags (`#adm2+name`): the row KoboToolbox and open-data
+    files write under the header, never data."""
     filled = [c.strip() for c in cells if c and c.strip()]
     return bool(filled) and all(_HXL_TAG.fullmatch(c) for c in filled)
 
@@ -326,7 +328,7 @@ def read_table(path: Path | str) -> Table:
     columns = header_columns(path.name, header)
     table_rows: list[Row] = []
     for number, cells in enumerate(rows, start=2):
-        if number == 2 and _is_hxl_row(cells):
+        if number == 2 and is_hxl_row(cells):
             continue
         if not any(c.strip() for c in cells):
             continue

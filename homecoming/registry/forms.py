@@ -358,3 +358,16 @@ class DuplicateDecisionForm(forms.Form):
             verdict
         )
         return {"duplicate": keep is not None, "keep": keep, "note": self.cleaned_data["note"]}
+
+
+class FieldSubmissionDecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        choices=[("1", "accept"), ("0", "refuse")], coerce=lambda v: v == "1"
+    )
+    reason = forms.CharField(label=_("Reason for refusing"), required=False, max_length=300)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("accept") is False and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for refusing the submission."))
+        return data

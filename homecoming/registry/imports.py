@@ -115,7 +115,8 @@ def person_date(
     return None, False
 
 
-def _member(reader: RowReader, today: dt.date) -> dict | None:
+def member_read(reader: RowReader, today: dt.date) -> dict | None:
+    """A member's cells, checked; None when one is wrong (the error is recorded)."""
     member = {
         "relation": reader.choice("relation", RELATIONS),
         "given_name": reader.text("given_name", required=True, max_length=100),
@@ -200,7 +201,7 @@ def households_import(
                 f"{reference} is already registered; changes go through change requests",
             )
             continue
-        household = _household(first, places, accommodations, today, districts)
+        household = household_read(first, places, accommodations, today, districts)
         for row in rows[1:]:
             reader = RowReader(row, report.errors)
             for column in HOUSEHOLD_COLUMNS:
@@ -212,7 +213,7 @@ def households_import(
         parsed = []
         for row in rows:
             reader = RowReader(row, report.errors)
-            member = _member(reader, today)
+            member = member_read(reader, today)
             if member is None:
                 continue
             if member["document"]:
@@ -273,13 +274,14 @@ def households_import(
     return write_all_or_nothing(report, lambda: _write(households, members, table.name))
 
 
-def _household(
+def household_read(
     reader: RowReader,
     places: PlaceLookup,
     accommodations: dict,
     today: dt.date,
-    districts: frozenset[int] | None,
+    districts: frozenset[int] | None = None,
 ) -> dict | None:
+    """A household's cells, checked; None when one is wrong (the error is recorded)."""
     settlement = places.settlement(reader, "origin_settlement", required=True)
     if settlement and districts is not None and settlement.district_id not in districts:
         reader.error("origin_settlement", f"{settlement.code} is outside the districts you work in")

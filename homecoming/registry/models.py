@@ -400,3 +400,74 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_a} ~ {self.household_b} ({self.probability:.2f})"
+
+
+class FieldForm(models.Model):
+    """A form in KoboToolbox (or another field tool) that pushes its submissions here, with
+    the key it pushes them with. Only the key's SHA-256 digest is kept: the key is shown
+    once, when it is made, to be pasted into the tool's REST Service."""
+
+    name = models.CharField(_("form"), max_length=100, unique=True)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field form")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldSubmission(models.Model):
+    """A submission a field tool pushed, held for an officer to accept or reject.
+
+    Accepting it registers its household, or — when it is an edit of a submission already
+    accepted (the same first-version id, ``root``) — proposes its changes to that household
+    as change requests. A submission pushed again (the same ``version``) is the same one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    form = models.ForeignKey(FieldForm, on_delete=models.PROTECT, related_name="submissions")
+    # The id of this version of the submission (``meta/instanceID``).
+    version = models.CharField(_("submission id"), max_length=100, unique=True)
+    root = models.CharField(_("first version's id"), max_length=100, db_index=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    payload = models.JSONField()
+    # Where the family comes from: whose queue it is in.
+    origin_settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="+", verbose_name=_("origin settlement")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="field_submissions",
+        verbose_name=_("household"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("field submission")
+
+    def __str__(self) -> str:
+        return f"{self.form}: {self.version} ({self.status})"

@@ -8,12 +8,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.places.models import Settlement
 from homecoming.registry.models import (
     ChangeRequest,
     DuplicateCandidate,
+    FieldSubmission,
     Household,
     Member,
     MemberSearchKey,
@@ -170,6 +171,19 @@ def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
             "decided_by",
         )
     )
+
+
+def field_submission_list_for_user(user: User) -> QuerySet[FieldSubmission]:
+    """Pushed field submissions of families from the user's districts: an officer reviews
+    those of their own districts, as they register them."""
+    require(user, HOUSEHOLD_CHANGE)
+    submissions = FieldSubmission.objects.select_related(
+        "form", "origin_settlement__district", "household", "decided_by"
+    )
+    scope = district_scope(user)
+    if scope is None:
+        return submissions
+    return submissions.filter(origin_settlement__district_id__in=scope)
 
 
 def settlements_for_registration(user: User) -> QuerySet[Settlement]:

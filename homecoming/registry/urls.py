@@ -54,6 +54,17 @@ urlpatterns = [
     path(
         "duplicates/<int:candidate_id>/resolve/", views.duplicate_resolve, name="duplicate_resolve"
     ),
+    path("field-submissions/", views.field_submission_list, name="field_submission_list"),
+    path(
+        "field-submissions/<int:submission_id>/",
+        views.field_submission_detail,
+        name="field_submission_detail",
+    ),
+    path(
+        "field-submissions/<int:submission_id>/decide/",
+        views.field_submission_decide,
+        name="field_submission_decide",
+    ),
     path("changes/", views.change_request_list, name="change_request_list"),
     path(
         "changes/<int:request_id>/decide/",

@@ -18,10 +18,12 @@ from homecoming.accounts.personal import (
 )
 from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
-from homecoming.registry import forms, services
+from homecoming.registry import fieldforms, forms, services
 from homecoming.registry.models import (
+    AccommodationKind,
     ChangeRequest,
     DuplicateCandidate,
+    FieldSubmission,
     Household,
     IdentityDocument,
     Member,
@@ -29,6 +31,7 @@ from homecoming.registry.models import (
 from homecoming.registry.selectors import (
     change_request_list_for_user,
     duplicate_candidate_list_for_user,
+    field_submission_list_for_user,
     household_get_for_user,
     household_list_for_user,
     household_search,
@@ -546,3 +549,89 @@ def duplicate_resolve(request: HttpRequest, candidate_id: int) -> HttpResponse:
         return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
     messages.success(request, _("Decision recorded."))
     return redirect("registry:duplicate_list")
+
+
+def _field_submission(request: HttpRequest, submission_id: int) -> FieldSubmission:
+    try:
+        return field_submission_list_for_user(request.user).get(pk=submission_id)
+    except (FieldSubmission.DoesNotExist, ValueError) as exc:
+        raise Http404("No such field submission.") from exc
+
+
+@personal_data(AccessLog.Action.VIEW)
+def field_submission_list(request: HttpRequest) -> HttpResponse:
+    """The submissions field tools pushed, waiting for an officer (GOV.UK's task list)."""
+    submissions = field_submission_list_for_user(request.user).filter(
+        status=FieldSubmission.Status.PENDING
+    )
+    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
+    for submission in page:
+        submission.read = fieldforms.field_submission_read(submission)
+    return render(request, "registry/field_submission_list.html", {"page": page})
+
+
+def _choice_label(field: str, value: str) -> str:
+    choices = {
+        "accommodation": AccommodationKind,
+        "intention": Household.Intention,
+        "relation": Member.Relation,
+        "sex": Member.Sex,
+        "document_type": IdentityDocument.Type,
+    }.get(field)
+    if choices is None or value not in choices.values:
+        return value
+    return str(choices(value).label)
+
+
+@personal_data(AccessLog.Action.VIEW)
+def field_submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _field_submission(request, submission_id)
+    read = fieldforms.field_submission_read(submission)
+    access_shown(request, f"field submission {submission.version}")
+    return render(
+        request,
+        "registry/field_submission_detail.html",
+        {
+            "submission": submission,
+            "household": [
+                (Household._meta.get_field(field).verbose_name, _choice_label(field, value))
+                for field, value in read.household.items()
+                if field != "origin_settlement"
+            ],
+            "members": [
+                {field: _choice_label(field, value) for field, value in member.items()}
+                for member in read.members
+            ],
+            "edits": Household.objects.filter(reference=f"KOBO-{submission.root}").exists(),
+            "form": forms.FieldSubmissionDecisionForm(),
+        },
+    )
+
+
+@acts_on_personal_data
+@require_POST
+def field_submission_decide(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = _field_submission(request, submission_id)
+    form = forms.FieldSubmissionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for refusing the submission."))
+        return redirect("registry:field_submission_detail", submission_id=submission.pk)
+    try:
+        if form.cleaned_data["accept"]:
+            decided = fieldforms.field_submission_accept(submission=submission, by=request.user)
+        else:
+            decided = fieldforms.field_submission_reject(
+                submission=submission, by=request.user, reason=form.cleaned_data["reason"]
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:field_submission_detail", submission_id=submission.pk)
+    if decided.status == FieldSubmission.Status.REJECTED:
+        messages.success(request, _("The submission is refused."))
+        return redirect("registry:field_submission_list")
+    messages.success(
+        request,
+        _("Accepted: household %(reference)s. Changes to it wait for a second officer.")
+        % {"reference": decided.household.reference},
+    )
+    return redirect("registry:household_detail", household_id=decided.household.pk)

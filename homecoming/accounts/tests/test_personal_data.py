@@ -4,7 +4,9 @@ attempt, is logged by one mechanism; its answers are never cached."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib import admin as django_admin
@@ -14,6 +16,7 @@ from django.urls import URLResolver, get_resolver, path
 from django.utils import timezone
 
 from homecoming.accounts.models import AccessLog, Role
+from homecoming.registry.fieldforms import field_form_create, field_submission_receive
 from homecoming.registry.models import DuplicateCandidate, IdentityDocument
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 from homecoming.returns.services import allocation_run, cohort_plan
@@ -21,6 +24,7 @@ from homecoming.returns.tests.fixtures import household
 from homecoming.site.models import ImportRun
 
 pytestmark = pytest.mark.django_db
+PUSHED = Path(__file__).resolve().parents[3] / "tests/fixtures/kobo/kobo-rest-service.json"
 
 
 def _routes(resolver: URLResolver | None = None, namespaces: tuple[str, ...] = ()) -> Iterator:
@@ -62,6 +66,12 @@ READS = {
     "registry:document_change": ("/registry/households/{a}/documents/{d}/", "view", "{ref_a}"),
     "registry:household_withdraw": ("/registry/households/{a}/withdraw/", "view", "{ref_a}"),
     "registry:household_reinstate": ("/registry/households/{a}/reinstate/", "view", "{ref_a}"),
+    "registry:field_submission_list": ("/registry/field-submissions/", "view", "{path}"),
+    "registry:field_submission_detail": (
+        "/registry/field-submissions/{pushed}/",
+        "view",
+        "field submission {pushed_version}",
+    ),
     "returns:run_detail": ("/returns/runs/{run}/", "view", "{path}"),
     "returns:offer_list": ("/returns/offers/", "view", "{path}"),
     "returns:cohort_detail": ("/returns/cohorts/{cohort}/", "view", "{path}"),
@@ -96,7 +106,11 @@ def world(places, make_household, zar_ready, planner, admin, settings, tmp_path)
         kind="households", file_name="spring.csv", checksum="0" * 64, size=1, uploaded_by=admin
     )
     run_of_file.annotated.save("spring-errors.csv", ContentFile(b"household,errors\n"))
+    form, _key = field_form_create(by=admin, name="field")
+    pushed, _new = field_submission_receive(form=form, payload=json.loads(PUSHED.read_text()))
     return {
+        "pushed": pushed.pk,
+        "pushed_version": pushed.version,
         "a": pair.household_a.pk,
         "m": member.pk,
         "d": document.pk,

@@ -70,6 +70,8 @@ def test_a_bad_submission_refuses_the_file_and_names_the_submission(places, tmp_
         {
             **data[0],
             "_uuid": "second",
+            "meta/instanceID": "uuid:second",
+            "meta/rootUuid": "uuid:second",
             "members": [
                 {
                     "members/relation": "head",
@@ -86,3 +88,22 @@ def test_a_bad_submission_refuses_the_file_and_names_the_submission(places, tmp_
     report = kobo_import(table=kobo_table(path))
     assert [str(e) for e in report.errors] == ["row 2, birth_date: 2999-01-01 is in the future"]
     assert not Household.objects.exists()
+
+
+def test_the_xlsform_speaks_azerbaijani_in_its_choices_and_constraint_messages(places):
+    workbook = load_workbook(io.BytesIO(household_xlsform()))
+    survey = list(workbook["survey"].iter_rows(values_only=True))
+    header = survey[0]
+    birth = next(row for row in survey if row[1] == "birth_date")
+    message = birth[header.index("constraint_message::Azerbaijani (az)")]
+    assert message == "Bu tarix gələcəkdədir."
+    assert message != birth[header.index("constraint_message::English (en)")]
+    choices = {(row[0], row[1]): row[3] for row in workbook["choices"].iter_rows(values_only=True)}
+    assert choices["relation", "head"] == "Ailə başçısı"
+    assert choices["accommodation", "hostel"] == "Yataqxana"
+    assert choices["settlement", places.zar.code] == "Zar (Kəlbəcər)"
+
+
+def test_a_submission_is_registered_on_the_day_it_reached_the_server(places):
+    kobo_import(table=kobo_table(EXAMPLE))
+    assert Household.objects.get().registered_on.isoformat() == "2026-11-30"

@@ -7,6 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.tabular import ImportReport
 from homecoming.site.imports import IMPORTERS, importer, read
@@ -43,11 +44,27 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check every row and report, write nothing"
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="kobo: the officer who proposes the changes of submissions edited in the field",
+        )
 
-    def handle(self, *args, kind: str, file: str, dry_run: bool, format: str, **options) -> None:
+    def handle(
+        self, *args, kind: str, file: str, dry_run: bool, format: str, by: str | None, **options
+    ) -> None:
+        officer = {}
+        if by:
+            if kind != "kobo":
+                raise CommandError("--by names the officer of field edits: kobo imports only.")
+            officer["by"] = User.objects.filter(username=by, is_active=True).first()
+            if officer["by"] is None:
+                raise CommandError(f"No active user {by!r}.")
         try:
             table = read(kind, file)
-            report = importer(kind)(table=table, dry_run=dry_run, progress=ProgressBar(sys.stderr))
+            report = importer(kind)(
+                table=table, dry_run=dry_run, progress=ProgressBar(sys.stderr), **officer
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if format == "json":
