@@ -695,6 +695,13 @@ def _edit(
             "sex": m["sex"],
             "birth_date": m["birth_date"].isoformat(),
             "birth_year_only": m["birth_year_only"],
+            # Born since the household registered: a birth; otherwise joined for a reason the
+            # form does not ask.
+            "joined_reason": (
+                Member.Joined.BIRTH
+                if m["birth_date"] >= household.registered_on
+                else Member.Joined.OTHER
+            ),
         }
         for key, m in given.items()
         if key not in current
@@ -705,16 +712,7 @@ def _edit(
         if key not in given
     ]
     if added or ended:
-        born = all(
-            m["birth_date"] >= household.registered_on
-            for key, m in given.items()
-            if key not in current
-        )
-        proposals[ChangeRequest.Part.MEMBERSHIP] = {
-            "add": added,
-            "end": ended,
-            "joined_reason": Member.Joined.BIRTH if added and born else Member.Joined.OTHER,
-        }
+        proposals[ChangeRequest.Part.MEMBERSHIP] = {"add": added, "end": ended}
     documents = [
         {"member": current[key].pk, "type": m["document"][0], "number": m["document"][1]}
         for key, m in given.items()

@@ -90,7 +90,7 @@ def test_an_edited_submission_proposes_its_changes_to_the_household_it_edits(
     )
     assert [m["given_name"] for m in request.proposed["add"]] == ["Aysu"]
     assert request.proposed["end"] == []
-    assert request.proposed["joined_reason"] == "birth"
+    assert request.proposed["add"][0]["joined_reason"] == "birth"
     assert household.members.count() == 2  # nothing changes before a second officer approves
     again = _imported(edited, by=kalbajar_officer)
     assert (again.created, again.updated) == (0, 2)
