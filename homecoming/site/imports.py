@@ -71,6 +71,9 @@ IMPORT_RULES = {
 # ``districts`` argument). A user who works in some districts only imports these kinds: the
 # other registers are national, and a file of them is not split by district.
 DISTRICT_KINDS = frozenset({"households", "kobo"})
+# The kinds whose importer proposes changes to existing records (a Kobo submission edited in
+# the field) in the name of the importing user (its ``by`` argument).
+PROPOSING_KINDS = frozenset({"kobo"})
 
 
 def import_kinds_for(user: User) -> list[str]:
@@ -85,8 +88,11 @@ def import_as(
     user: User, kind: str, table: Table, *, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import ``table`` as ``user`` may: a kind checked by district gets the user's
-    districts, so that no row outside them is taken."""
-    options = {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    districts, so that no row outside them is taken; a kind that proposes changes proposes
+    them as ``user``."""
+    options: dict = {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    if kind in PROPOSING_KINDS:
+        options["by"] = user
     return importer(kind)(table=table, dry_run=dry_run, progress=progress, **options)
 
 

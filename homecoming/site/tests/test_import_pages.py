@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,13 +15,14 @@ from django.urls import reverse
 
 from conftest import make_table
 from homecoming.accounts.models import Role
-from homecoming.registry.models import Household
+from homecoming.registry.models import ChangeRequest, Household
 from homecoming.site.imports import (
     IMPORT_RULES,
     IMPORTERS,
     KIND_LABELS,
     import_as,
     import_kinds_for,
+    read,
 )
 from homecoming.site.models import ImportRun
 from homecoming.site.services import import_run_process, import_run_upload
@@ -187,6 +189,17 @@ def test_an_officer_imports_no_household_outside_their_districts(kalbajar_office
     assert [str(e) for e in report.errors] == [
         "row 2, origin_settlement: AZ0201001 is outside the districts you work in"
     ]
+
+
+def test_a_field_edit_imported_from_the_browser_is_proposed_in_the_importing_officers_name(
+    places, admin
+):
+    fixtures = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "kobo"
+    for name in ("kobo-xml-names.xlsx", "kobo-edited-xml-names.xlsx"):
+        report = import_as(admin, "kobo", read("kobo", str(fixtures / name)), dry_run=False)
+        assert report.ok, report.errors
+    request = ChangeRequest.objects.get()
+    assert request.requested_by == admin
 
 
 def test_each_role_imports_the_kinds_of_its_work(make_user, kalbajar_officer, admin, planner):
