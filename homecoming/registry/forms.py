@@ -223,7 +223,7 @@ class HouseholdFilterForm(forms.Form):
         choices=[("", _("Any status")), *Household.Status.choices],
     )
     intention = forms.ChoiceField(
-        label=_("Intention"),
+        label=_("Return intention"),
         required=False,
         choices=[("", _("Any intention")), *Household.Intention.choices],
     )
