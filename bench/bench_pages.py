@@ -7,7 +7,9 @@
 housing, figures, households) through the ordinary imports; gunicorn serves it with 2
 workers on loopback; locust (``bench/locustfile.py``), headless, signs in a few officers
 of national scope who search households by name, open households, open settlements and
-look at the dashboard, with 50–250 ms between requests, for a fixed time after a warm-up.
+browse the household list (by origin in another spelling, status and intention,
+eligibility, sorted by size, pages 2 and 3), list settlements, hazard areas and figures,
+and look at the dashboard, with 50–250 ms between requests, for a fixed time after a warm-up.
 Reports p50/p95/p99 and throughput per page next to the targets at the largest size, and
 each page's p95 at every size, so the growth is visible. Each size is a fresh database;
 PostgreSQL is a throwaway cluster made by ``scripts/with_postgres.py``. Prints a Markdown
@@ -38,6 +40,15 @@ os.environ.setdefault("IMPORT_MAX_FILE_MB", "2048")
 
 PAGES = {  # locust name → target p95 in ms
     "household search": 60,
+    "household list": 150,
+    "list by origin (another spelling)": 150,
+    "list by status and intention": 150,
+    "list by eligibility": 150,
+    "list sorted by size": 150,
+    "list, pages 2 and 3": 150,
+    "settlement list": 150,
+    "hazard area list": 150,
+    "figure list": 150,
     "household page": 150,
     "settlement page": 150,
     "dashboard": 300,
@@ -68,8 +79,8 @@ def prepare(sample_path: str) -> None:
     from django.urls import NoReverseMatch, reverse
 
     from homecoming.accounts.models import Role, User
-    from homecoming.places.models import Settlement
-    from homecoming.registry.models import Household, Member
+    from homecoming.places.models import Area, Settlement
+    from homecoming.registry.models import AccommodationKind, Household, Member
 
     user = User.objects.create_user("bench", password=PASSWORD, role=Role.RETURN_PLANNER)
     rng = random.Random(5)
@@ -86,6 +97,15 @@ def prepare(sample_path: str) -> None:
         "password": PASSWORD,
         "households": households,
         "settlements": list(Settlement.objects.values_list("code", flat=True)),
+        # the origin as someone types it: the Russian name, else the English one (the
+        # pages show the Azerbaijani or the English name)
+        "settlement_names": [
+            ru or en for en, ru in Settlement.objects.values_list("name", "name_ru")[:500]
+        ],
+        "districts": list(
+            Area.objects.filter(level=Area.Level.DISTRICT).values_list("code", flat=True)
+        ),
+        "accommodations": list(AccommodationKind.values),
         "names": names,
         "dashboard": dashboard,
         "people": Member.objects.count(),

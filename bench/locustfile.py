@@ -1,13 +1,17 @@
 """The load of ``bench/bench_pages.py``: officers searching and reading records.
 
 Each simulated user signs in once, then, with a short pause between requests, searches
-households by a member's name, opens a household, opens a settlement, or looks at the
-dashboard. What to ask for (household ids, settlement codes, names, the dashboard's
-path, the account) comes from the JSON file named by ``BENCH_PAGES_SAMPLE``.
+households by a member's name, browses the household list (filtered by origin in another
+spelling, by status and intention, by eligibility, sorted by size, and on to pages 2 and 3),
+opens a household, opens a settlement, lists settlements, hazard areas and figures, or
+looks at the dashboard. What to ask for (household ids, settlement codes and names,
+district codes, member names, the dashboard's path, the account) comes from the JSON file
+named by ``BENCH_PAGES_SAMPLE``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
@@ -17,6 +21,9 @@ from locust import HttpUser, between, task
 
 SAMPLE = json.loads(open(os.environ["BENCH_PAGES_SAMPLE"], encoding="utf-8").read())  # noqa: SIM115 (read once at start)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
+STATUSES = ["registered", "verified"]
+INTENTIONS = ["return_now", "return_later", "not_return", "unknown"]
 
 
 class Officer(HttpUser):
@@ -42,6 +49,69 @@ class Officer(HttpUser):
             params={"q": random.choice(SAMPLE["names"])},
             name="household search",
         )
+
+    @task(2)
+    def household_list(self) -> None:
+        self.client.get("/registry/households/", name="household list")
+
+    @task(2)
+    def list_by_origin(self) -> None:
+        self.client.get(
+            "/registry/households/",
+            params={"settlement": random.choice(SAMPLE["settlement_names"])},
+            name="list by origin (another spelling)",
+        )
+
+    @task(2)
+    def list_by_status_and_intention(self) -> None:
+        self.client.get(
+            "/registry/households/",
+            params={"status": random.choice(STATUSES), "intention": random.choice(INTENTIONS)},
+            name="list by status and intention",
+        )
+
+    @task(1)
+    def list_by_eligibility(self) -> None:
+        self.client.get(
+            "/registry/households/",
+            params={"eligible": random.choice(["yes", "no"])},
+            name="list by eligibility",
+        )
+
+    @task(2)
+    def list_by_size_pages(self) -> None:
+        """Sorted by size, largest first, narrowed by accommodation, then pages 2 and 3."""
+        page = self.client.get(
+            "/registry/households/",
+            params={"sort": "-size", "accommodation": random.choice(SAMPLE["accommodations"])},
+            name="list sorted by size",
+        )
+        for _ in range(2):
+            link = NEXT.search(page.text or "")
+            if link is None:
+                return
+            page = self.client.get(
+                "/registry/households/" + html.unescape(link.group(1)),
+                name="list, pages 2 and 3",
+            )
+
+    @task(1)
+    def settlement_list(self) -> None:
+        self.client.get(
+            "/places/settlements/",
+            params={"district": random.choice(SAMPLE["districts"])},
+            name="settlement list",
+        )
+
+    @task(1)
+    def hazard_list(self) -> None:
+        self.client.get(
+            "/mineaction/hazard-areas/", params={"status": "open"}, name="hazard area list"
+        )
+
+    @task(1)
+    def figure_list(self) -> None:
+        self.client.get("/monitoring/figures/", name="figure list")
 
     @task(3)
     def household(self) -> None:

@@ -90,9 +90,12 @@ place_patterns = [
     path("areas/<str:code>/", site_views.area_detail, name="area_detail"),
 ]
 
-# The registry's pages, and the household page that also shows its road home (top layer).
+# The registry's pages, and those that also show returns (top layer): the household list
+# with each household's eligibility, its export, and the household page with its road home.
 registry_patterns = [
     *registry_urls.urlpatterns,
+    path("households/", site_views.household_list, name="household_list"),
+    path("households/export.csv", site_views.household_export, name="household_export"),
     path("households/<int:household_id>/", site_views.household_detail, name="household_detail"),
 ]
 

@@ -24,6 +24,20 @@ def settlement_search(*, q: str = "", district: str = "", kind: str = "") -> Que
     return settlements.order_by("district__name", "name")
 
 
+# A settlement picker offers, and an origin filter takes, at most this many settlements.
+SETTLEMENTS_NAMED = 50
+
+
+def settlements_named(text: str) -> list[Settlement]:
+    """The settlements someone means by ``text``: the one with this code, else those whose
+    any name (English, Azerbaijani, Russian) holds every word, in any case or accent."""
+    text = text.strip()
+    if not text:
+        return []
+    exact = list(Settlement.objects.select_related("district").filter(code=text.upper()))
+    return exact or list(settlement_search(q=text)[:SETTLEMENTS_NAMED])
+
+
 def area_get(code: str) -> Area:
     return Area.objects.select_related("parent").get(code=code)
 

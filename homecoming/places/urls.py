@@ -6,6 +6,7 @@ from homecoming.places import views
 # (homecoming/urls.py: place_patterns).
 urlpatterns = [
     path("settlements/", views.settlement_list, name="settlement_list"),
+    path("settlements/choices/", views.settlement_choices, name="settlement_choices"),
     path("map/", views.settlement_map, name="settlement_map"),
     path("settlements.geojson", views.settlements_geojson, name="settlements_geojson"),
 ]

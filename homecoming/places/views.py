@@ -31,3 +31,15 @@ def settlements_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         selectors.settlements_geojson(selectors.settlement_search(**form.filters()))
     )
+
+
+@no_personal_data
+def settlement_choices(request: HttpRequest) -> HttpResponse:
+    """The settlement picker's suggestions: the settlements named by what was typed (the
+    ``settlement`` or ``q`` parameter), in any spelling, as options of a datalist."""
+    text = (request.GET.get("settlement") or request.GET.get("q") or "")[:100]
+    return render(
+        request,
+        "places/_settlement_choices.html",
+        {"settlements": selectors.settlements_named(text)},
+    )

@@ -371,3 +371,53 @@ class FieldSubmissionDecisionForm(forms.Form):
         if data.get("accept") is False and not data.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for refusing the submission."))
         return data
+
+
+class HouseholdFilterForm(forms.Form):
+    """The household list's filters and sort; an invalid choice is ignored, not an error."""
+
+    SORTS = [
+        ("reference", _("Reference")),
+        ("-size", _("Size, largest first")),
+        ("size", _("Size, smallest first")),
+        ("-registered", _("Registered, newest first")),
+        ("registered", _("Registered, oldest first")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    settlement = forms.CharField(label=_("Origin"), required=False, max_length=100)
+    accommodation = forms.ChoiceField(
+        label=_("Accommodation"),
+        required=False,
+        choices=[("", _("Any accommodation")), *AccommodationKind.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Household.Status.choices],
+    )
+    intention = forms.ChoiceField(
+        label=_("Return intention"),
+        required=False,
+        choices=[("", _("Any intention")), *Household.Intention.choices],
+    )
+    eligible = forms.ChoiceField(
+        label=_("Eligibility"),
+        required=False,
+        choices=[("", _("Eligible or not")), ("yes", _("Eligible now")), ("no", _("Not eligible"))],
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+
+    def filters(self) -> dict[str, str]:
+        """The search and filters for ``selectors.household_search``."""
+        data = self.cleaned_data if self.is_valid() else {}
+        names = ["q", "settlement", "status", "intention", "accommodation"]
+        return {name: data.get(name, "") for name in names}
+
+    def chosen_eligibility(self) -> bool | None:
+        """True or False when the list is narrowed by eligibility, else None."""
+        choice = self.cleaned_data.get("eligible") if self.is_valid() else ""
+        return {"yes": True, "no": False}.get(choice or "")
+
+    def chosen_sort(self) -> str:
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") or "reference"

@@ -322,7 +322,12 @@ def _write(
     ):
         household_records.append(
             household
-            | {"id": household_id, "reference": reference, "source": household["source"] or source}
+            | {
+                "id": household_id,
+                "reference": reference,
+                "source": household["source"] or source,
+                "size": len(parsed),  # every member of a new household is current
+            }
         )
         events.append(
             {"household_id": household_id, "action": "registered", "details": {"source": source}}

@@ -116,11 +116,23 @@ class Household(models.Model):
         default=False,
         help_text=_("Generated for the demo or a benchmark; not a real household."),
     )
-    history = HistoricalRecords()
+    # Its current members, kept by every write of members (``services.member_search_keys_refresh``
+    # and the households import), so that the list can sort and page by size without
+    # counting members.
+    size = models.PositiveIntegerField(_("size"), default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["size"])
 
     class Meta:
         ordering = ["reference"]
         verbose_name = _("household")
+        # The list's filters and sorts, each with the id that breaks ties (keyset paging).
+        indexes = [
+            models.Index(fields=["size", "id"], name="household_by_size"),
+            models.Index(fields=["registered_on", "id"], name="household_by_registered"),
+            models.Index(fields=["status", "reference"], name="household_by_status"),
+            models.Index(fields=["intention", "reference"], name="household_by_intention"),
+            models.Index(fields=["accommodation", "reference"], name="household_by_accommodation"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

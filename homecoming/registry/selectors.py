@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
 from homecoming.places.models import Settlement
+from homecoming.places.selectors import settlements_named
 from homecoming.registry.models import (
     ChangeRequest,
     DuplicateCandidate,
@@ -25,20 +26,9 @@ from homecoming.registry.search_keys import query_search_keys, query_words
 def household_list_for_user(user: User) -> QuerySet[Household]:
     """The households ``user`` may see: their role allows it, and within their districts."""
     require(user, HOUSEHOLD_VIEW)
-    # The size is counted for each household read, not by grouping every household with
-    # its members: a count or a page of a long list then reads no member row.
-    size = (
-        Member.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    households = (
-        Household.objects.select_related("origin_settlement", "origin_settlement__district")
-        .annotate(size=Coalesce(Subquery(size), 0))
-        .order_by("reference")
-    )
+    households = Household.objects.select_related(
+        "origin_settlement", "origin_settlement__district"
+    ).order_by("reference")
     scope = district_scope(user)
     if scope is not None:
         households = households.filter(origin_settlement__district_id__in=scope)
@@ -53,10 +43,30 @@ def household_get_for_user(user: User, household_id: int) -> Household:
         raise Http404("No such household.") from exc
 
 
-def household_search(
-    households: QuerySet[Household], *, q: str = "", settlement: str = ""
+def _narrowed(
+    households: QuerySet[Household],
+    *,
+    settlement: str = "",
+    status: str = "",
+    intention: str = "",
+    accommodation: str = "",
 ) -> QuerySet[Household]:
-    """Narrow ``households`` to an origin settlement, and to those with a member whom
+    """``households`` of the origin (a settlement's code, or its name in any spelling:
+    ``places.selectors.settlements_named``), status, intention and accommodation asked for."""
+    if settlement:
+        households = households.filter(
+            origin_settlement__in=[s.pk for s in settlements_named(settlement)]
+        )
+    chosen = {"status": status, "intention": intention, "accommodation": accommodation}
+    return households.filter(**{name: value for name, value in chosen.items() if value})
+
+
+def household_search(
+    households: QuerySet[Household], *, q: str = "", **filters: str
+) -> QuerySet[Household]:
+    """Narrow ``households`` to the ``filters`` (origin ``settlement``, ``status``,
+    ``intention``, ``accommodation``: ``_narrowed``), and
+    to those with a member whom
     every term of ``q`` finds (``search_keys.query_search_keys``): a word of a name in any
     spelling or script ("Mamedov" and "Мамедов" find "Məmmədov"), a document number, a
     phone, or the household's reference. Words past ``search_keys.SEARCH_WORDS`` are left
@@ -66,7 +76,7 @@ def household_search(
     holds the household too, so the cost grows with the members found, not with the
     registry, and no member row is read.
     """
-    households = _in_settlement(households, settlement)
+    households = _narrowed(households, **filters)
     if not q.strip():
         return households
     terms = query_search_keys(q)
@@ -98,7 +108,7 @@ class SearchResult:
 
 
 def household_search_listed(
-    households: QuerySet[Household], *, q: str = "", settlement: str = ""
+    households: QuerySet[Household], *, q: str = "", **filters: str
 ) -> SearchResult:
     """What :func:`household_search` finds, as a list to page through: in order of
     reference, with its size — unless that is more than ``SEARCH_LIST_LIMIT``.
@@ -110,7 +120,7 @@ def household_search_listed(
     is found (one probe of the key index per member), so a page of them costs a few
     hundred probes and nothing is counted past the limit.
     """
-    households = _in_settlement(households, settlement)
+    households = _narrowed(households, **filters)
     terms = query_search_keys(q) if q.strip() else []
     left_out = query_words(q)[1]
     if terms:
@@ -127,7 +137,8 @@ def household_search_listed(
                     more=True,
                     left_out=left_out,
                 )
-            found = household_search(households, q=q)  # many keys, few households in view
+            # many keys, few households in view
+            found = household_search(households, q=q)
     else:
         found = household_search(households, q=q)
     count = found.order_by().values("pk")[: SEARCH_LIST_LIMIT + 1].count()
@@ -136,8 +147,80 @@ def household_search_listed(
     )
 
 
-def _in_settlement(households: QuerySet[Household], settlement: str) -> QuerySet[Household]:
-    return households.filter(origin_settlement__code=settlement) if settlement else households
+# The list's sorts: what the page asks for -> the column; "-size" is the largest first.
+# Each is paged by (column, id), so equal values keep one order.
+SORTS = {"reference": "reference", "size": "size", "registered": "registered_on"}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    households: list[Household]  # each with ``head``: its current head, or None
+    next_after: int | None  # the last household's id, when more follow
+    previous_before: int | None  # the first household's id, when some come before
+    per_page: int
+
+    def __iter__(self) -> Iterator[Household]:
+        return iter(self.households)
+
+    def __len__(self) -> int:
+        return len(self.households)
+
+
+def household_page(
+    households: QuerySet[Household],
+    *,
+    sort: str = "reference",
+    after: int | None = None,
+    before: int | None = None,
+    per_page: int | None = None,
+) -> HouseholdPage:
+    """One page of ``households`` in the order of ``sort`` (a key of ``SORTS``, "-" first
+    for the largest first), then of id: the page after the household ``after`` or the one
+    before ``before``, else the first.
+
+    Keyset paging, not offsets: a page starts where the one before ended, read from the
+    sort's index, so page 500 costs what page 1 costs and every match can be reached.
+    """
+    per_page = per_page or PAGE_SIZE
+    column = SORTS.get(sort.removeprefix("-"), "reference")
+    backwards = before is not None
+    anchor = before if backwards else after
+    value = (
+        households.filter(pk=anchor).values_list(column, flat=True).first()
+        if anchor is not None
+        else None
+    )
+    if value is None:
+        anchor, backwards = None, False
+    largest_first = sort.startswith("-") != backwards  # the direction this page is read in
+    if anchor is not None:
+        beyond = "lt" if largest_first else "gt"
+        households = households.filter(
+            Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"pk__{beyond}": anchor})
+        )
+    order = [f"-{column}", "-pk"] if largest_first else [column, "pk"]
+    rows = list(households.order_by(*order)[: per_page + 1])
+    further = len(rows) > per_page  # another page beyond this one, in the reading direction
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    heads = {
+        m.household_id: m
+        for m in Member.objects.filter(
+            household__in=[h.pk for h in rows], relation=Member.Relation.HEAD, left_on=None
+        )
+    }
+    for household in rows:
+        household.head = heads.get(household.pk)
+    return HouseholdPage(
+        rows,
+        next_after=rows[-1].pk if rows and (backwards or further) else None,
+        previous_before=rows[0].pk
+        if rows and (further if backwards else anchor is not None)
+        else None,
+        per_page=per_page,
+    )
 
 
 def _with_a_member_found(

@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,8 +74,8 @@ def search_keys_insert(keys: Iterable[tuple[int, int, Iterable[str]]]) -> None:
 
 
 def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
-    """Write again the search keys of every member of ``households``, after their names,
-    documents, phones or members changed."""
+    """Write again the search keys of every member of ``households``, and each household's
+    size (its current members), after their names, documents, phones or members changed."""
     members = (
         Member.objects.filter(household__in=households)
         .select_related("household")
@@ -83,6 +85,18 @@ def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
         MemberSearchKey.objects.filter(member__household__in=households).delete()
         member_search_keys_write(
             (member, [d.number for d in member.documents.all()]) for member in members
+        )
+        # The size is derived from the members and kept out of the history (models.py),
+        # so a plain update writes it.
+        current = (
+            Member.objects.filter(household=OuterRef("pk"), left_on=None)
+            .order_by()
+            .values("household")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        Household.objects.filter(pk__in=[h.pk for h in households]).update(
+            size=Coalesce(Subquery(current), 0)
         )
 
 

@@ -4,9 +4,7 @@ from homecoming.registry import views
 
 app_name = "registry"
 urlpatterns = [
-    path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_register, name="household_register"),
-    path("households/export.csv", views.household_export, name="household_export"),
     path("households/<int:household_id>/verify/", views.household_verify, name="household_verify"),
     path(
         "households/<int:household_id>/withdraw/",

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, require, user_can
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, require
 from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import (
     access_shown,
@@ -17,7 +17,6 @@ from homecoming.accounts.personal import (
     personal_data,
 )
 from homecoming.core.errors import ApplicationError
-from homecoming.core.export import csv_response
 from homecoming.registry import fieldforms, forms, services
 from homecoming.registry.models import (
     AccommodationKind,
@@ -33,46 +32,9 @@ from homecoming.registry.selectors import (
     duplicate_candidate_list_for_user,
     field_submission_list_for_user,
     household_get_for_user,
-    household_list_for_user,
-    household_search,
-    household_search_listed,
     settlements_for_registration,
 )
 from homecoming.registry.wording import Words
-
-
-def _filters(request: HttpRequest) -> dict[str, str]:
-    return {
-        "q": request.GET.get("q", "")[:100],
-        "settlement": request.GET.get("settlement", "")[:20],
-    }
-
-
-class _CountedPaginator(Paginator):
-    """Pages through a list whose size is already known, so it is not counted again."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.count = count  # in place of Paginator's cached count()
-
-
-@personal_data(AccessLog.Action.SEARCH)
-def household_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    found = household_search_listed(household_list_for_user(request.user), **filters)
-    paginator = _CountedPaginator(found.households, 50, count=found.count)
-    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
-    return render(
-        request,
-        template,
-        {
-            "page": paginator.get_page(request.GET.get("page")),
-            "more": found.more,
-            "left_out": found.left_out,
-            "filters": filters,
-            "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
-        },
-    )
 
 
 @acts_on_personal_data
@@ -461,44 +423,6 @@ def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
         else:
             messages.success(request, _("Decision recorded."))
     return redirect("registry:change_request_list")
-
-
-@personal_data(AccessLog.Action.EXPORT)
-def household_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The households of the list, as CSV: the same access and filters as the page."""
-    require(request.user, HOUSEHOLD_EXPORT)
-    filters = _filters(request)
-    households = household_search(household_list_for_user(request.user), **filters)
-    header = [
-        "reference",
-        "origin_settlement_code",
-        "origin_settlement",
-        "district",
-        "size",
-        "accommodation",
-        "intention",
-        "status",
-        "registered_on",
-        "synthetic",
-    ]
-    rows = (
-        [
-            h.reference,
-            h.origin_settlement.code,
-            h.origin_settlement.name,
-            h.origin_settlement.district.name,
-            h.size,
-            h.accommodation,
-            h.intention,
-            h.status,
-            h.registered_on.isoformat(),
-            "yes" if h.is_synthetic else "no",
-        ]
-        for h in households.iterator(chunk_size=2000)
-    )
-    # csv_response runs the search before it answers: a search that fails is an error page,
-    # which the access-log middleware does not log as an export.
-    return csv_response("households.csv", header, rows)
 
 
 @personal_data(AccessLog.Action.VIEW)

@@ -7,15 +7,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
-from homecoming.housing.models import HousingUnit
+from homecoming.housing.models import HousingUnit, Utility
 from homecoming.housing.selectors import settlement_return_readiness
-from homecoming.places.models import Area
+from homecoming.mineaction.selectors import land_readiness_by_settlement
+from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.models import (
@@ -77,6 +79,64 @@ def eligibility(households: QuerySet[Household]) -> list[Eligibility]:
         reasons += blockers[settlement.pk]
         result.append(Eligibility(household, tuple(reasons)))
     return result
+
+
+# How long a server process keeps the settlements open for return (the list's eligibility):
+# land readiness reads every hazard polygon, too much for each page of a list.
+OPEN_FOR_RETURN_CACHE_SECONDS = 60
+
+
+def settlements_open_for_return() -> frozenset[int]:
+    """The settlements nothing holds back, as :func:`eligibility` judges them: land
+    released around them, every required service commissioned. Kept for
+    ``OPEN_FOR_RETURN_CACHE_SECONDS``: a release or a commissioning shows on the lists
+    within a minute, and on the household page at once."""
+
+    def compute() -> frozenset[int]:
+        land = land_readiness_by_settlement()
+        required = set(settings.RETURN_REQUIRED_SERVICES)
+        serviced = Utility.objects.filter(
+            service__in=required, status=Utility.Status.COMMISSIONED
+        ).values_list("settlement_id", "service")
+        services: defaultdict[int, set[str]] = defaultdict(set)
+        for settlement_id, service in serviced:
+            services[settlement_id].add(service)
+        return frozenset(
+            pk
+            for pk, code in Settlement.objects.values_list("pk", "code")
+            if (code not in land or land[code].ready) and services[pk] >= required
+        )
+
+    return cache.get_or_set(
+        "returns:settlements-open-for-return", compute, OPEN_FOR_RETURN_CACHE_SECONDS
+    )
+
+
+def _eligible() -> Q:
+    """The households :func:`eligibility` gives no reason against, as one condition."""
+    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+    return (
+        Q(status=Household.Status.VERIFIED, intention=Household.Intention.RETURN_NOW)
+        & Q(origin_settlement__in=settlements_open_for_return())
+        & ~Q(Exists(open_pairs.filter(household_a=OuterRef("pk"))))
+        & ~Q(Exists(open_pairs.filter(household_b=OuterRef("pk"))))
+    )
+
+
+def households_by_eligibility(
+    households: QuerySet[Household], *, eligible: bool
+) -> QuerySet[Household]:
+    """``households`` that may be allocated a home now, or those that may not."""
+    return households.filter(_eligible() if eligible else ~_eligible())
+
+
+def eligible_among(households: list[Household]) -> set[int]:
+    """The ids of ``households`` (a page of a list) that may be allocated a home now."""
+    return set(
+        Household.objects.filter(_eligible(), pk__in=[h.pk for h in households]).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def households_in(districts: list[Area]) -> QuerySet[Household]:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import (
     HISTORY_VIEW,
     HOUSEHOLD_CHANGE,
+    HOUSEHOLD_EXPORT,
     HOUSEHOLD_VIEW,
     Scope,
     district_scope,
@@ -22,6 +24,7 @@ from homecoming.accounts.access import (
 from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
 from homecoming.core.charts import chart
+from homecoming.core.export import csv_response
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.models import HazardArea
 from homecoming.mineaction.selectors import hazards_geojson
@@ -32,16 +35,26 @@ from homecoming.places.selectors import (
     settlement_get,
     settlement_search,
     settlements_geojson,
+    settlements_named,
 )
 from homecoming.registry import forms as registry_forms
-from homecoming.registry.models import ChangeRequest
+from homecoming.registry.forms import HouseholdFilterForm
+from homecoming.registry.models import ChangeRequest, Household
 from homecoming.registry.selectors import (
     duplicate_reviews_of,
     household_get_for_user,
     household_list_for_user,
+    household_page,
+    household_search,
+    household_search_listed,
 )
 from homecoming.returns.forms import FollowUpForm
-from homecoming.returns.selectors import pipeline, road_home
+from homecoming.returns.selectors import (
+    eligible_among,
+    households_by_eligibility,
+    pipeline,
+    road_home,
+)
 from homecoming.site.history import household_events, record_history_for_user
 
 
@@ -183,3 +196,93 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             else {},
         },
     )
+
+
+def _households_filtered(request: HttpRequest) -> tuple[HouseholdFilterForm, QuerySet[Household]]:
+    """The households the list and its export show: the user's, narrowed by eligibility
+    (from returns) when asked; the registry's filters apply after."""
+    form = HouseholdFilterForm(request.GET)
+    households = household_list_for_user(request.user)
+    eligible = form.chosen_eligibility()
+    if eligible is not None:
+        households = households_by_eligibility(households, eligible=eligible)
+    return form, households
+
+
+def _keyset(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@personal_data(AccessLog.Action.SEARCH)
+def household_list(request: HttpRequest) -> HttpResponse:
+    """The case list: each household's head, size, origin, accommodation, status,
+    intention and eligibility, with filters for each, a sort, and keyset paging, since
+    a national list is too long to count and to page by offsets."""
+    form, households = _households_filtered(request)
+    filters = form.filters()
+    found = household_search_listed(households, **filters)
+    page = household_page(
+        found.households,
+        sort=form.chosen_sort(),
+        after=_keyset(request.GET.get("after")),
+        before=_keyset(request.GET.get("before")),
+    )
+    number = _keyset(request.GET.get("page")) or 1
+    eligible = eligible_among(page.households)
+    for household in page.households:
+        household.eligible = household.pk in eligible
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "page_number": number if page.previous_before else 1,
+            "pages": -(-found.count // page.per_page),
+            "count": found.count,
+            "more": found.more,
+            "left_out": found.left_out,
+            "origins": settlements_named(filters["settlement"]),
+            "sort": form.chosen_sort(),
+            "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
+        },
+    )
+
+
+@personal_data(AccessLog.Action.EXPORT)
+def household_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The households of the list, as CSV: the same access and filters as the page."""
+    require(request.user, HOUSEHOLD_EXPORT)
+    form, households = _households_filtered(request)
+    households = household_search(households, **form.filters())
+    header = [
+        "reference",
+        "origin_settlement_code",
+        "origin_settlement",
+        "district",
+        "size",
+        "accommodation",
+        "intention",
+        "status",
+        "registered_on",
+        "synthetic",
+    ]
+    rows = (
+        [
+            h.reference,
+            h.origin_settlement.code,
+            h.origin_settlement.name,
+            h.origin_settlement.district.name,
+            h.size,
+            h.accommodation,
+            h.intention,
+            h.status,
+            h.registered_on.isoformat(),
+            "yes" if h.is_synthetic else "no",
+        ]
+        for h in households.iterator(chunk_size=2000)
+    )
+    # csv_response runs the search before it answers: a search that fails is an error page,
+    # which the access-log middleware does not log as an export.
+    return csv_response("households.csv", header, rows)

@@ -175,6 +175,8 @@ def test_a_newborn_joins_by_birth_on_the_day_of_birth_once_approved(
     change_request_decide(request=request, by=second, approve=True)
     baby = household.members.get(given_name="Nuray")
     assert (baby.joined_reason, baby.joined_on) == ("birth", dt.date(2026, 10, 1))
+    household.refresh_from_db()
+    assert household.size == 2  # the list's stored size counts the newborn
 
 
 def test_a_membership_ends_with_its_reason_and_date(household, kalbajar_officer, second):
@@ -191,6 +193,8 @@ def test_a_membership_ends_with_its_reason_and_date(household, kalbajar_officer,
     change_request_decide(request=request, by=second, approve=True)
     spouse.refresh_from_db()
     assert (spouse.left_on, spouse.left_reason) == (dt.date(2026, 1, 5), "left")
+    household.refresh_from_db()
+    assert household.size == 1  # the list's stored size no longer counts the spouse
 
 
 def test_documents_are_added_changed_and_ended_through_a_second_officer(
