@@ -84,7 +84,7 @@ def household_matches_at_registration(
             household,
             probability,
             tuple(
-                MemberLink(int(new_id), registered, probability, evidence)
+                MemberLink(int(new_id.removeprefix(f"{NEW}-")), registered, probability, evidence)
                 for new_id, registered, probability, evidence in links
             ),
             visible=scope is None or household.origin_settlement.district_id in scope,
@@ -125,7 +125,7 @@ def household_register_checked(
                 by,
                 "registered despite a likely duplicate",
                 reason=reason.strip(),
-                **({"household": match.household.reference} if match.visible else {}),
+                **({"likely_duplicate": match.household.reference} if match.visible else {}),
             )
         return household
 
@@ -240,7 +240,7 @@ def _swapped(day: dt.date) -> list[dt.date]:
 
 def _new_record(index: int, member: MemberInput, origin: Settlement) -> dict:
     return {
-        "id": str(index),
+        "id": f"{NEW}-{index}",
         "household": NEW,
         "given_name": member.given_name,
         "family_name": member.family_name,

@@ -123,7 +123,9 @@ class NotSameFamilyForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Kept with the registration and shown to the reviewer of the pair."),
+        help_text=_(
+            "Kept in the new household's history, where the reviewer of the pair reads it."
+        ),
     )
 
 
