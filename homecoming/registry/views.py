@@ -79,22 +79,26 @@ def household_register(request: HttpRequest) -> HttpResponse:
     form = forms.HouseholdForm(request.POST or None, settlements=settlements)
     head = [{"relation": Member.Relation.HEAD}]
     members = forms.MemberFormSet(request.POST or None, prefix="members", initial=head)
-    not_same = forms.NotSameFamilyForm(request.POST or None)
     if not (request.method == "POST" and form.is_valid() and members.is_valid()):
-        return _register_page(request, form, members, not_same)
-    not_same.is_valid()
+        return _register_page(request, form, members, forms.NotSameFamilyForm())
     data = form.cleaned_data
     inputs = [m.member_input() for m in members if m.has_changed()]
     matches = door.household_matches_at_registration(
         members=inputs, origin_settlement=data["origin_settlement"], by=request.user
     )
     if matches and "confirm" not in request.POST:
+        not_same = forms.NotSameFamilyForm()
+        return _register_page(request, form, members, not_same, matches, inputs)
+    not_same = forms.NotSameFamilyForm(
+        request.POST, required=any(match.visible for match in matches)
+    )
+    if not not_same.is_valid():
         return _register_page(request, form, members, not_same, matches, inputs)
     try:
         household = door.household_register_checked(
             by=request.user,
             members=inputs,
-            reason=not_same.cleaned_data.get("reason", ""),
+            reason=not_same.cleaned_data["reason"],
             **data,
         )
     except ApplicationError as exc:
