@@ -128,6 +128,11 @@ class NotSameFamilyForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, required: bool = False, **kwargs) -> None:
+        """``required`` when a likely match the officer may see is shown."""
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
 
 class IntentionForm(forms.Form):
     intention = forms.ChoiceField(label=_("Return intention"), choices=Household.Intention.choices)
