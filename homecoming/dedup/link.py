@@ -35,6 +35,7 @@ __all__ = [
     "FIELDS",
     "DedupResult",
     "HouseholdPair",
+    "LinkageModel",
     "MemberPair",
     "find_duplicates",
     "household_pairs",
@@ -146,11 +147,28 @@ class MemberPair:
 
 
 @dataclass(frozen=True)
+class LinkageModel:
+    """What ``find_duplicates`` learnt, to score more pairs exactly as it would.
+
+    ``splink`` is Splink's model (comparisons with their m and u, blocking rules, the
+    prior); ``term_frequencies`` holds, per column with a term-frequency adjustment,
+    each value's share of the records, so that agreeing on "Məmmədov" weighs what it
+    weighed in the batch. ``homecoming.dedup.door`` scores with it.
+    """
+
+    splink: dict
+    term_frequencies: dict[str, dict[str, float]]
+    normalise_names: bool
+    extra_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DedupResult:
     """The pairs found among ``records`` members, and the options they were found with.
 
     ``candidates`` is how many pairs the blocking rules put to the model: the work
     done, against the records × (records - 1) / 2 a full comparison would cost.
+    ``model`` is the model the pairs were scored with (None for fewer than two records).
     """
 
     pairs: tuple[MemberPair, ...]
@@ -158,6 +176,7 @@ class DedupResult:
     candidates: int
     threshold: float
     normalise_names: bool
+    model: LinkageModel | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -248,25 +267,63 @@ def find_duplicates(
         predictions = scorer.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         ).as_pandas_dataframe()
+        frequencies = {
+            column: dict(
+                scorer.table_management.compute_tf_table(column)
+                .as_pandas_dataframe()[[column, f"tf_{column}"]]
+                .itertuples(index=False, name=None)
+            )
+            for column in _tf_columns(model)
+        }
 
-    by_id = {record["id"]: record for record in records}
+    learnt = LinkageModel(model, frequencies, normalise_names, tuple(extra_fields))
+    pairs = member_pairs(predictions, records, records, comparisons, extra_fields)
+    return DedupResult(tuple(pairs), len(records), candidates, threshold, normalise_names, learnt)
+
+
+def member_pairs(
+    predictions: pd.DataFrame,
+    left: list[dict],
+    right: list[dict],
+    comparisons: list[tuple[str, cl.CustomComparison, list[str]]],
+    extra_fields: Sequence[str],
+) -> list[MemberPair]:
+    """Splink's scored rows as pairs, each with its evidence in words, sorted by id.
+
+    ``left`` and ``right`` are the checked records the rows' left and right ids
+    come from: the same list for a deduplication, where Splink pairs a record only
+    with records of greater id, so that ``id_l`` sorts first.
+    """
+    left_by_id = {record["id"]: record for record in left}
+    right_by_id = {record["id"]: record for record in right}
     pairs = []
     for row in predictions.to_dict("records"):
-        # Splink pairs a record only with records of greater id, so left sorts first.
-        left, right = by_id[row["unique_id_l"]], by_id[row["unique_id_r"]]
-        shown = {name: (left[name], right[name]) for name in FIELDS}
+        first, second = left_by_id[row["unique_id_l"]], right_by_id[row["unique_id_r"]]
+        shown = {name: (first[name], second[name]) for name in FIELDS}
         shown["sex"] = (row["sex_l"] or "", row["sex_r"] or "")  # with the names' hints
         for name in extra_fields:
-            shown[f"extra_{name}"] = (left["extra"].get(name, ""), right["extra"].get(name, ""))
+            shown[f"extra_{name}"] = (first["extra"].get(name, ""), second["extra"].get(name, ""))
         evidence = {
             name: _evidence(labels, int(row[f"gamma_{name}"]), *shown[name])
             for name, _, labels in comparisons
         }
         probability = round(float(row["match_probability"]), 9)
         weight = round(float(row["match_weight"]), 6)
-        pairs.append(MemberPair(left["id"], right["id"], probability, weight, evidence))
+        pairs.append(MemberPair(first["id"], second["id"], probability, weight, evidence))
     pairs.sort(key=lambda pair: (pair.id_l, pair.id_r))
-    return DedupResult(tuple(pairs), len(records), candidates, threshold, normalise_names)
+    return pairs
+
+
+def _tf_columns(model: dict) -> list[str]:
+    """The columns whose levels the model adjusts by term frequency."""
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
 
 
 def household_pairs(

@@ -945,8 +945,8 @@ def field_submission_accept(*, submission: FieldSubmission, by: User) -> FieldSu
         if decided.status != FieldSubmission.Status.PENDING:
             raise ApplicationError(_("This submission has already been decided."))
         table = _pushed_table(decided.payload)
-        # The check for duplicates at the door (registry/door.py) belongs here, before the
-        # import, once it is merged.
+        # The import checks the family against the registry as registration does
+        # (registry/door.py): a near-match goes to the duplicates queue with it.
         report = kobo_import(table=table, by=by)
         if not report.ok:
             raise _refused(report)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +105,38 @@ class MemberForm(forms.Form):
 
 
 # At most 20 members, and no more forms than that are ever built, whatever TOTAL_FORMS says.
-MemberFormSet = formset_factory(MemberForm, extra=4, max_num=20, validate_max=True, absolute_max=20)
+# One empty row after the rows given; "Add a member" asks for one more.
+MemberFormSet = formset_factory(MemberForm, extra=1, max_num=20, validate_max=True, absolute_max=20)
+
+
+def member_rows(data: QueryDict, prefix: str = "members") -> list[dict[str, str]]:
+    """The member rows posted, as initial values for the same rows with one more after
+    them (the "Add a member" button works without JavaScript)."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MemberFormSet.absolute_max - 1)
+    except ValueError:
+        total = 0
+    return [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in MemberForm.base_fields}
+        for index in range(max(total, 0))
+    ]
+
+
+class NotSameFamilyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this not the same family?"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept in the new household's history, where the reviewer of the pair reads it."
+        ),
+    )
+
+    def __init__(self, *args, required: bool = False, **kwargs) -> None:
+        """``required`` when a likely match the officer may see is shown."""
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
 
 
 class IntentionForm(forms.Form):

@@ -27,6 +27,7 @@ from homecoming.core.tabular import (
     write_all_or_nothing,
 )
 from homecoming.places.lookup import PlaceLookup
+from homecoming.registry.door import imported_households_review
 from homecoming.registry.models import (
     AccommodationKind,
     Household,
@@ -271,7 +272,13 @@ def households_import(
                 )
             )
     report.errors.sort(key=lambda e: e.row)
-    return write_all_or_nothing(report, lambda: _write(households, members, table.name))
+
+    def write() -> tuple[int, int]:
+        written = _write(households, members, table.name)
+        report.duplicates = imported_households_review(references=[r for r, _h in households])
+        return written
+
+    return write_all_or_nothing(report, write)
 
 
 def household_read(

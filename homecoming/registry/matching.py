@@ -8,23 +8,34 @@ registered with two of her children), or when two one-person households link.
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models import QuerySet
+
+from homecoming.dedup.link import LinkageModel as Learnt
 from homecoming.dedup.link import find_duplicates, household_pairs
-from homecoming.registry.models import Household, IdentityDocument, Member
+from homecoming.registry.models import Household, IdentityDocument, LinkageModel, Member
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 
 MEMBER_THRESHOLD = 0.5
 
 
-def member_records() -> tuple[list[dict], dict[str, Member]]:
-    """The current members of every household not withdrawn, as linkage records."""
-    members = (
-        Member.objects.filter(left_on=None)
-        .exclude(household__status=Household.Status.WITHDRAWN)
-        .select_related("household__origin_settlement")
-        .order_by("pk")
-    )
+def registered_members() -> QuerySet[Member]:
+    """The members record linkage compares: current members of households not withdrawn."""
+    return Member.objects.filter(left_on=None).exclude(household__status=Household.Status.WITHDRAWN)
+
+
+def member_records(
+    members: QuerySet[Member] | None = None,
+) -> tuple[list[dict], dict[str, Member]]:
+    """``members`` (by default every registered one) as linkage records, by id."""
+    numbers = IdentityDocument.objects.order_by("pk").values_list("member_id", "number")
+    if members is None:
+        members = registered_members()
+    else:  # a few members: their documents only
+        numbers = numbers.filter(member__in=members.values("pk"))
+    members = members.select_related("household__origin_settlement").order_by("pk")
     documents: dict[int, str] = {}
-    for member_id, number in IdentityDocument.objects.values_list("member_id", "number"):
+    for member_id, number in numbers:
         documents.setdefault(member_id, number)
     by_id = {str(m.pk): m for m in members}
     records = [
@@ -57,6 +68,8 @@ def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[Hou
     # between one and ten million keeps a district's registry fast and a nation's sound.
     u_sample_pairs = min(1e7, max(1e6, 100.0 * len(records)))
     result = find_duplicates(records, threshold=member_threshold, u_sample_pairs=u_sample_pairs)
+    if result.model is not None:
+        linkage_model_keep(result.model, records=len(records))
     by_pair = {(p.id_l, p.id_r): p for p in result.pairs}
     matches = []
     for pair in household_pairs(result.pairs, records):
@@ -81,3 +94,34 @@ def duplicates_find(*, member_threshold: float = MEMBER_THRESHOLD) -> tuple[int,
     matches = household_matches(member_threshold=member_threshold)
     queued, refreshed = duplicates_store(matches)
     return len(matches), queued, refreshed
+
+
+def linkage_model_keep(model: Learnt, *, records: int) -> None:
+    """Keep what a run learnt, in place of what the run before learnt."""
+    with transaction.atomic():
+        LinkageModel.objects.all().delete()
+        LinkageModel.objects.create(
+            records=records,
+            splink=model.splink,
+            term_frequencies=model.term_frequencies,
+            normalise_names=model.normalise_names,
+            extra_fields=list(model.extra_fields),
+        )
+
+
+_learnt: dict[tuple[int, object], Learnt] = {}  # the kept model, read once per process
+
+
+def linkage_model() -> Learnt | None:
+    """What the last run learnt, or None when duplicate detection has never run (or had
+    fewer than two members to learn from)."""
+    kept = LinkageModel.objects.defer("splink", "term_frequencies").first()
+    if kept is None:
+        return None
+    key = (kept.pk, kept.trained_at)
+    if key not in _learnt:
+        _learnt.clear()
+        _learnt[key] = Learnt(
+            kept.splink, kept.term_frequencies, kept.normalise_names, tuple(kept.extra_fields)
+        )
+    return _learnt[key]

@@ -205,6 +205,10 @@ class Member(models.Model):
                 name="member_one_head_per_household",
             ),
         ]
+        indexes = [
+            # The check at registration finds the people born on a new member's birthday.
+            models.Index(fields=["birth_date"], name="member_birth_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -483,3 +487,24 @@ class FieldSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form}: {self.version} ({self.status})"
+
+
+class LinkageModel(models.Model):
+    """What the last run of duplicate detection learnt from the registry (``matching``), so
+    that the check at registration (``door``) scores new members exactly as the run would.
+
+    Only the newest row is used; each run replaces it.
+    """
+
+    trained_at = models.DateTimeField(auto_now_add=True)
+    records = models.PositiveIntegerField()  # how many members it learnt from
+    splink = models.JSONField()
+    term_frequencies = models.JSONField()
+    normalise_names = models.BooleanField()
+    extra_fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"linkage model of {self.trained_at:%Y-%m-%d %H:%M} ({self.records} members)"

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, require
@@ -17,7 +17,7 @@ from homecoming.accounts.personal import (
     personal_data,
 )
 from homecoming.core.errors import ApplicationError
-from homecoming.registry import fieldforms, forms, services
+from homecoming.registry import door, fieldforms, forms, services
 from homecoming.registry.models import (
     AccommodationKind,
     ChangeRequest,
@@ -39,41 +39,96 @@ from homecoming.registry.wording import Words
 
 @acts_on_personal_data
 def household_register(request: HttpRequest) -> HttpResponse:
+    """Register a household; its members are first compared with the registry (``door``),
+    and likely matches are shown beside them before anything is saved."""
     require(request.user, HOUSEHOLD_CHANGE)
     settlements = settlements_for_registration(request.user)
+    if "add_member" in request.POST:  # one more row, nothing checked yet
+        form = forms.HouseholdForm(initial=request.POST.dict(), settlements=settlements)
+        rows = forms.member_rows(request.POST)
+        members = forms.MemberFormSet(initial=rows, prefix="members")
+        return _register_page(request, form, members, forms.NotSameFamilyForm(request.POST))
     form = forms.HouseholdForm(request.POST or None, settlements=settlements)
-    members = forms.MemberFormSet(request.POST or None, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        data = form.cleaned_data
-        try:
-            household = services.household_register(
-                by=request.user,
-                origin_settlement=data["origin_settlement"],
-                origin_address=data["origin_address"],
-                displaced_on=data["displaced_on"],
-                accommodation=data["accommodation"],
-                accommodation_place=data["accommodation_place"],
-                phone=data["phone"],
-                members=[m.member_input() for m in members if m.has_changed()],
+    head = [{"relation": Member.Relation.HEAD}]
+    members = forms.MemberFormSet(request.POST or None, prefix="members", initial=head)
+    if not (request.method == "POST" and form.is_valid() and members.is_valid()):
+        return _register_page(request, form, members, forms.NotSameFamilyForm())
+    data = form.cleaned_data
+    inputs = [m.member_input() for m in members if m.has_changed()]
+    matches = door.household_matches_at_registration(
+        members=inputs, origin_settlement=data["origin_settlement"], by=request.user
+    )
+    if matches and "confirm" not in request.POST:
+        not_same = forms.NotSameFamilyForm()
+        return _register_page(request, form, members, not_same, matches, inputs)
+    not_same = forms.NotSameFamilyForm(
+        request.POST, required=any(match.visible for match in matches)
+    )
+    if not not_same.is_valid():
+        return _register_page(request, form, members, not_same, matches, inputs)
+    try:
+        household = door.household_register_checked(
+            by=request.user,
+            members=inputs,
+            reason=not_same.cleaned_data["reason"],
+            **data,
+        )
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return _register_page(request, form, members, not_same, matches, inputs)
+    messages.success(request, _("Household %(ref)s registered.") % {"ref": household.reference})
+    if matches:
+        messages.info(
+            request,
+            ngettext(
+                "The likely duplicate has been sent to the duplicates review.",
+                "The %(count)d likely duplicates have been sent to the duplicates review.",
+                len(matches),
             )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request, _("Household %(ref)s registered.") % {"ref": household.reference}
+            % {"count": len(matches)},
+        )
+    for held in household.events.filter(action=services.DOCUMENT_HELD_ELSEWHERE):
+        messages.warning(
+            request,
+            _(
+                "%(document)s is already registered, in a household you cannot open. "
+                "It is not stored with this household: someone who sees both "
+                "households will review them."
             )
-            for held in household.events.filter(action=services.DOCUMENT_HELD_ELSEWHERE):
-                messages.warning(
-                    request,
-                    _(
-                        "%(document)s is already registered, in a household you cannot open. "
-                        "It is not stored with this household: someone who sees both "
-                        "households will review them."
-                    )
-                    % {"document": held.details["document"]},
-                )
-            return redirect("registry:household_detail", household_id=household.pk)
-    return render(request, "registry/household_register.html", {"form": form, "members": members})
+            % {"document": held.details["document"]},
+        )
+    return redirect("registry:household_detail", household_id=household.pk)
+
+
+def _register_page(
+    request: HttpRequest,
+    form: forms.HouseholdForm,
+    members: forms.MemberFormSet,
+    not_same: forms.NotSameFamilyForm,
+    matches: list[door.DoorMatch] = (),
+    inputs: list[services.MemberInput] = (),
+) -> HttpResponse:
+    """The registration form, with the likely matches (new and registered side by side)."""
+    compared = [
+        {
+            "match": match,
+            "rows": [(inputs[link.new], link.registered, link.probability) for link in match.links],
+        }
+        for match in matches
+    ]
+    return render(
+        request,
+        "registry/household_register.html",
+        {
+            "form": form,
+            "members": members,
+            "not_same": not_same,
+            "compared": [c for c in compared if c["match"].visible],
+            "hidden": sum(not match.visible for match in matches),
+            "origin": form.cleaned_data.get("origin_settlement") if matches else None,
+            "can_add_member": members.total_form_count() < forms.MemberFormSet.absolute_max,
+        },
+    )
 
 
 def _act(request: HttpRequest, household_id: int, act, make_form=None) -> HttpResponse:

@@ -1,0 +1,203 @@
+"""Duplicates caught at the door: one household checked against a national registry.
+
+    python bench/bench_door.py [--persons 1000000] [--checks 200]
+    python bench/bench_door.py --quick
+
+``homecoming synth --persons N`` writes the synthetic programme's files; its places and
+households are imported into a fresh SQLite database by the ordinary imports. The
+batch (``find_duplicates`` on every registered member, with the
+options ``registry.matching`` uses) runs once and its model is kept, as
+``homecoming duplicates find`` keeps it. Then:
+
+1. Latency: ``registry.door.household_matches_at_registration`` for registered
+   households of five, given as new registrations (each finds at least itself): p50
+   and p95 over ``--checks`` households, after one warm-up check (which builds the
+   scorer's SQL once per process).
+2. Verdicts: for a sample of the batch's member pairs, the door is given one member
+   as new and finds its candidates through the indexes; the pair must be found, with
+   the batch's probability to the last digit.
+
+Prints a Markdown section; exits 1 if a verdict differs or the p95 misses its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+P95_TARGET_MS = 200
+QUICK = {"persons": 5000, "checks": 50}
+
+
+def load(database: Path, persons: int, scratch: Path) -> float:
+    """The synthetic programme's places and households (``homecoming synth``, imported
+    by the ordinary imports); the other files (hazards, housing, figures) play no part
+    in the check, so they are not loaded."""
+    env = os.environ | {"SQLITE_PATH": str(database), "IMPORT_MAX_FILE_MB": "4096"}
+    started = time.perf_counter()
+
+    def homecoming(*arguments: str) -> None:
+        subprocess.run(  # noqa: S603 (the project's own command)
+            [sys.executable, "-m", "homecoming", *arguments], env=env, check=True,
+            capture_output=True,
+        )  # fmt: skip
+
+    homecoming("migrate", "--noinput")
+    homecoming("synth", "--persons", str(persons), "--out", str(scratch))
+    for kind in ("places", "households"):
+        (path,) = scratch.glob(f"*{kind}*")
+        homecoming("import", kind, str(path))
+    return time.perf_counter() - started
+
+
+def measure(checks: int, pairs_checked: int) -> dict:
+    import django
+
+    django.setup()
+    from homecoming.accounts.models import User
+    from homecoming.dedup.door import score_new_records
+    from homecoming.dedup.link import find_duplicates
+    from homecoming.registry import door
+    from homecoming.registry.matching import (
+        MEMBER_THRESHOLD,
+        linkage_model_keep,
+        member_records,
+        registered_members,
+    )
+    from homecoming.registry.models import Household
+    from homecoming.registry.services import DocumentInput, MemberInput
+
+    records, by_id = member_records()
+    started = time.perf_counter()
+    u_sample_pairs = min(1e7, max(1e6, 100.0 * len(records)))  # as registry.matching
+    batch = find_duplicates(records, threshold=MEMBER_THRESHOLD, u_sample_pairs=u_sample_pairs)
+    batch_seconds = time.perf_counter() - started
+    linkage_model_keep(batch.model, records=len(records))
+
+    officer = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-door",
+        password="bench-door-password",  # noqa: S106 (throwaway database)
+    )
+    rng = random.Random(1)
+    five = list(
+        Household.objects.filter(pk__in=registered_members().values("household"))
+        .annotate(size=django.db.models.Count("members"))
+        .filter(size=5)
+        .values_list("pk", flat=True)[:20_000]
+    )
+    chosen = rng.sample(five, min(checks + 1, len(five)))
+    timings, found = [], 0
+    for index, household_id in enumerate(chosen):
+        household = Household.objects.select_related("origin_settlement").get(pk=household_id)
+        members = [
+            MemberInput(
+                m.relation, m.given_name, m.family_name, m.sex, m.patronymic, m.birth_date,
+                m.birth_year_only,
+                documents=tuple(DocumentInput(d.type, d.number) for d in m.documents.all()),
+            )
+            for m in household.members.filter(left_on=None)
+        ]  # fmt: skip
+        started = time.perf_counter()
+        matches = door.household_matches_at_registration(
+            members=members, origin_settlement=household.origin_settlement, by=officer
+        )
+        elapsed = time.perf_counter() - started
+        if index:  # the first builds the scorer's SQL
+            timings.append(elapsed * 1000)
+            found += any(match.household.pk == household_id for match in matches)
+
+    # Verdicts: each sampled batch pair, its right member given to the door as new.
+    sample = rng.sample(batch.pairs, min(pairs_checked, len(batch.pairs)))
+    record = {r["id"]: r for r in records}
+    same = missed = differ = 0
+    for pair in sample:
+        new = record[pair.id_r]
+        candidates = door._candidates([new]).exclude(household=int(new["household"]))
+        registered, _ = member_records(candidates)
+        scored = {
+            p.id_r: p for p in score_new_records(
+                batch.model, [new], registered, threshold=MEMBER_THRESHOLD
+            )
+        }  # fmt: skip
+        if pair.id_l not in scored:
+            missed += 1
+        elif scored[pair.id_l].match_probability == pair.match_probability:
+            same += 1
+        else:
+            differ += 1
+    del by_id
+    return {
+        "records": len(records),
+        "batch_seconds": batch_seconds,
+        "batch_pairs": len(batch.pairs),
+        "p50": statistics.median(timings),
+        "p95": statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0],
+        "checks": len(timings),
+        "found_itself": found,
+        "pairs": len(sample),
+        "same": same,
+        "missed": missed,
+        "differ": differ,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--checks", type=int, default=200)
+    parser.add_argument("--pairs", type=int, default=500)
+    parser.add_argument("--quick", action="store_true")
+    options = parser.parse_args()
+    if options.quick:
+        options.persons, options.checks = QUICK["persons"], QUICK["checks"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+    os.environ.setdefault("DEBUG", "1")  # a throwaway database: no secret key needed
+    with tempfile.TemporaryDirectory(prefix="homecoming-bench-door-") as scratch:
+        database = Path(scratch) / "door.sqlite3"
+        files = Path(scratch) / "files"
+        files.mkdir()
+        loaded = load(database, options.persons, files)
+        os.environ["SQLITE_PATH"] = str(database)
+        result = measure(options.checks, options.pairs)
+    ok = result["differ"] == 0 and result["missed"] == 0 and result["p95"] < P95_TARGET_MS
+    print("## Duplicates caught at the door (`bench/bench_door.py`)\n")
+    print(
+        f"SQLite, {result['records']:,} registered people (`homecoming synth --persons "
+        f"{options.persons}`, places and households imported, {loaded:.0f} s); "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+        "Other sessions shared the machine while it ran, so the times are upper bounds.\n"
+    )
+    print("| measure | result | target |\n|---|---|---|")
+    print(
+        f"| one household of five checked, p95 (p50) over {result['checks']} | "
+        f"{result['p95']:.0f} ms ({result['p50']:.0f} ms) | < {P95_TARGET_MS} ms |"
+    )
+    print(
+        f"| households that found their own registration | {result['found_itself']} of "
+        f"{result['checks']} | all |"
+    )
+    print(
+        f"| batch pairs re-found at the door with the batch's probability | "
+        f"{result['same']} of {result['pairs']} (missed {result['missed']}, "
+        f"differ {result['differ']}) | all |"
+    )
+    print(
+        f"| the batch itself (`find_duplicates`, for reference) | {result['batch_seconds']:.0f} s,"
+        f" {result['batch_pairs']:,} member pairs | — |"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""score_new_records: the batch's model, kept, scores new records as the batch would."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from homecoming.dedup.door import score_new_records
+from homecoming.dedup.link import find_duplicates
+from homecoming.dedup.tests.synthetic import synthetic_registry
+from homecoming.dedup.tests.test_link import LOOKALIKES, PLANTED
+
+
+@pytest.fixture(scope="module")
+def members():
+    registry = synthetic_registry(1500, seed=5)
+    return [*registry.members, *(record for pair in PLANTED for record in pair), *LOOKALIKES]
+
+
+@pytest.fixture(scope="module")
+def batch(members):
+    return find_duplicates(members)
+
+
+def test_every_pair_of_the_batch_gets_the_batchs_verdict_at_the_door(members, batch):
+    by_id = {member["id"]: member for member in members}
+    for pair in batch.pairs:
+        (scored,) = score_new_records(
+            batch.model, [by_id[pair.id_l]], [by_id[pair.id_r]], threshold=batch.threshold
+        )
+        assert scored == pair
+
+
+def test_a_new_record_is_scored_only_against_registered_ones_the_rules_pair_it_with(members, batch):
+    elvin, elvin_again = PLANTED[0]
+    registered = [elvin, *LOOKALIKES, *members[:200]]
+    found = score_new_records(batch.model, [elvin_again], registered, threshold=0.9)
+    assert [(p.id_l, p.id_r) for p in found] == [("elvin-ru", "elvin-az")]
+
+
+def test_the_model_survives_a_round_trip_through_json(members, batch):
+    import json
+
+    kept = dataclasses.replace(batch.model, splink=json.loads(json.dumps(batch.model.splink)))
+    elvin, elvin_again = PLANTED[0]
+    assert score_new_records(kept, [elvin_again], [elvin], threshold=0.5) == score_new_records(
+        batch.model, [elvin_again], [elvin], threshold=0.5
+    )
+
+
+def test_nothing_to_compare_gives_no_pair_and_a_bad_threshold_is_named(batch):
+    assert score_new_records(batch.model, [], [{"id": "a", "household": "H"}], threshold=0.5) == []
+    with pytest.raises(ValueError, match="threshold must be between 0 and 1, got 1.5"):
+        score_new_records(batch.model, [], [], threshold=1.5)

@@ -1,0 +1,267 @@
+"""Duplicates caught at the door: new members compared with the registry before they are saved.
+
+The batch (``matching``) compares every member with every other one the blocking rules
+pair, with a model it learns from the whole registry. A registration, an import or a
+field submission cannot wait for that, and needs only the pairs of its new members.
+So the registered members that any blocking rule could pair with a new one are found
+through indexes — people sharing a document or a phone (``MemberSearchKey``), people
+born on a new member's birthday or with day and month swapped (``Member.birth_date``),
+people who share the spelling keys of two of a new member's names (``MemberSearchKey``,
+one key nested in another, as the search does) — with the other members of their
+households, and those few are scored by ``homecoming.dedup.door.score_new_records``
+with the model the batch last learnt: a pair gets the batch's verdict. A household
+matches on the batch's rule too (``household_pairs``): two members linked, or two
+one-person households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from homecoming.accounts.access import district_scope
+from homecoming.accounts.models import User
+from homecoming.core.errors import ApplicationError
+from homecoming.dedup.door import score_new_records
+from homecoming.dedup.link import find_duplicates, household_pairs
+from homecoming.places.models import Settlement
+from homecoming.registry import services
+from homecoming.registry.matching import (
+    MEMBER_THRESHOLD,
+    linkage_model,
+    linkage_model_keep,
+    member_records,
+    registered_members,
+)
+from homecoming.registry.models import DuplicateCandidate, Household, Member, MemberSearchKey
+from homecoming.registry.search_keys import search_keys
+from homecoming.registry.services import MemberInput
+
+NEW = "new"  # the household of the members being registered, in linkage records
+
+
+@dataclass(frozen=True)
+class MemberLink:
+    """A new member (by position in the form) who is probably a registered one."""
+
+    new: int
+    registered: Member
+    probability: float
+    evidence: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DoorMatch:
+    """A registered household that the new one probably duplicates.
+
+    ``visible`` is False when the officer may not open it (outside their districts):
+    then nothing of it may be shown, only that it exists.
+    """
+
+    household: Household
+    probability: float
+    links: tuple[MemberLink, ...]
+    visible: bool
+
+
+def household_matches_at_registration(
+    *,
+    members: Sequence[MemberInput],
+    origin_settlement: Settlement,
+    by: User,
+) -> list[DoorMatch]:
+    """The registered households the new ``members`` probably duplicate, strongest first."""
+    new = [_new_record(index, member, origin_settlement) for index, member in enumerate(members)]
+    found = _matches(new, _candidates(new))
+    scope = district_scope(by)
+    return [
+        DoorMatch(
+            household,
+            probability,
+            tuple(
+                MemberLink(int(new_id.removeprefix(f"{NEW}-")), registered, probability, evidence)
+                for new_id, registered, probability, evidence in links
+            ),
+            visible=scope is None or household.origin_settlement.district_id in scope,
+        )
+        for household, probability, links in found.get(NEW, [])
+    ]
+
+
+def household_register_checked(
+    *, by: User, members: list[MemberInput], origin_settlement: Settlement, reason: str, **details
+) -> Household:
+    """Register a household after the check at the door, in one transaction with it.
+
+    The check runs again on what is saved: a household registered meanwhile is caught
+    too. When a likely match the officer may see is there, ``reason`` (why the two are
+    not the same family) is required. Each match goes to the review queue at once, the
+    ones the officer may not see included, for a reviewer who sees both.
+    """
+
+    def register() -> Household:
+        matches = household_matches_at_registration(
+            members=members, origin_settlement=origin_settlement, by=by
+        )
+        if any(match.visible for match in matches) and not reason.strip():
+            raise ApplicationError(_("Say why this is not the same family as the one registered."))
+        household = services.household_register(
+            by=by, members=members, origin_settlement=origin_settlement, **details
+        )
+        saved = list(household.members.order_by("pk"))
+        for match in matches:
+            evidence = [
+                _evidence(link.registered, saved[link.new], link.probability, link.evidence)
+                for link in match.links
+            ]
+            _queue(match.household, household, match.probability, evidence)
+            services.household_event(
+                household,
+                by,
+                "registered despite a likely duplicate",
+                reason=reason.strip(),
+                **({"likely_duplicate": match.household.reference} if match.visible else {}),
+            )
+        return household
+
+    return services._saved_once(register)
+
+
+def imported_households_review(*, references: Sequence[str]) -> int:
+    """Queue, for review, the registered households that households just imported (by
+    reference) probably duplicate; returns how many pairs were queued. Run in the
+    import's transaction; nothing is compared when the registry held nothing else."""
+    imported = [
+        pk
+        for start in range(0, len(references), 10_000)
+        for pk in Household.objects.filter(
+            reference__in=references[start : start + 10_000]
+        ).values_list("pk", flat=True)
+    ]
+    if Household.objects.count() <= len(imported):
+        return 0
+    queued = 0
+    for start in range(0, len(imported), _IMPORT_CHUNK):
+        chunk = imported[start : start + _IMPORT_CHUNK]
+        records, by_id = member_records(registered_members().filter(household__in=chunk))
+        found = _matches(records, _candidates(records), leave_out=set(imported))
+        for household_id, matches in found.items():
+            for other, probability, links in matches:
+                evidence = [
+                    _evidence(registered, by_id[new_id], link_probability, fields)
+                    for new_id, registered, link_probability, fields in links
+                ]
+                _queue(other, Household(pk=int(household_id)), probability, evidence)
+                queued += 1
+    return queued
+
+
+_IMPORT_CHUNK = 500  # households compared at once: a few thousand records to score
+
+
+def _matches(
+    new: list[dict], candidates: QuerySet[Member], *, leave_out: set[int] = frozenset()
+) -> dict[str, list[tuple[Household, float, list[tuple[str, Member, float, dict]]]]]:
+    """For each new household (as the ``new`` records name it), the registered households
+    other than ``leave_out`` it probably duplicates, each with its score and linked
+    members, strongest first."""
+    households = set(candidates.values_list("household", flat=True)) - leave_out
+    records, by_id = member_records(registered_members().filter(household__in=households))
+    if not records:
+        return {}
+    model = linkage_model()
+    if model is None:  # duplicate detection has never run: learn as it would, once
+        everyone, _ = member_records()
+        model = find_duplicates(everyone, threshold=MEMBER_THRESHOLD).model
+        if model is None:
+            return {}
+        linkage_model_keep(model, records=len(everyone))
+    pairs = score_new_records(model, new, records, threshold=MEMBER_THRESHOLD)
+    by_pair = {(pair.id_l, pair.id_r): pair for pair in pairs}
+    found: dict[str, list] = {}
+    for pair in household_pairs(pairs, [*new, *records]):
+        # Only a new and a registered member are ever scored, so one side is new.
+        links = []
+        for left, right in pair.member_pairs:
+            new_id, registered_id = (left, right) if (left, right) in by_pair else (right, left)
+            link = by_pair[new_id, registered_id]
+            links.append((new_id, by_id[registered_id], link.match_probability, link.evidence))
+        registered = links[0][1].household
+        mine = pair.household_r if pair.household_l == str(registered.pk) else pair.household_l
+        found.setdefault(mine, []).append((registered, pair.score, links))
+    return found
+
+
+def _candidates(records: Iterable[dict]) -> QuerySet[Member]:
+    """The registered members any blocking rule of the batch could pair with one of the
+    linkage ``records``: a superset, which the rules themselves then narrow."""
+    keys: set[str] = set()
+    born: set[dt.date] = set()
+    named = []
+    for record in records:
+        keys |= search_keys(numbers=[record["document_number"]], phones=[record["phone"]])
+        if record["birth_date"] and not record["birth_year_only"]:
+            day = dt.date.fromisoformat(record["birth_date"])
+            born.update([day, *_swapped(day)])
+        names = [
+            search_keys(names=[record[name]])
+            for name in ("given_name", "family_name", "patronymic")
+            if record[name]
+        ]
+        named += list(combinations(names, 2))
+    probes = [MemberSearchKey.objects.filter(key__in=keys)] if keys else []
+    for first, second in named:
+        within = MemberSearchKey.objects.filter(key__in=first).values("member")
+        probes.append(MemberSearchKey.objects.filter(key__in=second, member__in=within))
+    found: set[int] = set()
+    for start in range(0, len(probes), _PROBES_AT_ONCE):
+        first, *others = [
+            p.values_list("member", flat=True) for p in probes[start:][:_PROBES_AT_ONCE]
+        ]
+        found.update(first.union(*others))
+    people = registered_members()
+    return people.filter(pk__in=found) | people.filter(birth_date__in=born)
+
+
+_PROBES_AT_ONCE = 100  # SQLite allows 500 SELECTs in one compound query
+
+
+def _swapped(day: dt.date) -> list[dt.date]:
+    try:
+        return [dt.date(day.year, day.day, day.month)] if day.day <= 12 else []
+    except ValueError:
+        return []
+
+
+def _new_record(index: int, member: MemberInput, origin: Settlement) -> dict:
+    return {
+        "id": f"{NEW}-{index}",
+        "household": NEW,
+        "given_name": member.given_name,
+        "family_name": member.family_name,
+        "patronymic": member.patronymic,
+        "sex": member.sex,
+        "birth_date": member.birth_date.isoformat() if member.birth_date else "",
+        "birth_year_only": member.birth_year_only,
+        "document_number": member.documents[0].number if member.documents else "",
+        "phone": member.phone,
+        "origin_settlement": origin.code,
+    }
+
+
+def _evidence(registered: Member, new: Member, probability: float, fields: dict) -> dict:
+    return {"a": str(registered), "b": str(new), "probability": probability, "fields": fields}
+
+
+def _queue(registered: Household, new: Household, probability: float, evidence: list) -> None:
+    """Queue the pair for review; the registered household came first, so it is side a."""
+    DuplicateCandidate.objects.get_or_create(
+        household_a_id=min(registered.pk, new.pk),
+        household_b_id=max(registered.pk, new.pk),
+        defaults={"probability": probability, "evidence": evidence},
+    )
