@@ -55,8 +55,8 @@ def run_worker(worker_env) -> Callable[[], str]:
             capture_output=True,
             text=True,
             timeout=300,
-            check=True,
         )
+        assert done.returncode == 0, f"the worker stopped with an error:\n{done.stderr}"
         return done.stdout + done.stderr
 
     return run
