@@ -16,14 +16,28 @@ examples and a failure comes back on the next run.
 
 Passwords are hashed with the production hashers' algorithms at their smallest cost: Argon2 at
 production cost takes about 0.35 s of CPU per password, and the suite makes thousands of users.
+
+The demo (``demo_loaded``) is loaded once per session for each distinct set of arguments: a
+journey's ``demo`` fixture asks for it in one call. On SQLite the loaded database is copied
+with sqlite3's backup API and copied back into the test database for the next test that asks
+for the same demo, with the value ``load_demo`` returned (ids and counts only).
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+if TYPE_CHECKING:
+    from homecoming.demo.loader import DemoResult
 
 os.environ.setdefault("DEBUG", "1")
 
@@ -116,3 +130,63 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureR
             "PostgreSQL run does not deselect it",
             pytrace=False,
         )
+
+
+# The data migrations' rows, which the flush after a transactional test removes: written again
+# before the demo is loaded, so every journey's demo stands on a freshly migrated database.
+DATA_MIGRATIONS = [
+    ("homecoming.monitoring.migrations.0003_indicator_catalogue", "load"),
+    ("homecoming.monitoring.migrations.0005_return_target_progress", "link"),
+]
+
+
+def _load_demo(*, households: int, seed: int, today: dt.date) -> DemoResult:
+    from django.apps import apps
+
+    from homecoming.demo.loader import load_demo
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+    return load_demo(households=households, seed=seed, today=today)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshots() -> Iterator[dict[tuple, tuple[sqlite3.Connection, DemoResult]]]:
+    """Each demo loaded in this session, by ``load_demo``'s arguments: a copy of the loaded
+    SQLite database, in memory, and what ``load_demo`` returned."""
+    snapshots: dict[tuple, tuple[sqlite3.Connection, DemoResult]] = {}
+    yield snapshots
+    for snapshot, _result in snapshots.values():
+        snapshot.close()
+
+
+@pytest.fixture
+def demo_loaded(transactional_db, _demo_snapshots) -> Callable[..., DemoResult]:
+    """``demo_loaded(households=…, seed=…, today=…)``: the demo in the test database, as
+    ``load_demo`` leaves it on a migrated database, and the value it returns.
+
+    The test is transactional (the live server's threads see the data), so the database is
+    emptied after it; the next test that asks for the same demo gets the copy back instead of
+    loading it again. On PostgreSQL the demo is loaded each time.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    def load(*, households: int, seed: int, today: dt.date) -> DemoResult:
+        if connection.vendor != "sqlite":
+            return _load_demo(households=households, seed=seed, today=today)
+        key = (households, seed, today)
+        if key in _demo_snapshots:
+            snapshot, result = _demo_snapshots[key]
+            connection.ensure_connection()
+            snapshot.backup(connection.connection)
+            # The flush recreated the content types under new ids; the copy holds the old ones.
+            ContentType.objects.clear_cache()
+            return copy.deepcopy(result)
+        result = _load_demo(households=households, seed=seed, today=today)
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        _demo_snapshots[key] = (snapshot, copy.deepcopy(result))
+        return result
+
+    return load

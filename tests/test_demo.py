@@ -50,8 +50,9 @@ def test_a_second_load_reuses_the_demo():
     assert Settlement.objects.count() == 25  # 21 from the documents, 4 host cities
 
 
-def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_scoped():
-    load_demo(households=10, today=TODAY)
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_scoped(demo_loaded):
+    demo_loaded(households=10, seed=1993, today=TODAY)
     request = RequestFactory().post("/accounts/login/")
     for spec in DEMO_USERS:
         assert authenticate(request, username=spec.username, password=spec.password) is not None
@@ -61,10 +62,11 @@ def test_every_demo_user_signs_in_with_the_printed_password_and_officers_are_sco
     assert len(roles) == 8
 
 
-def test_the_demo_finds_the_contradictions_of_the_background_figures():
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_finds_the_contradictions_of_the_background_figures(demo_loaded):
     from homecoming.monitoring.models import Discrepancy
 
-    load_demo(households=10, today=TODAY)
+    demo_loaded(households=10, seed=1993, today=TODAY)
     found = {
         (d.kind, d.indicator, d.figure_a.value, d.figure_b.value)
         for d in Discrepancy.objects.filter(still_holds=True).exclude(figure_b=None)
@@ -79,10 +81,11 @@ def test_the_demo_finds_the_contradictions_of_the_background_figures():
     ).exists(), [(d.figure_a, d.computed_value) for d in against_records]
 
 
-def test_the_demo_records_the_monuments_the_documents_name():
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_records_the_monuments_the_documents_name(demo_loaded):
     from homecoming.heritage.models import Monument
 
-    load_demo(households=10, today=TODAY)
+    demo_loaded(households=10, seed=1993, today=TODAY)
     names = set(Monument.objects.values_list("name", flat=True))
     assert {
         "Khudavang monastery",

@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from homecoming.core.audit import change_reason
+from homecoming.core.audit import bulk_create_audited, change_reason
 from homecoming.core.errors import ApplicationError
 from homecoming.core.safety import (
     check_file_size,
@@ -473,12 +473,36 @@ class OncePerFile:
             self._rows[key] = reader.row.number
 
 
+UPSERT_BATCH = 900  # lookup values per query: under every SQLite build's parameter limit
+
+
 def upsert(model: type, items: list[tuple[dict, dict]]) -> tuple[int, int]:
-    """``update_or_create`` each (lookup, values) pair; returns (created, updated)."""
-    created = sum(
-        model.objects.update_or_create(**lookup, defaults=values)[1] for lookup, values in items
-    )
-    return created, len(items) - created
+    """``update_or_create`` each (lookup, values) pair; returns (created, updated).
+
+    The pairs share their lookup's fields (unique per file). Records already there are updated
+    one by one; the new ones are inserted together, each with its "created" history row.
+    """
+    if not items:
+        return 0, 0
+    names = list(items[0][0])
+    attnames = [model._meta.get_field(name).attname for name in names]
+
+    def key(lookup: dict) -> tuple:
+        return tuple(getattr(lookup[name], "pk", lookup[name]) for name in names)
+
+    firsts = sorted({key(lookup)[0] for lookup, _values in items}, key=str)
+    existing: set[tuple] = set()
+    for start in range(0, len(firsts), UPSERT_BATCH):
+        batch = firsts[start : start + UPSERT_BATCH]
+        existing.update(
+            model.objects.filter(**{f"{attnames[0]}__in": batch}).values_list(*attnames)
+        )
+    new = [model(**lookup, **values) for lookup, values in items if key(lookup) not in existing]
+    for lookup, values in items:
+        if key(lookup) in existing:
+            model.objects.update_or_create(**lookup, defaults=values)
+    bulk_create_audited(model, new)
+    return len(new), len(items) - len(new)
 
 
 class RowReader:

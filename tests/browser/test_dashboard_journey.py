@@ -4,13 +4,10 @@ reads the public dashboard without signing in, and finds no personal data there.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
-from homecoming.demo.loader import load_demo
 from homecoming.registry.models import Household, Member
 from tests.browser.test_places_journey import sign_in
 
@@ -18,12 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo, on the indicator catalogue that its data migrations write: a transactional
-    test before this one may have flushed those rows."""
-    import_module("homecoming.monitoring.migrations.0003_indicator_catalogue").load(apps, None)
-    import_module("homecoming.monitoring.migrations.0005_return_target_progress").link(apps, None)
-    return load_demo(households=80, seed=3, today=dt.date(2026, 11, 23))
+def demo(demo_loaded):
+    return demo_loaded(households=80, seed=3, today=dt.date(2026, 11, 23))
 
 
 def test_the_dashboard_shows_returns_against_the_target_with_a_forecast(

@@ -7,14 +7,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from homecoming.demo.loader import load_demo
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
-    return load_demo(households=80, seed=3, today=dt.date(2026, 11, 23))
+def demo(demo_loaded):
+    return demo_loaded(households=80, seed=3, today=dt.date(2026, 11, 23))
 
 
 def sign_in(page, username: str) -> None:

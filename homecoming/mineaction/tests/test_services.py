@@ -200,6 +200,24 @@ def test_device_reports_need_the_weeks_monday(places):
     assert DeviceReport.objects.get().uxo == 1661
 
 
+def test_a_devices_file_inserts_its_new_reports_together_each_with_its_history(
+    places, django_assert_max_num_queries
+):
+    def week(reference: str, uxo: str) -> dict:
+        return {"reference": reference, "district": "Kalbajar", "week": "2025-09-22", "uxo": uxo}
+
+    assert devices_import(table=make_table([week("W1", "1")])).ok
+    rows = [week("W1", "2")] + [week(f"W{n}", "5") for n in range(2, 60)]
+    with django_assert_max_num_queries(30):  # not a query or more per new report
+        report = devices_import(table=make_table(rows))
+    assert (report.created, report.updated) == (58, 1)
+    assert DeviceReport.objects.get(reference="W1").uxo == 2
+    assert DeviceReport.objects.filter(uxo=5).count() == 58
+    history = DeviceReport.history.filter(reference="W59").get()
+    assert (history.history_type, history.history_change_reason) == ("+", "import devices test.csv")
+    assert DeviceReport.history.filter(reference="W1").count() == 2
+
+
 def test_device_counts_are_whole_numbers(places):
     report = devices_import(
         table=make_table(
