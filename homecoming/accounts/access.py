@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.functional import cached_property
 
-from homecoming.accounts.models import Role, User
+from homecoming.accounts.models import DISTRICTS_READ, Role, User
 
 HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
@@ -85,7 +85,10 @@ def district_scope(user: User) -> frozenset[int] | None:
     """The ids of the districts ``user`` works on, or ``None`` for every district."""
     if user.is_superuser:
         return None
-    ids = frozenset(user.districts.values_list("id", flat=True))
+    # Read once per loaded user (a request asks several times: the page frame and the view);
+    # a change of the user's districts forgets it (models.py: districts_changed).
+    if (ids := user.__dict__.get(DISTRICTS_READ)) is None:
+        ids = user.__dict__[DISTRICTS_READ] = frozenset(user.districts.values_list("id", flat=True))
     if ids or user.role in SCOPED_ROLES:
         return ids
     return None

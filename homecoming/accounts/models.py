@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
@@ -95,3 +97,13 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}"
+
+
+# Where access.district_scope keeps the ids of a loaded user's districts.
+DISTRICTS_READ = "_district_ids"
+
+
+@receiver(m2m_changed, sender=User.districts.through)
+def districts_changed(sender, instance, **kwargs) -> None:
+    """Forget the districts read for ``instance`` when they change through it."""
+    instance.__dict__.pop(DISTRICTS_READ, None)

@@ -42,8 +42,13 @@ def test_the_household_lists_second_page_links_back_with_its_search(
 ):
     for _ in range(60):
         make_household(places.zar)
-    page = client_for(kalbajar_officer).get(
-        "/registry/households/", {"settlement": places.zar.code, "page": "2"}
-    )
-    assert page.context["page"].number == 2
-    assert f'href="?settlement={places.zar.code}&amp;page=1"'.encode() in page.content
+    client = client_for(kalbajar_officer)
+    first = client.get("/registry/households/", {"settlement": places.zar.code})
+    last_shown = first.context["page"].next_after
+    following = f"?settlement={places.zar.code}&amp;after={last_shown}&amp;page=2"
+    assert f'rel="next" href="{following}"'.encode() in first.content
+    second = client.get("/registry/households/" + following.replace("&amp;", "&"))
+    assert second.context["page"].households[0].pk not in {h.pk for h in first.context["page"]}
+    back = second.context["page"].previous_before
+    preceding = f"?settlement={places.zar.code}&amp;page=1&amp;before={back}"
+    assert f'rel="prev" href="{preceding}"'.encode() in second.content
