@@ -131,9 +131,6 @@ class ImportReport:
     rows: int = 0
     created: int = 0
     updated: int = 0
-    # Pairs of a household imported and one already registered sent to the duplicates
-    # review (registry.door): imported all the same, for a reviewer to judge.
-    duplicates: int = 0
     errors: list[RowError] = field(default_factory=list)
     # Rows that are imported but deserve a look (e.g. a project on land not yet released).
     warnings: list[RowError] = field(default_factory=list)
@@ -173,7 +170,6 @@ class ImportReport:
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
-            "duplicates": self.duplicates,
             "dry_run": self.dry_run,
             "written": self.written,
             "errors": [
@@ -692,7 +688,7 @@ def write_all_or_nothing(
     except DatabaseError as exc:
         # A check the rows passed but the database did not (a value longer than its column,
         # a row another import wrote meanwhile): the file is still refused whole, in words.
-        report.created = report.updated = report.duplicates = 0
+        report.created = report.updated = 0
         report.errors.append(
             RowError(0, "", f"the database refused the file, so nothing was written ({exc})")
         )

@@ -27,7 +27,6 @@ from homecoming.core.tabular import (
     write_all_or_nothing,
 )
 from homecoming.places.lookup import PlaceLookup
-from homecoming.registry.door import imported_households_review
 from homecoming.registry.models import (
     AccommodationKind,
     Household,
@@ -273,12 +272,7 @@ def households_import(
             )
     report.errors.sort(key=lambda e: e.row)
 
-    def write() -> tuple[int, int]:
-        written = _write(households, members, table.name)
-        report.duplicates = imported_households_review(references=[r for r, _h in households])
-        return written
-
-    return write_all_or_nothing(report, write)
+    return write_all_or_nothing(report, lambda: _write(households, members, table.name))
 
 
 def household_read(
