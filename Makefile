@@ -40,14 +40,15 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/homecoming makemigrations --check --dry-run
 
-# Every test runs on SQLite; every test that reaches the database runs again on PostgreSQL.
-# The others (marked database_free as they are collected, see homecoming/testing.py) cannot
-# reach it, so a second run would repeat the first one exactly.
+# Every test runs on SQLite; every test that reaches the database runs again on PostgreSQL,
+# except the browser journeys (docs/operations.md, "Tests on both databases"). The others
+# (marked database_free as they are collected, see homecoming/testing.py) cannot reach it, so
+# a second run would repeat the first one exactly.
 test: $(VENV)/.installed-test system-deps lint
 	@echo "== tests on SQLite =="
 	$(BIN)/pytest
 	@echo "== tests that reach the database, on a throwaway PostgreSQL cluster =="
-	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -m "not database_free"
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -m "not database_free" --ignore=tests/browser
 
 # Benchmarks (not part of `make test`): each prints a Markdown section with its figures next
 # to their references; together they are docs/performance.md.
