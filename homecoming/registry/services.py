@@ -789,6 +789,12 @@ def _apply_membership(household: Household, proposed: dict, *, dry_run: bool) ->
         raise ApplicationError(_("A member whose membership is to end has already left."))
     if any(e.get("left_reason", Member.Left.OTHER) not in Member.Left.values for _m, e in ending):
         raise ApplicationError("Unknown reason for leaving.")
+    today = timezone.localdate()
+    for member, change in ending:
+        left_on = _date(change.get("left_on")) or today
+        # A member since registration was one before it: only a later joining bounds leaving.
+        joined = member.joined_on if member.joined_reason != Member.Joined.REGISTRATION else None
+        _in_order(member, left_on, after=(member.birth_date, joined))
     adding = []
     for entry in proposed.get("add", []):
         reason = entry.get("joined_reason", Member.Joined.OTHER)
@@ -801,7 +807,9 @@ def _apply_membership(household: Household, proposed: dict, *, dry_run: bool) ->
         for name in (spec.given_name, spec.family_name, spec.patronymic):
             if mixed_scripts(name):
                 raise ApplicationError(f"{name!r} mixes Latin and Cyrillic letters in one word.")
-        adding.append((spec, _date(entry.get("joined_on")) or timezone.localdate(), reason))
+        joined_on = _date(entry.get("joined_on")) or today
+        _in_order(spec, joined_on, after=(spec.birth_date,))
+        adding.append((spec, joined_on, reason))
     if dry_run:
         return
     # Counted before anything is written: the database holds one current head per
@@ -823,6 +831,24 @@ def _apply_membership(household: Household, proposed: dict, *, dry_run: bool) ->
         member.full_clean(exclude=["household"], validate_constraints=False)
         member.save()
     member_search_keys_refresh(households=[household])
+
+
+def _in_order(
+    person: Member | MemberInput, on: dt.date, *, after: Iterable[dt.date | None]
+) -> None:
+    """Refuse a date of joining or leaving in the future, or before the person's birth or the
+    day they joined."""
+    name = f"{person.given_name} {person.family_name}"
+    if on > timezone.localdate():
+        raise ApplicationError(
+            _("The date given for %(name)s (%(on)s) is in the future.") % {"name": name, "on": on}
+        )
+    earlier = [d for d in after if d is not None and d > on]
+    if earlier:
+        raise ApplicationError(
+            _("The date given for %(name)s (%(on)s) is before their birth or joining (%(then)s).")
+            % {"name": name, "on": on, "then": max(earlier)}
+        )
 
 
 def _apply_documents(household: Household, proposed: dict, *, dry_run: bool) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from homecoming.accounts.models import Role
 from homecoming.core.errors import ApplicationError
@@ -281,3 +281,59 @@ def test_a_proposal_reads_as_field_now_and_proposed_in_the_pages_language(
     assert rows[0].before == "Zar (Kəlbəcər)"
     assert "1993" in rows[1].after
     assert "-" not in rows[1].after
+
+
+def _newborn(joined_on: str) -> dict:
+    return {
+        "add": [
+            {
+                "relation": "child",
+                "given_name": "Nuray",
+                "family_name": "Məmmədova",
+                "patronymic": "",
+                "sex": "female",
+                "birth_date": "2026-10-01",
+                "joined_reason": "birth",
+                "joined_on": joined_on,
+            }
+        ]
+    }
+
+
+def test_a_member_cannot_join_before_they_were_born(household, kalbajar_officer):
+    with pytest.raises(ApplicationError, match="before their birth or joining"):
+        change_request_create(
+            household=household,
+            by=kalbajar_officer,
+            part="membership",
+            proposed=_newborn("2026-09-30"),
+            reason="birth certificate",
+        )
+    assert not ChangeRequest.objects.exists()
+
+
+def test_a_membership_cannot_end_before_it_began_or_in_the_future(household, kalbajar_officer):
+    spouse = Member.objects.create(
+        household=household,
+        relation="spouse",
+        given_name="Aygün",
+        family_name="X",
+        sex="female",
+        birth_date=dt.date(1980, 5, 1),
+        joined_on=dt.date(2000, 6, 1),
+        joined_reason="marriage",
+    )
+    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    refusals = (("1979-01-01", "before their birth"), ("1999-01-01", "or joining"))
+    for left_on, refusal in (*refusals, (future, "in the future")):
+        with pytest.raises(ApplicationError, match=refusal):
+            change_request_create(
+                household=household,
+                by=kalbajar_officer,
+                part="membership",
+                proposed={
+                    "end": [{"member": spouse.pk, "left_on": left_on, "left_reason": "left"}]
+                },
+                reason="moved out",
+            )
+    assert not ChangeRequest.objects.exists()
