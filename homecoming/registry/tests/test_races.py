@@ -8,15 +8,24 @@ workflow's invariants hold: one decision, one event, one state.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
 from homecoming.accounts.models import Role
 from homecoming.core.tests.threads import at_once, refusals
+from homecoming.registry.fieldforms import (
+    field_form_create,
+    field_submission_accept,
+    field_submission_receive,
+    field_submission_reject,
+)
 from homecoming.registry.models import (
     ChangeRequest,
     Consent,
     DuplicateCandidate,
+    FieldSubmission,
     Household,
     HouseholdEvent,
     IdentityDocument,
@@ -39,6 +48,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 N = 8
 DECIDED = "This change request has already been decided."
 JUDGED = "This pair has already been judged."
+FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "kobo"
 
 
 def events(action: str) -> int:
@@ -234,3 +244,27 @@ def test_n_registrations_of_one_document_at_once_register_one_household(places, 
         f"Identity card AZE1234567 is already registered, in household {registered}.": N - 1
     }
     assert Household.objects.count() == 1
+
+
+def test_accepting_and_refusing_one_pushed_submission_at_once_decide_it_once(
+    places, kalbajar_officer, second
+):
+    pushed = json.loads((FIXTURES / "kobo-rest-service.json").read_text())
+    form, _key = field_form_create(by=kalbajar_officer, name="Kalbajar registration")
+    submission, _new = field_submission_receive(form=form, payload=pushed)
+    outcomes = at_once(
+        [
+            *(
+                lambda: field_submission_accept(submission=submission, by=second)
+                for _ in range(N - 1)
+            ),
+            lambda: field_submission_reject(
+                submission=submission, by=kalbajar_officer, reason="a test form"
+            ),
+        ]
+    )
+    assert refusals(outcomes) == {"This submission has already been decided.": N - 1}
+    decided = FieldSubmission.objects.get()
+    assert decided.status != FieldSubmission.Status.PENDING
+    expected = 1 if decided.status == FieldSubmission.Status.ACCEPTED else 0
+    assert Household.objects.count() == expected  # accepted once, or not at all

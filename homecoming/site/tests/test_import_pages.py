@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from conftest import make_table
 from homecoming.accounts.models import Role
+from homecoming.core.tests.threads import at_once, refusals
 from homecoming.registry.models import ChangeRequest, Household
 from homecoming.site.imports import (
     IMPORT_RULES,
@@ -25,7 +27,7 @@ from homecoming.site.imports import (
     read,
 )
 from homecoming.site.models import ImportRun
-from homecoming.site.services import import_run_process, import_run_upload
+from homecoming.site.services import import_run_confirm, import_run_process, import_run_upload
 
 HEADER = "household,relation,given_name,family_name,sex,birth_date,origin_settlement\n"
 GOOD = (
@@ -39,6 +41,8 @@ BAD = (
     "W-001,spouse,Aynur,Məmmədova,female,2199-06-11,Zar\n"
     "W-002,aunt,=HYPERLINK(1),Əliyeva,female,1969-12-01,Kalbajar city\n"
 )
+
+N_AT_ONCE = 6
 
 
 def upload(client, text: str, kind: str = "households", name: str = "spring.csv"):
@@ -273,3 +277,21 @@ def test_a_task_delivered_twice_checks_the_file_once(kalbajar_officer, settings,
     import_run_process(run_id=run.pk)
     run.refresh_from_db()
     assert (run.status, run.finished_at) == (ImportRun.Status.CHECKED, checked_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_n_confirmations_of_one_checked_file_at_once_queue_one_import(kalbajar_officer):
+    run = ImportRun.objects.create(
+        kind="households",
+        file_name="spring.csv",
+        checksum="0" * 64,
+        size=1,
+        uploaded_by=kalbajar_officer,
+        status=ImportRun.Status.CHECKED,
+    )
+    outcomes = at_once(
+        [lambda: import_run_confirm(user=kalbajar_officer, run=run) for _ in range(N_AT_ONCE)]
+    )
+    assert sum(refusals(outcomes).values()) == N_AT_ONCE - 1
+    assert ImportRun.objects.get().status == ImportRun.Status.QUEUED
+    assert DBTaskResult.objects.count() == 1  # the worker is given the import once
