@@ -32,7 +32,24 @@ def _not_future(value):
     return value
 
 
-class HouseholdForm(forms.Form):
+class WhereNowForm(forms.Form):
+    """Where a household lives now, and its phone: asked at registration, changed at once."""
+
+    accommodation = forms.ChoiceField(
+        label=_("Temporary accommodation"), choices=AccommodationKind.choices
+    )
+    accommodation_place = forms.ModelChoiceField(
+        label=_("Accommodation place"),
+        required=False,
+        queryset=TemporaryAccommodation.objects.select_related("settlement").order_by("name"),
+        help_text=_("For a hostel, sanatorium, administrative building or dormitory."),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+
+class HouseholdForm(WhereNowForm):
+    field_order = ["origin_settlement", "origin_address", "displaced_on"]
+
     origin_settlement = forms.ModelChoiceField(
         label=_("Origin settlement"),
         queryset=Settlement.objects.select_related("district").order_by("district__name", "name"),
@@ -44,15 +61,6 @@ class HouseholdForm(forms.Form):
     displaced_on = forms.DateField(
         label=_("Date of displacement"), required=False, widget=DateInput, validators=[_not_future]
     )
-    accommodation = forms.ChoiceField(
-        label=_("Temporary accommodation"), choices=AccommodationKind.choices
-    )
-    accommodation_place = forms.ModelChoiceField(
-        label=_("Accommodation place"),
-        required=False,
-        queryset=TemporaryAccommodation.objects.order_by("name"),
-    )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
 
     def __init__(self, *args, settlements=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,27 +68,39 @@ class HouseholdForm(forms.Form):
             self.fields["origin_settlement"].queryset = settlements
 
 
-class MemberForm(forms.Form):
-    # Empty first choices, so that an unused row of the formset posts nothing and is skipped.
-    relation = forms.ChoiceField(label=_("Relation"), choices=[("", "—"), *Member.Relation.choices])
+class PersonForm(forms.Form):
+    """A person's names, sex and birth, as every member form asks them."""
+
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Member.Sex.choices])
+    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
     birth_date = forms.DateField(
         label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
     )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("given_name", "family_name", "patronymic"):
+            if data.get(name) and mixed_scripts(data[name]):
+                self.add_error(name, _("Latin and Cyrillic letters are mixed in one word."))
+        return data
+
+
+class MemberForm(PersonForm):
+    field_order = ["relation"]
+
+    # Empty first choices, so that an unused row of the formset posts nothing and is skipped.
+    relation = forms.ChoiceField(label=_("Relation"), choices=[("", "—"), *Member.Relation.choices])
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Member.Sex.choices])
     birth_year_only = forms.BooleanField(label=_("Year only"), required=False)
     document_type = forms.ChoiceField(
         label=_("Document"), required=False, choices=[("", "—"), *IdentityDocument.Type.choices]
     )
     document_number = forms.CharField(label=_("Number"), required=False, max_length=40)
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
-        for name in ("given_name", "family_name", "patronymic"):
-            if data.get(name) and mixed_scripts(data[name]):
-                self.add_error(name, _("Latin and Cyrillic letters are mixed in one word."))
         if data.get("document_number") and not data.get("document_type"):
             self.add_error("document_type", _("Give the type of the document."))
         return data
@@ -156,49 +176,22 @@ class SettlementInDistrictField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.district.display_name})"
 
 
-class HouseholdEditForm(forms.Form):
+class HouseholdEditForm(WhereNowForm):
     """The household's phone and where it lives now: changed at once."""
 
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
-    accommodation = forms.ChoiceField(
-        label=_("Temporary accommodation"), choices=AccommodationKind.choices
-    )
-    accommodation_place = forms.ModelChoiceField(
-        label=_("Accommodation place"),
-        required=False,
-        queryset=TemporaryAccommodation.objects.select_related("settlement").order_by("name"),
-        help_text=_("For a hostel, sanatorium, administrative building or dormitory."),
-    )
+    field_order = ["phone"]
 
     def __init__(self, *args, household: Household, **kwargs) -> None:
-        initial = {
-            "phone": household.phone,
-            "accommodation": household.accommodation,
-            "accommodation_place": household.accommodation_place,
-        }
+        initial = {name: getattr(household, name) for name in self.base_fields}
         super().__init__(*args, initial=initial, **kwargs)
 
     def changes(self) -> dict:
         return {**self.cleaned_data, "phone": self.cleaned_data["phone"].strip()}
 
 
-def _names_clean(form: forms.Form, data: dict) -> dict:
-    for name in ("given_name", "family_name", "patronymic"):
-        if data.get(name) and mixed_scripts(data[name]):
-            form.add_error(name, _("Latin and Cyrillic letters are mixed in one word."))
-    return data
-
-
-class MemberEditForm(forms.Form):
+class MemberEditForm(PersonForm):
     """A member's details: corrected at once; membership and documents are proposed."""
 
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
-    )
     birth_year_only = forms.BooleanField(label=_("Only the year is known"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
     vulnerabilities = forms.MultipleChoiceField(
@@ -211,9 +204,6 @@ class MemberEditForm(forms.Form):
     def __init__(self, *args, member: Member, **kwargs) -> None:
         initial = {name: getattr(member, name) for name in self.base_fields}
         super().__init__(*args, initial=initial, **kwargs)
-
-    def clean(self):
-        return _names_clean(self, super().clean())
 
     def changes(self) -> dict:
         return dict(self.cleaned_data)
@@ -256,17 +246,12 @@ class OriginChangeForm(forms.Form):
         }
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(PersonForm):
     """A new member, proposed: a birth, a marriage, someone who joined the household."""
 
+    field_order = ["relation"]
+
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=Member.Relation.choices)
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Member.Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=DateInput, validators=[_not_future]
-    )
     joined_reason = forms.ChoiceField(
         label=_("Joined because of"),
         choices=[c for c in Member.Joined.choices if c[0] != Member.Joined.REGISTRATION],
@@ -279,9 +264,6 @@ class MemberAddForm(forms.Form):
         help_text=_("Left blank: the date of birth for a birth, otherwise the day of approval."),
     )
     reason = forms.CharField(label=_("Note for the second officer"), max_length=300)
-
-    def clean(self):
-        return _names_clean(self, super().clean())
 
     def proposed(self) -> dict:
         data = self.cleaned_data

@@ -737,15 +737,15 @@ def change_request_current(household: Household, part: str, proposed: dict) -> d
     if part == ChangeRequest.Part.REINSTATEMENT:
         return {"status": household.status}
     ids = {e.get("member") for e in proposed.get("end", [])}
-    named = [*(d.get("document") for d in proposed.get("change", [])), *proposed.get("remove", [])]
-    documents = IdentityDocument.objects.filter(
-        member__household=household, pk__in=named
-    ).select_related("member")
     if part == ChangeRequest.Part.DOCUMENTS:
         ids |= {d.get("member") for d in proposed.get("add", [])}
-    members = Member.objects.filter(household=household, pk__in=ids)
+    named = {*(d.get("document") for d in proposed.get("change", [])), *proposed.get("remove", [])}
+    # Read through the household's members and their documents, which a page listing many
+    # requests prefetches (``household__members__documents``).
+    members = household.members.all()
+    documents = [d for m in members for d in m.documents.all() if d.pk in named]
     return {
-        "members": {str(m.pk): str(m) for m in members},
+        "members": {str(m.pk): str(m) for m in members if m.pk in ids},
         "documents": {
             str(d.pk): {"member": str(d.member)} | {k: _raw(getattr(d, k)) for k in DOCUMENT_FIELDS}
             for d in documents

@@ -444,7 +444,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
     pending = list(
         change_request_list_for_user(request.user)
         .filter(status=ChangeRequest.Status.PENDING)
-        .prefetch_related("household__members")
+        .prefetch_related("household__members__documents")
     )
     currents = [services.change_request_current(c.household, c.part, c.proposed) for c in pending]
     words = Words([*(c.proposed for c in pending), *currents])

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from homecoming.accounts.models import AccessLog
+from homecoming.accounts.models import AccessLog, Role
 from homecoming.registry.models import Household
+from homecoming.registry.services import change_request_create
 from homecoming.site import views as site_views
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +194,35 @@ def test_a_planner_sees_no_edit_link_and_cannot_open_an_edit_page(
     body = client.get(f"/registry/households/{household.pk}/").content.decode()
     assert f"/registry/households/{household.pk}/edit/" not in body
     assert client.get(f"/registry/households/{household.pk}/edit/").status_code == 403
+
+
+def test_the_change_queue_reads_the_same_number_of_times_however_long_it_is(
+    places, make_household, kalbajar_officer, make_user, client_for
+):
+    def propose(n: int) -> None:
+        for _ in range(n):
+            household = make_household(places.zar)
+            change_request_create(
+                household=household,
+                by=kalbajar_officer,
+                part="membership",
+                proposed={
+                    "end": [{"member": household.members.first().pk, "left_reason": "left"}],
+                    "add": [
+                        {"relation": "head", "given_name": "Orxan", "family_name": "Əliyev",
+                         "sex": "male"}
+                    ],
+                },
+                reason="the head left",
+            )  # fmt: skip
+
+    client = client_for(make_user("second", Role.REGISTRATION_OFFICER, (places.kalbajar,)))
+    propose(2)
+    client.get("/registry/changes/")  # the session and the user, read once
+    with CaptureQueriesContext(connection) as short:
+        client.get("/registry/changes/")
+    propose(6)
+    with CaptureQueriesContext(connection) as long:
+        page = client.get("/registry/changes/")
+    assert page.content.decode().count('name="approve"') == 2 * 8  # approve and reject each
+    assert len(long) == len(short)
