@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -14,7 +15,7 @@ from homecoming.accounts.personal import access_shown, acts_on_personal_data, pe
 from homecoming.core.api import validated_query
 from homecoming.registry import forms, services
 from homecoming.registry.fieldforms import field_form_for_token, field_submission_receive
-from homecoming.registry.models import ChangeRequest, Household, Member
+from homecoming.registry.models import ChangeRequest, Household, IdentityDocument, Member
 from homecoming.registry.selectors import (
     household_get_for_user,
     household_list_for_user,
@@ -106,11 +107,13 @@ class HouseholdRegistration(serializers.Serializer):
 
 
 class ChangeProposal(serializers.Serializer):
-    """A change to propose, as the household page's forms take it: ``origin`` (settlement
-    code, address, date of displacement) or ``membership`` (the member whose membership ends,
-    when and why)."""
+    """A change to propose, as the household page's forms take it (docs/data-formats.md):
+    ``origin`` (settlement code, address, date of displacement); ``membership`` (the member
+    whose membership ends, when and why); ``new_member`` (a birth, a marriage, someone who
+    joined: the member's names, sex, birth, relation, why and since when); ``document`` (a
+    member's document added, or one of theirs — ``document`` — changed or ended)."""
 
-    part = serializers.ChoiceField(choices=["origin", "membership"])
+    part = serializers.ChoiceField(choices=["origin", "membership", "new_member", "document"])
     reason = serializers.CharField(max_length=300)
     origin_settlement = serializers.CharField(max_length=20, required=False)
     origin_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -118,6 +121,20 @@ class ChangeProposal(serializers.Serializer):
     member = serializers.IntegerField(required=False)
     left_on = serializers.DateField(required=False)
     left_reason = serializers.CharField(max_length=16, required=False)
+    relation = serializers.CharField(max_length=16, required=False)
+    given_name = serializers.CharField(max_length=100, required=False)
+    family_name = serializers.CharField(max_length=100, required=False)
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sex = serializers.CharField(max_length=8, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    joined_reason = serializers.CharField(max_length=16, required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+    document = serializers.IntegerField(required=False)
+    type = serializers.CharField(max_length=20, required=False)
+    number = serializers.CharField(max_length=40, required=False)
+    issuer = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    expiry = serializers.DateField(required=False, allow_null=True)
+    ended = serializers.BooleanField(required=False, default=False)
 
 
 class ChangeRequestOutput(serializers.ModelSerializer):
@@ -184,6 +201,39 @@ class HouseholdListApi(ListAPIView):
         return Response(HouseholdDetailOutput(registered).data, status=status.HTTP_201_CREATED)
 
 
+def _of_household(household: Household, data: dict, field: str) -> Member | IdentityDocument:
+    """The household's member or document that ``data[field]`` names; a 400 otherwise."""
+    if field == "member":
+        found = Member.objects.filter(pk=data.get(field) or None, household=household).first()
+        missing = _("No such member in this household.")
+    else:
+        found = IdentityDocument.objects.filter(
+            pk=data.get(field) or None, member__household=household
+        ).first()
+        missing = _("No such document in this household.")
+    if found is None:
+        raise serializers.ValidationError({field: [missing]})
+    return found
+
+
+def _proposal_form(household: Household, data: dict):
+    """The household page's form for the part proposed, bound to ``data``, and the part."""
+    match data["part"]:
+        case "origin":
+            return forms.OriginChangeForm(data), ChangeRequest.Part.ORIGIN
+        case "membership":
+            member = _of_household(household, data, "member")
+            return forms.MembershipEndForm(data, member=member), ChangeRequest.Part.MEMBERSHIP
+        case "new_member":
+            return forms.MemberAddForm(data), ChangeRequest.Part.MEMBERSHIP
+    if data.get("document"):
+        document = _of_household(household, data, "document")
+        form = forms.DocumentForm(data, member=document.member, document=document)
+    else:
+        form = forms.DocumentForm(data, member=_of_household(household, data, "member"))
+    return form, ChangeRequest.Part.DOCUMENTS
+
+
 @acts_on_personal_data
 class ChangeProposalApi(APIView):
     """Propose a change to a household, as its page's forms do; a second officer decides."""
@@ -195,12 +245,7 @@ class ChangeProposalApi(APIView):
         given = ChangeProposal(data=request.data)
         given.is_valid(raise_exception=True)
         data = _form_data(given.validated_data)
-        if data["part"] == "origin":
-            form = forms.OriginChangeForm(data)
-            part = ChangeRequest.Part.ORIGIN
-        else:
-            form = forms.MembershipEndForm(data, household=household)
-            part = ChangeRequest.Part.MEMBERSHIP
+        form, part = _proposal_form(household, data)
         _valid(form)
         change = services.change_request_create(
             household=household,

@@ -38,7 +38,13 @@ from homecoming.registry.matching import (
     member_records,
     registered_members,
 )
-from homecoming.registry.models import DuplicateCandidate, Household, Member, MemberSearchKey
+from homecoming.registry.models import (
+    REGISTERED_DESPITE,
+    DuplicateCandidate,
+    Household,
+    Member,
+    MemberSearchKey,
+)
 from homecoming.registry.search_keys import search_keys
 from homecoming.registry.services import MemberInput
 
@@ -123,7 +129,7 @@ def household_register_checked(
             services.household_event(
                 household,
                 by,
-                "registered despite a likely duplicate",
+                REGISTERED_DESPITE,
                 reason=reason.strip(),
                 **({"likely_duplicate": match.household.reference} if match.visible else {}),
             )

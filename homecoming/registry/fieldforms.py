@@ -861,13 +861,17 @@ def field_form_create(*, by: User, name: str) -> tuple[FieldForm, str]:
     return form, token
 
 
-def field_form_revoke(*, name: str) -> bool:
-    """The form's key no longer works (it leaked, the form is closed); whether there was one."""
-    form = FieldForm.objects.filter(name=name, revoked_at=None).first()
-    if form is None:
-        return False
-    form.revoked_at = timezone.now()
-    form.save(update_fields=["revoked_at"])  # its history keeps when
+def field_form_revoke(*, name: str, by: User | None = None) -> bool:
+    """The form's key no longer works (it leaked, the form is closed); whether there was one
+    to revoke. ``by``: the officer who revokes it (``None`` on the command line)."""
+    if by is not None:
+        require(by, HOUSEHOLD_CHANGE)
+    with transaction.atomic():
+        form = FieldForm.objects.select_for_update().filter(name=name, revoked_at=None).first()
+        if form is None:
+            return False
+        form.revoked_at = timezone.now()
+        form.save(update_fields=["revoked_at"])  # its history keeps who and when
     return True
 
 

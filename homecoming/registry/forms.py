@@ -435,3 +435,13 @@ class HouseholdFilterForm(forms.Form):
 
     def chosen_sort(self) -> str:
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or "reference"
+
+
+class FieldFormForm(forms.Form):
+    name = forms.CharField(
+        label=_("Form's name"),
+        max_length=100,
+        help_text=_(
+            "As the project is called in KoboToolbox, e.g. “Household registration, Fuzuli”."
+        ),
+    )

@@ -360,6 +360,11 @@ class ChangeRequest(models.Model):
         return f"{self.household}: {self.part} ({self.status})"
 
 
+# The event that keeps why an officer registered a household although the check at the door
+# showed a likely duplicate (registry/door.py); the pair's reviewer reads it.
+REGISTERED_DESPITE = "registered despite a likely duplicate"
+
+
 class HouseholdEvent(models.Model):
     """What happened to a household, by whom and when: its history and its road home."""
 

@@ -13,10 +13,12 @@ from homecoming.accounts.models import User
 from homecoming.places.models import Settlement
 from homecoming.places.selectors import settlements_named
 from homecoming.registry.models import (
+    REGISTERED_DESPITE,
     ChangeRequest,
     DuplicateCandidate,
     FieldSubmission,
     Household,
+    HouseholdEvent,
     Member,
     MemberSearchKey,
 )
@@ -299,3 +301,17 @@ def duplicate_reviews_of(user: User, household: Household) -> DuplicateReviews:
     )
     mine = list(duplicate_candidate_list_for_user(user).filter(pk__in=pairs.values("pk")))
     return DuplicateReviews(mine, pairs.count() - len(mine))
+
+
+def registration_reasons(candidate: DuplicateCandidate) -> list[HouseholdEvent]:
+    """Why an officer registered one household of the pair although the check at the door
+    showed the other (``registry.door``): the reason, who and when, for the reviewer."""
+    pair = (candidate.household_a, candidate.household_b)
+    return [
+        event
+        for event in HouseholdEvent.objects.filter(
+            household__in=pair, action=REGISTERED_DESPITE
+        ).select_related("by", "household")
+        if event.details.get("reason")
+        and event.details.get("likely_duplicate") in (None, *(h.reference for h in pair))
+    ]

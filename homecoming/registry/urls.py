@@ -53,6 +53,9 @@ urlpatterns = [
         "duplicates/<int:candidate_id>/resolve/", views.duplicate_resolve, name="duplicate_resolve"
     ),
     path("field-submissions/", views.field_submission_list, name="field_submission_list"),
+    path("field-forms/", views.field_form_list, name="field_form_list"),
+    path("field-forms/xlsform/", views.field_form_xlsform, name="field_form_xlsform"),
+    path("field-forms/<int:form_id>/revoke/", views.field_form_revoke, name="field_form_revoke"),
     path(
         "field-submissions/<int:submission_id>/",
         views.field_submission_detail,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import (
     access_shown,
     acts_on_personal_data,
+    no_personal_data,
     personal_data,
 )
 from homecoming.core.errors import ApplicationError
@@ -22,6 +24,7 @@ from homecoming.registry.models import (
     AccommodationKind,
     ChangeRequest,
     DuplicateCandidate,
+    FieldForm,
     FieldSubmission,
     Household,
     IdentityDocument,
@@ -32,6 +35,7 @@ from homecoming.registry.selectors import (
     duplicate_candidate_list_for_user,
     field_submission_list_for_user,
     household_get_for_user,
+    registration_reasons,
     settlements_for_registration,
 )
 from homecoming.registry.wording import Words
@@ -509,6 +513,7 @@ def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
         {
             "candidate": candidate,
             "sides": [(h, h.members.prefetch_related("documents")) for h in households],
+            "reasons": registration_reasons(candidate),
         },
     )
 
@@ -614,3 +619,64 @@ def field_submission_decide(request: HttpRequest, submission_id: int) -> HttpRes
         % {"reference": decided.household.reference},
     )
     return redirect("registry:household_detail", household_id=decided.household.pk)
+
+
+@no_personal_data
+def field_form_list(request: HttpRequest) -> HttpResponse:
+    """The forms that push their submissions here, and setting up a new one: its key is
+    shown on the answer to the request that made it, once, and never again."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    form = forms.FieldFormForm(request.POST or None)
+    made = key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            made, key = fieldforms.field_form_create(
+                by=request.user, name=form.cleaned_data["name"]
+            )
+        except ApplicationError as exc:
+            form.add_error("name", exc.message)
+        else:
+            form = forms.FieldFormForm()
+    response = render(
+        request,
+        "registry/field_form_list.html",
+        {
+            "forms": FieldForm.objects.select_related("created_by"),
+            "form": form,
+            "made": made,
+            "key": key,
+            "endpoint": request.build_absolute_uri(reverse("api:field_submission_push")),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # the key is not kept by the browser either
+    return response
+
+
+@no_personal_data
+def field_form_revoke(request: HttpRequest, form_id: int) -> HttpResponse:
+    """Confirm, then revoke a form's key: pushes with it are refused from then on."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    try:
+        field_form = FieldForm.objects.get(pk=form_id, revoked_at=None)
+    except FieldForm.DoesNotExist as exc:
+        raise Http404("No such form, or its key is already revoked.") from exc
+    if request.method == "POST":
+        fieldforms.field_form_revoke(name=field_form.name, by=request.user)
+        messages.success(
+            request,
+            _("The key of %(form)s is revoked: its pushes are refused.") % {"form": field_form},
+        )
+        return redirect("registry:field_form_list")
+    return render(request, "registry/field_form_revoke.html", {"field_form": field_form})
+
+
+@no_personal_data
+def field_form_xlsform(request: HttpRequest) -> HttpResponse:
+    """The household registration form (XLSForm) to upload to KoboToolbox or ODK Central."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    response = HttpResponse(
+        fieldforms.household_xlsform(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="household-registration.xlsx"'
+    return response

@@ -31,6 +31,7 @@ from homecoming.mineaction.selectors import hazard_area_list_for_user
 from homecoming.places.models import Area, Settlement
 from homecoming.places.selectors import area_get, settlement_get
 from homecoming.registry.models import (
+    REGISTERED_DESPITE,
     ChangeRequest,
     Consent,
     Household,
@@ -325,6 +326,7 @@ def record_history_for_user(user: User, kind: str, key: str) -> RecordHistory:
 # and the road home's), each in words of the page's language.
 _EVENTS = {
     "registered": gettext_lazy("Registered"),
+    REGISTERED_DESPITE: gettext_lazy("Registered despite a likely duplicate"),
     "verified": gettext_lazy("Verified"),
     "withdrawn": gettext_lazy("Household withdrawn"),
     "intention": gettext_lazy("Return intention recorded"),

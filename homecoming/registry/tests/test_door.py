@@ -161,6 +161,23 @@ def test_a_near_match_saved_with_a_reason_goes_to_the_review_queue_at_once(
     assert candidate in duplicate_candidate_list_for_user(kalbajar_officer)
 
 
+def test_the_reviewer_reads_on_the_pair_page_why_the_officer_registered_it_all_the_same(
+    registry, kalbajar_officer, admin, places, client_for
+):
+    household = household_register_checked(
+        by=kalbajar_officer,
+        members=CYRILLIC,
+        origin_settlement=places.zar,
+        reason="Another Elvin: his father is Rövşən of Zar",
+    )
+    (candidate,) = DuplicateCandidate.objects.all()
+    page = client_for(admin).get(f"/registry/duplicates/{candidate.pk}/").content.decode()
+    assert "Another Elvin: his father is Rövşən of Zar" in page
+    assert f"kalbajar registered {household.reference} on " in page
+    history = client_for(admin).get(f"/registry/households/{household.pk}/").content.decode()
+    assert "Registered despite a likely duplicate" in history
+
+
 def test_an_out_of_scope_match_is_queued_for_a_reviewer_who_sees_both(
     registry, khojaly_officer, admin, places
 ):

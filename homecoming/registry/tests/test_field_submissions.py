@@ -142,3 +142,58 @@ def test_the_command_makes_a_key_that_pushes(places, kalbajar_officer):
     call_command("fieldform", "Zar team", "--by", "kalbajar", stdout=out)
     key = out.getvalue().split("\n")[1]
     assert push(key, PUSHED).status_code == 201
+
+
+def test_an_officer_sets_up_a_form_in_the_browser_and_its_key_pushes(
+    places, kalbajar_officer, client_for
+):
+    client = client_for(kalbajar_officer)
+    page = client.post(reverse("registry:field_form_list"), {"name": "Zar team"})
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    key = page.context["key"]
+    assert key in page.content.decode()
+    assert "/api/registry/field-submissions/" in page.content.decode()
+    assert push(key, PUSHED).status_code == 201
+    # Shown once: the list, opened again, shows the form but never its key.
+    again = client.get(reverse("registry:field_form_list")).content.decode()
+    assert "Zar team" in again
+    assert key not in again
+
+
+def test_a_second_form_of_the_same_name_is_refused_in_words(
+    places, key, kalbajar_officer, client_for
+):
+    page = client_for(kalbajar_officer).post(
+        reverse("registry:field_form_list"), {"name": "Kalbajar registration"}
+    )
+    assert page.context["key"] is None
+    assert "A form of this name already pushes submissions." in page.content.decode()
+    assert FieldForm.objects.count() == 1
+
+
+def test_revoking_a_key_in_the_browser_asks_first_then_refuses_its_pushes(
+    places, key, kalbajar_officer, client_for
+):
+    client = client_for(kalbajar_officer)
+    form = FieldForm.objects.get()
+    url = reverse("registry:field_form_revoke", args=[form.pk])
+    assert "Revoke the key of Kalbajar registration?" in client.get(url).content.decode()
+    assert push(key, PUSHED).status_code == 201  # asking changed nothing
+    assert client.post(url).status_code == 302
+    assert push(key, {**PUSHED, "meta/instanceID": "uuid:other"}).status_code == 401
+    assert client.get(url).status_code == 404  # revoked once
+    assert FieldForm.objects.get().history.first().history_user == kalbajar_officer
+
+
+def test_the_registration_form_downloads_as_an_xlsform(places, kalbajar_officer, client_for):
+    response = client_for(kalbajar_officer).get(reverse("registry:field_form_xlsform"))
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"  # an XLSX is a zip
+
+
+def test_only_officers_who_register_may_set_up_forms(places, client_for, planner):
+    client = client_for(planner)
+    assert client.get(reverse("registry:field_form_list")).status_code == 403
+    assert client.post(reverse("registry:field_form_list"), {"name": "x"}).status_code == 403
+    assert not FieldForm.objects.exists()

@@ -110,3 +110,92 @@ def test_a_change_to_a_household_of_another_district_is_404(
         format="json",
     )
     assert response.status_code == 404
+
+
+def _propose(client, household: Household, **proposal):
+    return client.post(f"{URL}{household.pk}/changes/", proposal, format="json")
+
+
+def test_an_officer_proposes_the_end_of_a_membership_through_the_api(
+    places, kalbajar_officer, api_for, make_household
+):
+    household = make_household(places.zar, ("Aysel", "Quliyeva"), ("Kamal", "Quliyev"))
+    kamal = household.members.get(given_name="Kamal")
+    response = _propose(
+        api_for(kalbajar_officer),
+        household,
+        part="membership",
+        member=kamal.pk,
+        left_on="2025-02-01",
+        left_reason="marriage",
+        reason="Married in Baku",
+    )
+    assert response.status_code == 201, response.json()
+    assert ChangeRequest.objects.get().proposed["end"] == [
+        {"member": kamal.pk, "left_on": "2025-02-01", "left_reason": "marriage"}
+    ]
+
+
+def test_an_officer_proposes_a_newborn_through_the_api(
+    places, kalbajar_officer, api_for, make_household
+):
+    household = make_household(places.zar, ("Aysel", "Quliyeva"))
+    newborn = {
+        "relation": "child",
+        "given_name": "Nərmin",
+        "family_name": "Quliyeva",
+        "sex": "female",
+        "birth_date": "2026-10-01",
+        "joined_reason": "birth",
+    }
+    client = api_for(kalbajar_officer)
+    response = _propose(client, household, part="new_member", reason="Born", **newborn)
+    assert response.status_code == 201, response.json()
+    (added,) = ChangeRequest.objects.get().proposed["add"]
+    assert (added["given_name"], added["joined_on"]) == ("Nərmin", "2026-10-01")
+    mixed = _propose(
+        client, household, part="new_member", reason="x", **{**newborn, "given_name": "Nərмin"}
+    )
+    assert mixed.status_code == 400
+    assert "given_name" in mixed.json()
+
+
+def test_an_officer_proposes_a_document_through_the_api(
+    places, kalbajar_officer, api_for, make_household
+):
+    household = make_household(places.zar, ("Aysel", "Quliyeva"))
+    aysel = household.members.get()
+    response = _propose(
+        api_for(kalbajar_officer),
+        household,
+        part="document",
+        member=aysel.pk,
+        type="passport",
+        number="C01234567",
+        reason="New passport",
+    )
+    assert response.status_code == 201, response.json()
+    (added,) = ChangeRequest.objects.get().proposed["add"]
+    assert (added["member"], added["number"]) == (aysel.pk, "C01234567")
+
+
+@pytest.mark.parametrize("part", ["membership", "document"])
+def test_a_member_of_another_household_is_refused_by_field(
+    places, kalbajar_officer, api_for, make_household, part
+):
+    household = make_household(places.zar, ("Aysel", "Quliyeva"))
+    other = make_household(places.zar, ("Rauf", "Əliyev")).members.get()
+    response = _propose(
+        api_for(kalbajar_officer),
+        household,
+        part=part,
+        member=other.pk,
+        left_on="2025-02-01",
+        left_reason="death",
+        type="passport",
+        number="C1",
+        reason="x",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["member"]
+    assert not ChangeRequest.objects.exists()
