@@ -24,6 +24,15 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+    """Assertions wait as long as actions do (15 s, not Playwright's 5 s): on a loaded
+    2-core machine a page's charts may take longer than 5 s to draw."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
