@@ -162,7 +162,9 @@ def locust(url: str, sample: str, users: int, seconds: int, prefix: str) -> dict
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
 
-def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> dict:
+def measure(
+    env: dict, persons: int, users: int, seconds: int, warmup: int, plans: str = ""
+) -> dict:
     """Fill the database named by ``env``, serve it, load it; the figures per page."""
     with tempfile.TemporaryDirectory(prefix="homecoming-bench-pages-") as scratch:
         started = time.perf_counter()
@@ -202,15 +204,27 @@ def measure(env: dict, persons: int, users: int, seconds: int, warmup: int) -> d
         try:
             wait_until_up(url)
             locust(url, sample, users, warmup, str(Path(scratch) / "warmup"))
+            load = [os.getloadavg()[0]]  # other sessions on the same cores show here
             stats = locust(url, sample, users, seconds, str(Path(scratch) / "run"))
+            load.append(os.getloadavg()[0])
         finally:
             server.terminate()
             server.wait(timeout=30)
+        if plans:  # each list query's plan on this database, after the measured run
+            vendor = "postgresql" if "DATABASE_URL" in env else "sqlite"
+            with open(Path(plans) / f"{vendor}-{persons}.md", "w", encoding="utf-8") as out:
+                subprocess.run(  # noqa: S603 (the project's own script)
+                    [sys.executable, str(ROOT / "bench" / "explain_pages.py")],
+                    env=os.environ | env,
+                    stdout=out,
+                    check=False,
+                )
         details = json.loads(Path(sample).read_text(encoding="utf-8"))
     return {
         "people": details["people"],
         "dashboard": details["dashboard"],
         "load_seconds": loaded,
+        "load_average": load,
         "seconds": seconds,
         "users": users,
         "pages": {
@@ -275,8 +289,13 @@ def report(runs: dict[str, list[dict]], command: str) -> None:
             f"{result['persons']:,} people failed: `{result['error']}` |"
         )
     loads = ", ".join(f"{db} {r['load_seconds'] / 60:.1f} min" for db, r in results.items())
+    averages = ", ".join(
+        f"{db} {r['load_average'][0]:.1f} → {r['load_average'][1]:.1f}" for db, r in results.items()
+    )
     print(
         f"\nLoading the programme through the imports (`homecoming synth --load`): {loads}. "
+        f"Load average (1 min, {os.cpu_count()} cores, the server and locust included) when "
+        f"the measured run began and ended: {averages}. "
         "Locust rounds response times above 100 ms to 10 ms.\n"
     )
     if any(len(sizes) > 1 for sizes in runs.values()):
@@ -313,6 +332,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true", help="smoke test: 5,000 people, 10 s")
+    parser.add_argument(
+        "--plans", default="", help="a directory for each list query's plan on each database"
+    )
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--suite", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -326,7 +348,12 @@ def main() -> None:
             QUICK["warmup"],
         )
     sizes = sorted(int(n) for n in args.persons.split(","))
-    options = (args.users, args.seconds, args.warmup)
+    options = (
+        args.users,
+        args.seconds,
+        args.warmup,
+        str(Path(args.plans).resolve()) if args.plans else "",
+    )
     if args.suite:  # inside scripts/with_postgres.py
         base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
         import psycopg
@@ -354,6 +381,8 @@ def main() -> None:
         suite = [sys.executable, __file__, "--suite", "--persons", args.persons]
         suite += ["--users", str(args.users), "--seconds", str(args.seconds)]
         suite += ["--warmup", str(args.warmup)]
+        if args.plans:
+            suite += ["--plans", str(Path(args.plans).resolve())]
         done = subprocess.run(  # noqa: S603 (the project's own scripts)
             [sys.executable, str(ROOT / "scripts" / "with_postgres.py"), *suite],
             capture_output=True,

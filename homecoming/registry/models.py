@@ -130,8 +130,19 @@ class Household(models.Model):
             models.Index(fields=["size", "id"], name="household_by_size"),
             models.Index(fields=["registered_on", "id"], name="household_by_registered"),
             models.Index(fields=["status", "reference"], name="household_by_status"),
+            # status with intention (the eligible are verified and returning now): a filter
+            # that matches little reads little
+            models.Index(
+                fields=["status", "intention", "reference"], name="household_by_status_intent"
+            ),
             models.Index(fields=["intention", "reference"], name="household_by_intention"),
             models.Index(fields=["accommodation", "reference"], name="household_by_accommodation"),
+            models.Index(fields=["accommodation", "size", "id"], name="household_by_lodging_size"),
+            # every page asks whether synthetic households are shown (site.context_processors):
+            # with none, a whole registry would be read to say no
+            models.Index(
+                fields=["id"], condition=models.Q(is_synthetic=True), name="household_synthetic"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -52,15 +52,15 @@ def _narrowed(
     status: str = "",
     intention: str = "",
     accommodation: str = "",
-) -> QuerySet[Household]:
+) -> tuple[QuerySet[Household], list[Settlement]]:
     """``households`` of the origin (a settlement's code, or its name in any spelling:
-    ``places.selectors.settlements_named``), status, intention and accommodation asked for."""
+    ``places.selectors.settlements_named``), status, intention and accommodation asked for;
+    and the settlements the origin named, read once for the query and the page."""
+    origins = settlements_named(settlement) if settlement else []
     if settlement:
-        households = households.filter(
-            origin_settlement__in=[s.pk for s in settlements_named(settlement)]
-        )
+        households = households.filter(origin_settlement__in=[s.pk for s in origins])
     chosen = {"status": status, "intention": intention, "accommodation": accommodation}
-    return households.filter(**{name: value for name, value in chosen.items() if value})
+    return households.filter(**{name: value for name, value in chosen.items() if value}), origins
 
 
 def household_search(
@@ -78,7 +78,7 @@ def household_search(
     holds the household too, so the cost grows with the members found, not with the
     registry, and no member row is read.
     """
-    households = _narrowed(households, **filters)
+    households = _narrowed(households, **filters)[0]
     if not q.strip():
         return households
     terms = query_search_keys(q)
@@ -107,6 +107,7 @@ class SearchResult:
     count: int  # how many, at most SEARCH_LIST_LIMIT
     more: bool  # True: more than SEARCH_LIST_LIMIT match; the list holds the first of them
     left_out: list[str]  # words of the query past SEARCH_WORDS, which the search did not use
+    origins: list[Settlement]  # the settlements the origin filter named, if any
 
 
 def household_search_listed(
@@ -122,7 +123,7 @@ def household_search_listed(
     is found (one probe of the key index per member), so a page of them costs a few
     hundred probes and nothing is counted past the limit.
     """
-    households = _narrowed(households, **filters)
+    households, origins = _narrowed(households, **filters)
     terms = query_search_keys(q) if q.strip() else []
     left_out = query_words(q)[1]
     if terms:
@@ -138,6 +139,7 @@ def household_search_listed(
                     SEARCH_LIST_LIMIT,
                     more=True,
                     left_out=left_out,
+                    origins=origins,
                 )
             # many keys, few households in view
             found = household_search(households, q=q)
@@ -145,7 +147,11 @@ def household_search_listed(
         found = household_search(households, q=q)
     count = found.order_by().values("pk")[: SEARCH_LIST_LIMIT + 1].count()
     return SearchResult(
-        found, min(count, SEARCH_LIST_LIMIT), more=count > SEARCH_LIST_LIMIT, left_out=left_out
+        found,
+        min(count, SEARCH_LIST_LIMIT),
+        more=count > SEARCH_LIST_LIMIT,
+        left_out=left_out,
+        origins=origins,
     )
 
 
@@ -197,9 +203,12 @@ def household_page(
         anchor, backwards = None, False
     largest_first = sort.startswith("-") != backwards  # the direction this page is read in
     if anchor is not None:
-        beyond = "lt" if largest_first else "gt"
+        # (column, id) beyond (value, anchor), written so that the column's bound alone is
+        # a range of the index: col >= value AND (col > value OR id > anchor).
+        beyond, reach = ("lt", "lte") if largest_first else ("gt", "gte")
         households = households.filter(
-            Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"pk__{beyond}": anchor})
+            Q(**{f"{column}__{beyond}": value}) | Q(**{f"pk__{beyond}": anchor}),
+            **{f"{column}__{reach}": value},
         )
     order = [f"-{column}", "-pk"] if largest_first else [column, "pk"]
     rows = list(households.order_by(*order)[: per_page + 1])

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
@@ -130,13 +140,10 @@ def households_by_eligibility(
     return households.filter(_eligible() if eligible else ~_eligible())
 
 
-def eligible_among(households: list[Household]) -> set[int]:
-    """The ids of ``households`` (a page of a list) that may be allocated a home now."""
-    return set(
-        Household.objects.filter(_eligible(), pk__in=[h.pk for h in households]).values_list(
-            "pk", flat=True
-        )
-    )
+def households_with_eligibility(households: QuerySet[Household]) -> QuerySet[Household]:
+    """``households``, each with ``eligible``: whether it may be allocated a home now. The
+    database judges only the rows it returns (a page of a list), with the page's query."""
+    return households.annotate(eligible=ExpressionWrapper(_eligible(), BooleanField()))
 
 
 def households_in(districts: list[Area]) -> QuerySet[Household]:

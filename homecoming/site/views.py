@@ -35,7 +35,6 @@ from homecoming.places.selectors import (
     settlement_get,
     settlement_search,
     settlements_geojson,
-    settlements_named,
 )
 from homecoming.registry import forms as registry_forms
 from homecoming.registry.forms import HouseholdFilterForm
@@ -50,8 +49,8 @@ from homecoming.registry.selectors import (
 )
 from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.selectors import (
-    eligible_among,
     households_by_eligibility,
+    households_with_eligibility,
     pipeline,
     road_home,
 )
@@ -219,8 +218,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     intention and eligibility, with filters for each, a sort, and keyset paging, since
     a national list is too long to count and to page by offsets."""
     form, households = _households_filtered(request)
-    filters = form.filters()
-    found = household_search_listed(households, **filters)
+    found = household_search_listed(households_with_eligibility(households), **form.filters())
     page = household_page(
         found.households,
         sort=form.chosen_sort(),
@@ -228,9 +226,6 @@ def household_list(request: HttpRequest) -> HttpResponse:
         before=_keyset(request.GET.get("before")),
     )
     number = _keyset(request.GET.get("page")) or 1
-    eligible = eligible_among(page.households)
-    for household in page.households:
-        household.eligible = household.pk in eligible
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(
         request,
@@ -243,7 +238,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "count": found.count,
             "more": found.more,
             "left_out": found.left_out,
-            "origins": settlements_named(filters["settlement"]),
+            "origins": found.origins,
             "sort": form.chosen_sort(),
             "can_register": user_can(request.user, HOUSEHOLD_CHANGE),
         },

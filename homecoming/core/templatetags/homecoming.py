@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django import template
+from django.db.models import Model
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -31,3 +34,17 @@ def percent(share: float | None) -> str:
 def pair(first: object, second: object) -> tuple[object, object]:
     """Two objects to loop over side by side: ``{% for x in a|pair:b %}``."""
     return (first, second)
+
+
+@register.filter
+def in_words(record: Model, field: str) -> str:
+    """``record``'s choice of ``field`` in words, as ``get_<field>_display`` says it, read from
+    a table kept per language: a list of fifty rows asks for hundreds of them, and Django's
+    own builds and translates the field's every choice at each call."""
+    value = getattr(record, field)
+    return _choices_in_words(type(record), field, get_language()).get(value, str(value))
+
+
+@functools.cache
+def _choices_in_words(model: type[Model], field: str, language: str | None) -> dict[object, str]:
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
