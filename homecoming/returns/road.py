@@ -54,7 +54,7 @@ _BEFORE_KEYS = frozenset(ROAD[: ROAD.index(Step.RETURNED)])
 
 # Where a household may go from each step; staying where it is is always allowed.
 EDGES: dict[Step, frozenset[Step]] = {
-    Step.REGISTERED: frozenset({Step.VERIFIED, Step.WITHDRAWN}),
+    Step.REGISTERED: frozenset({Step.VERIFIED, Step.ELIGIBLE, Step.WITHDRAWN}),
     # Eligibility is judged now (land, services, a duplicate under review): it can come and go.
     Step.VERIFIED: frozenset({Step.ELIGIBLE, Step.OFFERED, Step.WITHDRAWN}),
     Step.ELIGIBLE: frozenset({Step.VERIFIED, Step.OFFERED, Step.WITHDRAWN}),
@@ -62,7 +62,7 @@ EDGES: dict[Step, frozenset[Step]] = {
     Step.OFFERED: frozenset({Step.ACCEPTED, Step.VERIFIED, Step.ELIGIBLE, Step.WITHDRAWN}),
     Step.ACCEPTED: frozenset({Step.SCHEDULED, Step.RETURNED, Step.WITHDRAWN}),
     # Did not travel, or missed the departure: back to accepted, waiting for a seat.
-    Step.SCHEDULED: frozenset({Step.BOARDED, Step.ACCEPTED, Step.WITHDRAWN}),
+    Step.SCHEDULED: frozenset({Step.BOARDED, Step.ACCEPTED, Step.RETURNED, Step.WITHDRAWN}),
     Step.BOARDED: frozenset({Step.RETURNED, Step.ACCEPTED, Step.WITHDRAWN}),
     Step.RETURNED: frozenset({Step.FOLLOWED_UP}),
     Step.FOLLOWED_UP: frozenset(),

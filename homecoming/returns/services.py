@@ -426,6 +426,9 @@ def cohorts_schedule(
     priority earlier)."""
     require(by, RETURN_PLAN)
     today = today or timezone.localdate()
+    if today > timezone.localdate():
+        # The day households are put on the lists is their road home's "scheduled" date.
+        raise ApplicationError(_("Households cannot be scheduled on a day still to come."))
     with transaction.atomic():
         cohorts = list(
             Cohort.objects.select_for_update().filter(

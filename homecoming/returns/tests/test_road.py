@@ -170,6 +170,24 @@ def test_a_departure_is_not_recorded_as_left_before_its_date(
     assert cohort.status == "planned"
 
 
+def test_households_are_not_scheduled_on_a_day_still_to_come(
+    offered, kalbajar_officer, planner, places
+):
+    offer_accept(offer=offered, by=kalbajar_officer)
+    cohort_plan(
+        by=planner,
+        destination=places.zar,
+        move_date=TODAY + dt.timedelta(days=9),
+        seats=5,
+        transport="bus",
+    )
+    with pytest.raises(ApplicationError, match="day still to come"):
+        cohorts_schedule(
+            by=planner, districts=[places.kalbajar], today=TODAY + dt.timedelta(days=2)
+        )
+    assert not Passenger.objects.exists()
+
+
 def test_a_missed_departure_frees_the_seat_and_the_household_waits_for_another(
     on_board, planner, places
 ):
