@@ -115,7 +115,12 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
     pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
-    answered = offers.exclude(answer=Reservation.Answer.PENDING).select_related("handover")[:50]
+    # The latest answers first: the accepted offers waiting for their keys are recent ones.
+    answered = (
+        offers.exclude(answer=Reservation.Answer.PENDING)
+        .select_related("handover")
+        .order_by("-answered_on", "household__reference")[:50]
+    )
     return render(
         request,
         "returns/offer_list.html",

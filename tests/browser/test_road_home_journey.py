@@ -76,7 +76,7 @@ def test_a_handover_before_the_departure_is_refused_then_the_road_home_shows_its
     form.locator("button").click()
     refusal = page.locator(".message.error")
     expect(refusal).to_contain_text(f"before the departure on {LEFT_ON:%Y-%m-%d}")
-    assert not KeyHandover.objects.exists()
+    assert not KeyHandover.objects.filter(reservation=boarded).exists()
     shoot(page, screenshot, "road-home-handover-refused", language)
 
     form = page.locator(f"form[action='/returns/offers/{boarded.pk}/handover/']")
@@ -84,7 +84,7 @@ def test_a_handover_before_the_departure_is_refused_then_the_road_home_shows_its
     form.locator("[name=signed_form]").fill("HF-JOURNEY")
     form.locator("button").click()
     expect(page.locator(".message.success")).to_contain_text(boarded.household.reference)
-    assert KeyHandover.objects.get().date == LEFT_ON
+    assert KeyHandover.objects.get(reservation=boarded).date == LEFT_ON
 
     page.goto(f"/registry/households/{boarded.household.pk}/")
     road = page.locator("#road-home li")
