@@ -277,3 +277,17 @@ def test_each_step_stands_done_current_or_pending_in_order():
     withdrawn = Facts(registered_on=dt.date(2024, 11, 1), withdrawn=True)
     assert position(withdrawn) == Step.WITHDRAWN
     assert State.CURRENT not in [m.state for m in milestones(withdrawn)]
+
+
+def test_a_verification_is_dated_after_the_registration_and_not_in_the_future(
+    places, make_household, kalbajar_officer
+):
+    from homecoming.registry.services import household_verify
+
+    registered = household(make_household, places.zar, 2, status="registered")
+    with pytest.raises(ApplicationError, match="before the registration on 2024-05-01"):
+        household_verify(household=registered, by=kalbajar_officer, on=dt.date(2024, 4, 30))
+    with pytest.raises(ApplicationError, match="in the future"):
+        household_verify(household=registered, by=kalbajar_officer, on=TODAY + dt.timedelta(days=1))
+    verified = household_verify(household=registered, by=kalbajar_officer, on=dt.date(2024, 6, 1))
+    assert verified.verified_on == dt.date(2024, 6, 1)
