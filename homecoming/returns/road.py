@@ -50,8 +50,6 @@ ROAD = (
     Step.FOLLOWED_UP,
 )
 
-_BEFORE_KEYS = frozenset(ROAD[: ROAD.index(Step.RETURNED)])
-
 # Where a household may go from each step; staying where it is is always allowed.
 EDGES: dict[Step, frozenset[Step]] = {
     Step.REGISTERED: frozenset({Step.VERIFIED, Step.ELIGIBLE, Step.WITHDRAWN}),
@@ -87,9 +85,7 @@ class Facts:
     eligible: bool = False
     offered_on: dt.date | None = None  # the offer held now (or fulfilled)
     accepted_on: dt.date | None = None
-    declined_on: dt.date | None = None  # the last offer declined, if no offer is held
     scheduled_on: dt.date | None = None  # on a passenger list, not yet departed
-    departs_on: dt.date | None = None
     boarded_on: dt.date | None = None  # seat confirmed on a departure that left
     keys_on: dt.date | None = None
     followed_up_on: dt.date | None = None
@@ -184,9 +180,3 @@ def date_refusal(
     if previous is not None and on < previous:
         return Refusal.BEFORE_PREVIOUS
     return None
-
-
-def before_keys(step: Step) -> bool:
-    """Whether a household at ``step`` has not yet got its keys (a withdrawal frees what it
-    holds; after the keys, leaving again is a follow-up finding)."""
-    return step in _BEFORE_KEYS
