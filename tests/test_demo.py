@@ -139,3 +139,13 @@ def test_the_demo_walks_the_documented_2025_cohorts_home(demo_loaded):
     assert returned.count() == 70
     assert not returned.exclude(accommodation_place=None).exists()
     assert Household.objects.filter(reference__startswith="DEMO-").count() >= 10  # waiting
+    # Each returned household's road home is dated in order, none of it after its keys.
+    from homecoming.returns.selectors import road_home
+
+    for household in returned:
+        road = road_home(household)
+        dates = [s.date for s in road if s.date is not None]
+        assert dates == sorted(dates), household.reference
+        assert [s.name for s in road if s.state == "current"] == ["followed up"]
+        assert max(dates) <= dt.date(2025, 9, 20), household.reference
+        assert not any("answer by" in s.detail for s in road)

@@ -276,8 +276,11 @@ def demo_households_create(*, count: int, seed: int, today: dt.date) -> int:
         )
         rng = random.Random(seed + 1)
         for household in synthetic:
-            if rng.random() < 0.7:
-                household.status, household.verified_on = Household.Status.VERIFIED, today
+            # The households verified earlier (the documented returns) keep their date; the
+            # others were verified within a month of registering, never after today.
+            if rng.random() < 0.7 and household.verified_on is None:
+                household.status = Household.Status.VERIFIED
+                household.verified_on = min(today, household.registered_on + dt.timedelta(days=30))
         with change_reason("demo data"):
             households_mark_synthetic(
                 households=synthetic, changed=["status", "verified_on"], batch_size=2000

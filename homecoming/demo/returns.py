@@ -33,6 +33,7 @@ from homecoming.returns.models import Cohort, Passenger
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
+    cohort_depart,
     cohort_plan,
     cohorts_schedule,
     keys_hand_over,
@@ -145,7 +146,7 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
                 )
             district = Area.objects.get(pk=destination.district_id)
             run = allocation_run(by=planner, districts=[district], scope="settlement")
-            allocation_approve(run=run, by=planner)
+            allocation_approve(run=run, by=planner, on=group.move_date - dt.timedelta(days=30))
             offers = [r for r in run.reservations.select_related("household", "unit")]
             if len(offers) != len(group.sizes):
                 raise RuntimeError(
@@ -165,10 +166,14 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
             cohorts_schedule(
                 by=planner, districts=[district], today=group.move_date - dt.timedelta(days=14)
             )
-            for passenger in Passenger.objects.filter(
+            passengers = Passenger.objects.filter(
                 cohort__move_date=group.move_date, cohort__destination=destination
-            ).select_related("reservation__household", "reservation__unit"):
+            ).select_related("reservation__household", "reservation__unit")
+            for passenger in passengers:
                 passenger_answer(passenger=passenger, by=officer, travels=True)
+            for cohort in Cohort.objects.filter(move_date=group.move_date, destination=destination):
+                cohort_depart(cohort=cohort, by=officer)
+            for passenger in passengers:
                 keys_hand_over(
                     offer=passenger.reservation,
                     by=officer,
@@ -177,7 +182,4 @@ def demo_documented_returns_load(*, seed: int, today: dt.date) -> int:
                     signed_form=f"HF-{passenger.reservation.household.reference}",
                 )
                 returned += 1
-            for cohort in Cohort.objects.filter(move_date=group.move_date, destination=destination):
-                cohort.status = Cohort.Status.DEPARTED
-                cohort.save(update_fields=["status"])
     return returned

@@ -294,6 +294,12 @@ def household_read(
         reader.error("accommodation_place", f"no temporary accommodation {place_code!r}")
     intention = reader.choice("intention", INTENTIONS, required=False)
     registered_on = reader.date("registered_on") or today
+    # The first step of the road home (returns/road.py): not in the future, not before the
+    # displacement.
+    if registered_on > today:
+        reader.error("registered_on", f"{registered_on} is in the future")
+    elif displaced_on and registered_on < displaced_on:
+        reader.error("registered_on", f"{registered_on} is before the displacement, {displaced_on}")
     if not reader.ok:
         return None
     return {

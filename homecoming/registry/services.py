@@ -321,21 +321,36 @@ def _documents_held_elsewhere_review(
         )
 
 
-def household_verify(*, household: Household, by: User) -> Household:
-    """Documents seen: the household is verified.
+def household_verify(*, household: Household, by: User, on: dt.date | None = None) -> Household:
+    """Documents seen ``on`` (default: today): the household is verified.
 
+    The first step of the road home after registration (``returns/road.py`` keeps the same
+    date rules): not in the future, not before the registration nor the displacement.
     Like every change of a status, it is checked and written on the household as it is
     now, under a lock: of two officers verifying at once, the second is told it is done.
     Returns the household as changed (the instance passed in is not).
     """
     require(by, HOUSEHOLD_CHANGE)
+    on = on or timezone.localdate()
     with transaction.atomic():
         household = locked(household)
         if household.status != Household.Status.REGISTERED:
             raise ApplicationError(
                 f"A {household.get_status_display().lower()} household cannot be verified."
             )
-        household.status, household.verified_on = Household.Status.VERIFIED, timezone.localdate()
+        step = {"step": _("The verification"), "date": f"{on:%Y-%m-%d}"}
+        if on > timezone.localdate():
+            raise ApplicationError(_("%(step)s cannot be dated in the future: %(date)s.") % step)
+        for previous, before in (
+            (_("the registration"), household.registered_on),
+            (_("the displacement"), household.displaced_on),
+        ):
+            if before is not None and on < before:
+                raise ApplicationError(
+                    _("%(step)s cannot be dated %(date)s, before %(previous)s on %(before)s.")
+                    % (step | {"previous": previous, "before": f"{before:%Y-%m-%d}"})
+                )
+        household.status, household.verified_on = Household.Status.VERIFIED, on
         household.save(update_fields=["status", "verified_on"])
         household_event(household, by, "verified")
     return household

@@ -95,6 +95,7 @@ class Reservation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    offered_on = models.DateField(_("offered on"))
     offer_deadline = models.DateField(_("answer by"))
     answer = models.CharField(max_length=16, choices=Answer.choices, default=Answer.PENDING)
     answered_on = models.DateField(null=True, blank=True)
@@ -134,6 +135,11 @@ class KeyHandover(models.Model):
     meter_readings = models.CharField(_("meter readings"), max_length=300, blank=True)
     condition_notes = models.TextField(_("condition of the home"), blank=True)
     signed_form = models.CharField(_("signed form or photo reference"), max_length=200)
+    # Keys normally follow a departure that left with the household's seat confirmed; a
+    # household that came home another way gets its keys with the reason recorded.
+    outside_departure_reason = models.CharField(
+        _("reason for a return outside a departure"), max_length=300, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -188,6 +194,7 @@ class Passenger(models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.PROTECT, related_name="passages")
     persons = models.PositiveSmallIntegerField(_("persons"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_on = models.DateField(_("scheduled on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()
 

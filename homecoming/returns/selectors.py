@@ -20,6 +20,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
@@ -39,6 +40,7 @@ from homecoming.returns.models import (
     Reservation,
 )
 from homecoming.returns.priority import priority_score
+from homecoming.returns.road import Facts, State, Step, milestones
 
 # Passenger statuses of a household on its way home or arrived.
 ON_THE_WAY = [*PASSAGE_OPEN, Passenger.Status.MOVED]
@@ -248,57 +250,100 @@ def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class RoadStep:
-    name: str
-    done: bool
+    name: str  # the step's name, to translate (``road.Step``)
+    state: str  # done, current or pending (``road.State``)
+    date: dt.date | None
     detail: str
+
+    @property
+    def done(self) -> bool:
+        return self.state == State.DONE
 
 
 def road_home(household: Household) -> list[RoadStep]:
-    """The household's steps from registration to keys, each done or not, with what blocks."""
+    """The household's road home (``road.milestones``): each step done, current or pending,
+    with its date and what it says or what holds it back."""
     reasons = eligibility(Household.objects.filter(pk=household.pk))[0].reasons
-    offer = (
-        household.reservations.exclude(status=Reservation.Status.RELEASED)
-        .select_related("unit")
-        .order_by("-created_at")
-        .first()
+    offers = list(
+        household.reservations.select_related("unit__building", "handover").order_by(
+            "-offered_on", "-pk"
+        )
     )
-    verified = household.status == Household.Status.VERIFIED
+    offer = next((o for o in offers if o.status != Reservation.Status.RELEASED), None)
+    declined = next((o for o in offers if o.answer == Reservation.Answer.DECLINED), None)
     passage = (
-        offer.passages.filter(status__in=ON_THE_WAY).select_related("cohort__destination").first()
+        offer.passages.exclude(status=Passenger.Status.NO_SHOW)
+        .select_related("cohort__destination")
+        .order_by("-pk")
+        .first()
         if offer
         else None
     )
+    departed = passage is not None and passage.cohort.status == Cohort.Status.DEPARTED
+    handover = getattr(offer, "handover", None) if offer else None
+    visit = household.follow_ups.first()
+    accepted = offer is not None and offer.answer == Reservation.Answer.ACCEPTED
+    facts = Facts(
+        registered_on=household.registered_on,
+        displaced_on=household.displaced_on,
+        verified_on=household.verified_on,
+        withdrawn=household.status == Household.Status.WITHDRAWN,
+        eligible=not reasons,
+        offered_on=offer.offered_on if offer else None,
+        accepted_on=offer.answered_on if accepted else None,
+        scheduled_on=passage.scheduled_on if passage else None,
+        boarded_on=passage.cohort.move_date if departed else None,
+        keys_on=handover.date if handover else None,
+        followed_up_on=visit.date if visit else None,
+    )
+    details = {
+        Step.ELIGIBLE: "; ".join(reasons),
+        Step.OFFERED: _offer_detail(offer),
+        Step.ACCEPTED: _answer_detail(household, offer, declined),
+        Step.SCHEDULED: (f"{passage.cohort} ({passage.get_status_display()})" if passage else ""),
+        Step.BOARDED: (
+            _("outside a departure: %(reason)s") % {"reason": handover.outside_departure_reason}
+            if handover and handover.outside_departure_reason
+            else _("departs on %(date)s") % {"date": f"{passage.cohort.move_date:%Y-%m-%d}"}
+            if passage and not departed
+            else ""
+        ),
+        Step.RETURNED: str(offer.unit) if handover else "",
+        Step.FOLLOWED_UP: visit.get_finding_display() if visit else "",
+    }
     return [
-        RoadStep(gettext_noop("registered"), True, f"{household.registered_on:%Y-%m-%d}"),
-        RoadStep(
-            gettext_noop("verified"),
-            verified,
-            f"{household.verified_on:%Y-%m-%d}" if household.verified_on else "",
-        ),
-        RoadStep(gettext_noop("eligible"), not reasons, "; ".join(reasons)),
-        RoadStep(
-            gettext_noop("offered a home"),
-            offer is not None,
-            f"{offer.unit}, answer by {offer.offer_deadline:%Y-%m-%d}" if offer else "",
-        ),
-        RoadStep(
-            gettext_noop("accepted"),
-            offer is not None and offer.answer == Reservation.Answer.ACCEPTED,
-            ""
-            if household.consents.filter(withdrawn_on=None).exists()
-            else "consent to return not recorded yet",
-        ),
-        RoadStep(
-            gettext_noop("scheduled to move"),
-            passage is not None,
-            f"{passage.cohort} ({passage.get_status_display()})" if passage else "",
-        ),
-        RoadStep(
-            gettext_noop("keys handed over"),
-            offer is not None and offer.status == Reservation.Status.FULFILLED,
-            "",
-        ),
+        RoadStep(m.step.value, m.state.value, m.date, details.get(m.step, ""))
+        for m in milestones(facts)
     ]
+
+
+def _offer_detail(offer: Reservation | None) -> str:
+    if offer is None:
+        return ""
+    if offer.answer == Reservation.Answer.PENDING:
+        return _("%(unit)s, answer by %(date)s") % {
+            "unit": offer.unit,
+            "date": f"{offer.offer_deadline:%Y-%m-%d}",
+        }
+    return str(offer.unit)
+
+
+def _answer_detail(
+    household: Household, offer: Reservation | None, declined: Reservation | None
+) -> str:
+    if offer is None and declined is not None:
+        return _("%(unit)s declined on %(date)s: %(reason)s") % {
+            "unit": declined.unit,
+            "date": f"{declined.answered_on:%Y-%m-%d}",
+            "reason": declined.decline_reason,
+        }
+    if (
+        offer is not None
+        and offer.answer == Reservation.Answer.PENDING
+        and not household.consents.filter(withdrawn_on=None).exists()
+    ):
+        return _("consent to return not recorded yet")
+    return ""
 
 
 def waiting_to_travel(districts: list[Area]) -> QuerySet[Reservation]:

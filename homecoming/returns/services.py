@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
@@ -32,6 +33,7 @@ from homecoming.returns.models import (
     Passenger,
     Reservation,
 )
+from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
@@ -96,8 +98,9 @@ def allocation_run(
     return run
 
 
-def allocation_approve(*, run: AllocationRun, by: User) -> int:
-    """Turn a run into reservations: each allocated unit is reserved for its household.
+def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = None) -> int:
+    """Turn a run into reservations: each allocated unit is reserved for its household,
+    offered ``on`` (default: today), never before the household was verified.
 
     All or nothing. The run, then its units, are locked (``SELECT … FOR UPDATE`` on
     PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked to be still
@@ -129,7 +132,15 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
                     f"The run is out of date: {len(taken)} unit(s) no longer ready and "
                     f"{len(busy)} household(s) already holding a home. Run it again."
                 )
-            deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
+            on = on or timezone.localdate()
+            for household in Household.objects.filter(pk__in=[r.household_id for r in results]):
+                _dated(
+                    _("The offer"),
+                    on,
+                    household=household,
+                    previous=(_("the verification"), household.verified_on),
+                )
+            deadline = on + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
             bulk_create_with_history(
                 [
                     Reservation(
@@ -137,6 +148,7 @@ def allocation_approve(*, run: AllocationRun, by: User) -> int:
                         household_id=r.household_id,
                         run=run,
                         created_by=by,
+                        offered_on=on,
                         offer_deadline=deadline,
                     )
                     for r in results
@@ -171,24 +183,41 @@ def offer_accept(*, offer: Reservation, by: User, on: dt.date | None = None) -> 
     the offer as changed (the instance passed in is not).
     """
     require(by, HOUSEHOLD_CHANGE)
+    on = on or timezone.localdate()
     with transaction.atomic():
         offer = _open(offer)
         if not offer.household.consents.filter(withdrawn_on=None).exists():
             raise ApplicationError("Record the household's consent to return before it accepts.")
-        offer.answer, offer.answered_on = Reservation.Answer.ACCEPTED, on or timezone.localdate()
+        _dated(
+            _("The answer"),
+            on,
+            household=offer.household,
+            previous=(_("the offer"), offer.offered_on),
+        )
+        offer.answer, offer.answered_on = Reservation.Answer.ACCEPTED, on
         offer.save(update_fields=["answer", "answered_on"])
         household_event(offer.household, by, "offer accepted", unit=str(offer.unit))
     return offer
 
 
-def offer_decline(*, offer: Reservation, by: User, reason: str) -> Reservation:
-    """The household declines: the reservation ends and the unit returns to the pool."""
+def offer_decline(
+    *, offer: Reservation, by: User, reason: str, on: dt.date | None = None
+) -> Reservation:
+    """The household declines: the reservation ends, the unit returns to the pool and the
+    household waits for another offer."""
     require(by, HOUSEHOLD_CHANGE)
     if not reason.strip():
         raise ApplicationError("Give the household's reason for declining.")
+    on = on or timezone.localdate()
     with transaction.atomic():
         offer = _open(offer)
-        offer.answer, offer.answered_on = Reservation.Answer.DECLINED, timezone.localdate()
+        _dated(
+            _("The answer"),
+            on,
+            household=offer.household,
+            previous=(_("the offer"), offer.offered_on),
+        )
+        offer.answer, offer.answered_on = Reservation.Answer.DECLINED, on
         offer.decline_reason, offer.status = reason.strip(), Reservation.Status.RELEASED
         offer.save(update_fields=["answer", "answered_on", "decline_reason", "status"])
         unit_status_change(
@@ -234,14 +263,20 @@ def keys_hand_over(
     signed_form: str,
     meter_readings: str = "",
     condition_notes: str = "",
+    outside_departure_reason: str = "",
 ) -> KeyHandover:
     """Hand over the keys of an accepted offer: the unit becomes occupied, the household
-    returned, and its place in temporary accommodation is freed."""
+    returned, and its place in temporary accommodation is freed.
+
+    Keys follow the household's departure: its seat confirmed, the departure left, the
+    handover dated on or after it. A household that came home another way gets its keys
+    with the reason recorded (dated on or after its acceptance), and a seat it still
+    held on a departure is freed.
+    """
     require(by, HOUSEHOLD_CHANGE)
-    if date > timezone.localdate():
-        raise ApplicationError("The handover cannot be dated in the future.")
     if keys < 1 or not signed_form.strip():
         raise ApplicationError("Give the number of keys and the signed form's reference.")
+    reason = outside_departure_reason.strip()
     with transaction.atomic():
         offer = locked(offer)
         if offer.status == Reservation.Status.FULFILLED:
@@ -249,6 +284,33 @@ def keys_hand_over(
         if offer.answer != Reservation.Answer.ACCEPTED or offer.status != Reservation.Status.ACTIVE:
             raise ApplicationError("Keys are handed over only for an accepted offer.")
         household = offer.household
+        passages = list(
+            offer.passages.select_for_update()
+            .filter(status__in=PASSAGE_OPEN)
+            .select_related("cohort")
+        )
+        boarded = next(
+            (
+                p
+                for p in passages
+                if p.status == Passenger.Status.CONFIRMED
+                and p.cohort.status == Cohort.Status.DEPARTED
+            ),
+            None,
+        )
+        if boarded is not None:
+            previous = (_("the departure"), boarded.cohort.move_date)
+        elif reason:
+            previous = (_("the acceptance"), offer.answered_on)
+        else:
+            raise ApplicationError(
+                _(
+                    "Keys are handed over once the household's departure has left with its "
+                    "seat confirmed. If the household came home another way, give the reason "
+                    "for a return outside a departure."
+                )
+            )
+        _dated(_("The handover of the keys"), date, household=household, previous=previous)
         handover = KeyHandover.objects.create(
             reservation=offer,
             date=date,
@@ -257,12 +319,16 @@ def keys_hand_over(
             signed_form=signed_form.strip(),
             meter_readings=meter_readings,
             condition_notes=condition_notes,
+            outside_departure_reason="" if boarded else reason,
         )
         offer.status = Reservation.Status.FULFILLED
         offer.save(update_fields=["status"])
-        for passage in offer.passages.select_for_update().filter(status__in=PASSAGE_OPEN):
-            passage.status = Passenger.Status.MOVED
-            passage.save(update_fields=["status"])
+        for passage in passages:
+            if passage == boarded:
+                passage.status = Passenger.Status.MOVED
+            else:  # came home another way: the seat is freed
+                passage.status, passage.note = Passenger.Status.NO_SHOW, reason
+            passage.save(update_fields=["status", "note"])
         unit_status_change(
             unit=locked(offer.unit),
             status=HousingUnit.Status.OCCUPIED,
@@ -281,8 +347,31 @@ def keys_hand_over(
             unit=str(offer.unit),
             date=date.isoformat(),
             freed=str(freed) if freed else "",
+            outside_departure=handover.outside_departure_reason,
         )
     return handover
+
+
+def _dated(
+    step: str, on: dt.date, *, household: Household, previous: tuple[str, dt.date | None]
+) -> None:
+    """Refuse ``step`` dated ``on`` if the road home's date rules do (``road.date_refusal``)."""
+    refusal = date_refusal(
+        on, today=timezone.localdate(), displaced_on=household.displaced_on, previous=previous[1]
+    )
+    values = {"step": step, "date": f"{on:%Y-%m-%d}"}
+    if refusal == Refusal.FUTURE:
+        raise ApplicationError(_("%(step)s cannot be dated in the future: %(date)s.") % values)
+    if refusal == Refusal.BEFORE_DISPLACEMENT:
+        raise ApplicationError(
+            _("%(step)s cannot be dated %(date)s, before the household was displaced (%(before)s).")
+            % (values | {"before": f"{household.displaced_on:%Y-%m-%d}"})
+        )
+    if refusal == Refusal.BEFORE_PREVIOUS:
+        raise ApplicationError(
+            _("%(step)s cannot be dated %(date)s, before %(previous)s on %(before)s.")
+            % (values | {"previous": previous[0], "before": f"{previous[1]:%Y-%m-%d}"})
+        )
 
 
 def cohort_plan(
@@ -336,17 +425,25 @@ def cohorts_schedule(
     within the seats left (``homecoming.planner.cohorts``: villages together, higher
     priority earlier)."""
     require(by, RETURN_PLAN)
+    today = today or timezone.localdate()
+    if today > timezone.localdate():
+        # The day households are put on the lists is their road home's "scheduled" date.
+        raise ApplicationError(_("Households cannot be scheduled on a day still to come."))
     with transaction.atomic():
         cohorts = list(
             Cohort.objects.select_for_update().filter(
                 status=Cohort.Status.PLANNED,
-                move_date__gte=today or timezone.localdate(),
+                move_date__gte=today,
                 destination__district__in=districts,
             )
         )
         # The offers are locked too: a handover at this moment either ends before
         # (the household is no longer waiting) or waits until the list is written.
-        waiting = list(waiting_to_travel(districts).select_for_update(of=("self",)))
+        waiting = list(
+            waiting_to_travel(districts)
+            .filter(answered_on__lte=today)
+            .select_for_update(of=("self",))
+        )
         taken = seats_taken(cohorts)
         departures = [
             Departure(str(c.pk), c.move_date, str(c.destination_id), c.seats - taken[c.pk])
@@ -367,7 +464,12 @@ def cohorts_schedule(
         by_id = {str(r.pk): r for r in waiting}
         bulk_create_with_history(
             [
-                Passenger(cohort_id=int(cohort), reservation=by_id[r], persons=by_id[r].persons)
+                Passenger(
+                    cohort_id=int(cohort),
+                    reservation=by_id[r],
+                    persons=by_id[r].persons,
+                    scheduled_on=today,
+                )
                 for r, cohort in plan.assignments.items()
             ],
             Passenger,
@@ -408,15 +510,51 @@ def passenger_answer(*, passenger: Passenger, by: User, travels: bool, note: str
     return passenger
 
 
+def cohort_depart(*, cohort: Cohort, by: User) -> Cohort:
+    """The departure has left: households whose seat was confirmed are on their way; those
+    still only scheduled missed it, their seats are freed and they wait for another.
+
+    Recorded on or after its move date, once. Returns the cohort as changed.
+    """
+    require(by, HOUSEHOLD_CHANGE)
+    with transaction.atomic():
+        cohort = locked(cohort)
+        if cohort.status != Cohort.Status.PLANNED:
+            raise ApplicationError(_("This departure is already recorded as left or cancelled."))
+        if cohort.move_date > timezone.localdate():
+            raise ApplicationError(
+                _("This departure leaves on %(date)s: it cannot be recorded as left before.")
+                % {"date": f"{cohort.move_date:%Y-%m-%d}"}
+            )
+        cohort.status = Cohort.Status.DEPARTED
+        cohort.save(update_fields=["status"])
+        for passenger in cohort.passengers.select_for_update().filter(
+            status=Passenger.Status.SCHEDULED
+        ):
+            passenger.status, passenger.note = Passenger.Status.NO_SHOW, "missed the departure"
+            passenger.save(update_fields=["status", "note"])
+            household_event(
+                passenger.reservation.household, by, "missed the departure", cohort=str(cohort)
+            )
+    return cohort
+
+
 def follow_up_record(
     *, household: Household, by: User, date: dt.date, finding: str, problems: str = ""
 ) -> FollowUpVisit:
     """A visit after return: is the household living there, with what problems, or gone?"""
     require(by, HOUSEHOLD_CHANGE)
-    if not household.reservations.filter(status=Reservation.Status.FULFILLED).exists():
+    handover = KeyHandover.objects.filter(
+        reservation__household=household, reservation__status=Reservation.Status.FULFILLED
+    ).first()
+    if handover is None:
         raise ApplicationError("Follow-up visits are for households that have returned.")
-    if date > timezone.localdate():
-        raise ApplicationError("The visit cannot be dated in the future.")
+    _dated(
+        _("The follow-up visit"),
+        date,
+        household=household,
+        previous=(_("the handover of the keys"), handover.date),
+    )
     if finding not in FollowUpVisit.Finding.values:
         raise ApplicationError("Choose what the visit found.")
     if finding == FollowUpVisit.Finding.PROBLEMS and not problems.strip():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/schedule/", views.cohorts_schedule_view, name="cohorts_schedule"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:cohort_id>/depart/", views.cohort_depart_view, name="cohort_depart"),
     path(
         "passengers/<int:passenger_id>/answer/",
         views.passenger_answer_view,

@@ -26,6 +26,7 @@ from homecoming.returns.selectors import (
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
+    cohort_depart,
     cohort_plan,
     cohorts_schedule,
     follow_up_record,
@@ -114,7 +115,12 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
     pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
-    answered = offers.exclude(answer=Reservation.Answer.PENDING).select_related("handover")[:50]
+    # The latest answers first: the accepted offers waiting for their keys are recent ones.
+    answered = (
+        offers.exclude(answer=Reservation.Answer.PENDING)
+        .select_related("handover")
+        .order_by("-answered_on", "household__reference")[:50]
+    )
     return render(
         request,
         "returns/offer_list.html",
@@ -171,6 +177,7 @@ class HandoverForm(forms.Form):
     signed_form = forms.CharField(max_length=200)
     meter_readings = forms.CharField(max_length=300, required=False)
     condition_notes = forms.CharField(max_length=2000, required=False)
+    outside_departure_reason = forms.CharField(max_length=300, required=False)
 
 
 @no_personal_data
@@ -259,8 +266,23 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohort": cohort,
             "passengers": passengers.filter(reservation__household__in=visible),
             "can_answer": user_can(request.user, HOUSEHOLD_CHANGE),
+            "today": timezone.localdate(),
         },
     )
+
+
+@acts_on_personal_data
+@require_POST
+def cohort_depart_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    require(request.user, HOUSEHOLD_CHANGE)
+    cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
+    try:
+        cohort_depart(cohort=cohort, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The departure is recorded as left."))
+    return redirect("returns:cohort_detail", cohort_id=cohort.pk)
 
 
 @acts_on_personal_data

@@ -48,6 +48,7 @@ from homecoming.registry.selectors import (
     household_search_listed,
 )
 from homecoming.returns.forms import FollowUpForm
+from homecoming.returns.road import Step
 from homecoming.returns.selectors import (
     households_by_eligibility,
     households_with_eligibility,
@@ -181,7 +182,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
             "duplicates": duplicate_reviews_of(request.user, household),
             "road": road,
-            "returned": road[-1].done,
+            "returned": any(s.name == Step.RETURNED and s.done for s in road),
             "follow_ups": household.follow_ups.select_related("officer"),
             "follow_up_form": FollowUpForm(),
             "can_change": can_change,

@@ -96,6 +96,11 @@ def test_a_good_file_registers_households_members_documents_and_history(places):
         ),
         ({"birth_date": "2999-01-01"}, "row 2, birth_date: 2999-01-01 is in the future"),
         ({"birth_date": "1850-01-01"}, "row 2, birth_date: 1850-01-01 is before 1900"),
+        ({"registered_on": "2999-01-01"}, "row 2, registered_on: 2999-01-01 is in the future"),
+        (
+            {"registered_on": "1990-01-01"},
+            "row 2, registered_on: 1990-01-01 is before the displacement, 1993-04-02",
+        ),
         (
             {"origin_settlement": "Atlantis"},
             "row 2, origin_settlement: no settlement 'Atlantis' in the places register",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_table
 from homecoming.housing.services import projects_import, units_import, utilities_import
@@ -37,3 +38,52 @@ def household(make_household, settlement, members: int, **fields) -> Household:
     values = {"status": "verified", "intention": "return_now", "displaced_on": dt.date(1993, 4, 2)}
     Household.objects.filter(pk=created.pk).update(**(values | fields))
     return Household.objects.get(pk=created.pk)
+
+
+# The day a departure left, in the recent past: every step before it is dated earlier.
+LEFT_ON = timezone.localdate() - dt.timedelta(days=5)
+
+
+@pytest.fixture
+def on_board(places, make_household, zar_ready, planner, kalbajar_officer):
+    """Two Zar households (4 and 3 people) on a departure to Zar that left five days ago:
+    offered 30 days before it, accepted 20 days before, scheduled 14 days before. The
+    household of 4 confirmed its seat; the household of 3 did not, and missed it.
+    Returns the two passengers, the larger first."""
+    from homecoming.registry.services import consent_record
+    from homecoming.returns.models import Passenger, Reservation
+    from homecoming.returns.services import (
+        allocation_approve,
+        allocation_run,
+        cohort_depart,
+        cohort_plan,
+        cohorts_schedule,
+        offer_accept,
+        passenger_answer,
+    )
+
+    for size in (4, 3):
+        household(make_household, places.zar, size, verified_on=LEFT_ON - dt.timedelta(days=60))
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    allocation_approve(run=run, by=planner, on=LEFT_ON - dt.timedelta(days=30))
+    for offer in Reservation.objects.select_related("household"):
+        consent_record(
+            household=offer.household,
+            by=kalbajar_officer,
+            given_on=LEFT_ON - dt.timedelta(days=40),
+            document="CF-1",
+        )
+        offer_accept(offer=offer, by=kalbajar_officer, on=LEFT_ON - dt.timedelta(days=20))
+    cohort = cohort_plan(
+        by=planner,
+        destination=places.zar,
+        move_date=LEFT_ON,
+        seats=8,
+        transport="bus",
+        today=LEFT_ON - dt.timedelta(days=14),
+    )
+    cohorts_schedule(by=planner, districts=[places.kalbajar], today=LEFT_ON - dt.timedelta(days=14))
+    boarding, missing = Passenger.objects.order_by("-persons")
+    passenger_answer(passenger=boarding, by=kalbajar_officer, travels=True)
+    cohort_depart(cohort=cohort, by=kalbajar_officer)
+    return list(Passenger.objects.order_by("-persons"))

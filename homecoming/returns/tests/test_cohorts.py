@@ -22,7 +22,7 @@ from homecoming.returns.services import (
     offer_accept,
     passenger_answer,
 )
-from homecoming.returns.tests.fixtures import household
+from homecoming.returns.tests.fixtures import LEFT_ON, household
 
 pytestmark = pytest.mark.django_db
 SOON = timezone.localdate() + dt.timedelta(days=10)
@@ -89,25 +89,20 @@ def test_a_no_show_waits_for_the_next_departure_and_frees_its_seats(
 
 
 def test_keys_mark_the_passenger_moved_and_the_road_home_shows_each_step(
-    accepted, planner, places, kalbajar_officer
+    on_board, kalbajar_officer
 ):
-    cohort_plan(by=planner, destination=places.zar, move_date=SOON, seats=5, transport="bus")
-    cohorts_schedule(by=planner, districts=[places.kalbajar])
-    passenger = Passenger.objects.get(persons=4)
-    passenger_answer(passenger=passenger, by=kalbajar_officer, travels=True)
+    passenger, missed = on_board
     steps = {step.name: step for step in road_home(passenger.reservation.household)}
     assert steps["scheduled to move"].done
     assert str(passenger.cohort) in steps["scheduled to move"].detail
-    assert not steps["keys handed over"].done
+    assert (steps["boarded"].state, steps["boarded"].date) == ("done", LEFT_ON)
+    assert steps["keys handed over"].state == "current"
     keys_hand_over(
-        offer=passenger.reservation,
-        by=kalbajar_officer,
-        date=timezone.localdate(),
-        keys=2,
-        signed_form="HF-1",
+        offer=passenger.reservation, by=kalbajar_officer, date=LEFT_ON, keys=2, signed_form="HF-1"
     )
     passenger.refresh_from_db()
     assert passenger.status == "moved"
+    assert missed.status == "no_show"
     funnel = dict(pipeline(passenger.reservation.household.__class__.objects.all()))
     assert (funnel["accepted"], funnel["scheduled to move"], funnel["keys handed over"]) == (
         2,
@@ -143,7 +138,12 @@ def test_follow_up_visits_are_for_returned_households(accepted, kalbajar_officer
             finding="living_there",
         )
     keys_hand_over(
-        offer=offer, by=kalbajar_officer, date=timezone.localdate(), keys=2, signed_form="HF-2"
+        offer=offer,
+        by=kalbajar_officer,
+        date=timezone.localdate(),
+        keys=2,
+        signed_form="HF-2",
+        outside_departure_reason="came home with relatives",
     )
     with pytest.raises(ApplicationError, match="Describe the problems"):
         follow_up_record(
@@ -216,7 +216,12 @@ def test_a_follow_up_visit_is_recorded_from_the_household_page(
 ):
     offer = accepted[0]
     keys_hand_over(
-        offer=offer, by=kalbajar_officer, date=timezone.localdate(), keys=2, signed_form="HF-3"
+        offer=offer,
+        by=kalbajar_officer,
+        date=timezone.localdate(),
+        keys=2,
+        signed_form="HF-3",
+        outside_departure_reason="came home with relatives",
     )
     client = client_for(kalbajar_officer)
     page = client.get(f"/registry/households/{offer.household.pk}/").content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
@@ -26,7 +27,8 @@ def offer(places, make_household, zar_ready, planner):
 
 
 def test_an_offer_has_a_deadline(offer):
-    assert offer.offer_deadline - offer.created_at.date() == dt.timedelta(days=14)
+    assert offer.offered_on == offer.created_at.date()
+    assert offer.offer_deadline - offer.offered_on == dt.timedelta(days=14)
 
 
 def test_accepting_needs_consent(offer, kalbajar_officer, client_for):
@@ -83,7 +85,12 @@ def test_keys_make_the_household_returned_and_the_unit_occupied(
     offer.household.save(update_fields=["accommodation_place"])
     client = client_for(kalbajar_officer)
     url = f"/returns/offers/{offer.pk}/handover/"
-    data = {"date": "2025-09-15", "keys": "2", "signed_form": "HF-1"}
+    data = {
+        "date": timezone.localdate().isoformat(),
+        "keys": "2",
+        "signed_form": "HF-1",
+        "outside_departure_reason": "came home with relatives",
+    }
     client.post(url, data)
     offer.refresh_from_db()
     assert offer.status == "active"  # not accepted yet: no keys
@@ -101,13 +108,14 @@ def test_keys_make_the_household_returned_and_the_unit_occupied(
     assert HousingUnit.objects.get(pk=offer.unit_id).status == "occupied"
     assert offer.household.accommodation_place is None
     assert offer.handover.signed_form == "HF-1"
+    assert offer.handover.outside_departure_reason == "came home with relatives"
     assert dict(pipeline(type(offer.household).objects.all()))["keys handed over"] == 1
 
 
 def test_the_household_page_shows_its_road_home(offer, kalbajar_officer, client_for):
     response = client_for(kalbajar_officer).get(f"/registry/households/{offer.household.pk}/")
-    steps = {s.name: (s.done, s.detail) for s in response.context["road"]}
-    assert steps["eligible"] == (True, "")
-    assert steps["offered a home"][0] is True
-    assert steps["accepted"] == (False, "consent to return not recorded yet")
-    assert steps["keys handed over"][0] is False
+    steps = {s.name: (s.state, s.detail) for s in response.context["road"]}
+    assert steps["eligible"] == ("done", "")
+    assert steps["offered a home"][0] == "done"
+    assert steps["accepted"] == ("current", "consent to return not recorded yet")
+    assert steps["keys handed over"][0] == "pending"

@@ -153,7 +153,12 @@ def test_of_simultaneous_key_handovers_one_is_stored_and_the_others_are_told(
     outcomes = at_once(
         [
             lambda o=o: keys_hand_over(
-                offer=o, by=kalbajar_officer, date=timezone.localdate(), keys=2, signed_form="HF"
+                offer=o,
+                by=kalbajar_officer,
+                date=timezone.localdate(),
+                keys=2,
+                signed_form="HF",
+                outside_departure_reason="came home by car",
             )
             for o in copies(accepted, 2 * N)
         ]
@@ -168,7 +173,12 @@ def test_a_double_click_on_hand_over_keys_answers_the_ordinary_message(
     accepted, kalbajar_officer, client_for
 ):
     clients = [client_for(kalbajar_officer) for _ in range(N)]
-    form = {"date": timezone.localdate().isoformat(), "keys": 2, "signed_form": "HF-1"}
+    form = {
+        "date": timezone.localdate().isoformat(),
+        "keys": 2,
+        "signed_form": "HF-1",
+        "outside_departure_reason": "came home by car",
+    }
     answers = at_once(
         [
             lambda c=c: c.post(f"/returns/offers/{accepted.pk}/handover/", form, follow=True)
@@ -269,6 +279,7 @@ def test_a_handover_while_departures_are_scheduled_leaves_no_one_moved_on_a_list
                 date=timezone.localdate(),
                 keys=2,
                 signed_form="HF",
+                outside_departure_reason="came home by car",
             ),
         ]
     )
