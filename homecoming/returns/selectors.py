@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
@@ -250,7 +250,7 @@ def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class RoadStep:
-    name: str  # the step's name, to translate (``road.Step``)
+    name: str  # the step (``road.Step``)
     state: str  # done, current or pending (``road.State``)
     date: dt.date | None
     detail: str
@@ -258,6 +258,26 @@ class RoadStep:
     @property
     def done(self) -> bool:
         return self.state == State.DONE
+
+    @property
+    def label(self) -> str:
+        """The step in words of the page's language."""
+        return str(STEP_WORDS[Step(self.name)])
+
+
+# The steps in words, for pages: road.py, free of Django, only names them.
+STEP_WORDS = {
+    Step.REGISTERED: gettext_lazy("registered"),
+    Step.VERIFIED: gettext_lazy("verified"),
+    Step.ELIGIBLE: gettext_lazy("eligible"),
+    Step.OFFERED: gettext_lazy("offered a home"),
+    Step.ACCEPTED: gettext_lazy("accepted"),
+    Step.SCHEDULED: gettext_lazy("scheduled to move"),
+    Step.BOARDED: gettext_lazy("boarded"),
+    Step.RETURNED: gettext_lazy("keys handed over"),
+    Step.FOLLOWED_UP: gettext_lazy("followed up"),
+    Step.WITHDRAWN: gettext_lazy("withdrawn"),
+}
 
 
 def road_home(household: Household) -> list[RoadStep]:

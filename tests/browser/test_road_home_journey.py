@@ -75,7 +75,8 @@ def test_a_handover_before_the_departure_is_refused_then_the_road_home_shows_its
     form.locator("[name=signed_form]").fill("HF-JOURNEY")
     form.locator("button").click()
     refusal = page.locator(".message.error")
-    expect(refusal).to_contain_text(f"before the departure on {LEFT_ON:%Y-%m-%d}")
+    said = {"en": "before the departure on {:%Y-%m-%d}", "az": "{:%Y-%m-%d} tarixli yola düşmə"}
+    expect(refusal).to_contain_text(said[language].format(LEFT_ON))
     assert not KeyHandover.objects.filter(reservation=boarded).exists()
     shoot(page, screenshot, "road-home-handover-refused", language)
 
@@ -96,7 +97,7 @@ def test_a_handover_before_the_departure_is_refused_then_the_road_home_shows_its
         expect(page.locator(f"#road-home time[datetime='{day:%Y-%m-%d}']")).to_have_count(1)
     expect(page.locator(f"#road-home time[datetime='{LEFT_ON:%Y-%m-%d}']")).to_have_count(2)
     expect(page.locator("#road-home")).not_to_contain_text("answer by")
-    if language == "en":
-        expect(page.locator("#road-home li[aria-current=step]")).to_contain_text("followed up")
+    current = {"en": "followed up", "az": "izləmə səfəri"}[language]
+    expect(page.locator("#road-home li[aria-current=step]")).to_contain_text(current)
     page.locator("#road-home").scroll_into_view_if_needed()
     shoot(page, screenshot, "road-home-returned", language)
