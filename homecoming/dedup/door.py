@@ -12,10 +12,15 @@ the batch gives it.
 Kept in step with ``link.py``: records are prepared by ``link._prepared`` and
 labelled by ``link._comparisons``, and the rows read back by ``link.member_pairs``;
 whatever the batch changes in those, this module follows without a change.
+
+:func:`door_keys` gives the keys under which a registry finds, through one index, the
+records the name rules of ``link.BLOCKING_RULES`` pair with a new one (a test holds
+them to the rules).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -24,6 +29,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from homecoming.dedup.dates import parse_birth_date
 from homecoming.dedup.link import (
     LinkageModel,
     MemberPair,
@@ -32,8 +38,60 @@ from homecoming.dedup.link import (
     _prepared,
     member_pairs,
 )
+from homecoming.dedup.names import name_key, patronymic_key, spelling_key, surname_key
 
-__all__ = ["score_new_records"]
+__all__ = ["DOOR_KEY_LENGTH", "door_keys", "score_new_records"]
+
+DOOR_KEY_LENGTH = 64  # longer keys end in a digest, so that they fit a short column
+
+
+def door_keys(record: Mapping[str, object], *, probe: bool = False) -> set[str]:
+    """The keys of a member record for each blocking rule of the batch that pairs on names.
+
+    Two records that such a rule pairs share one of these keys: a record's own keys
+    (``probe=False``) are kept in an index, and a new record's probe keys
+    (``probe=True``) find, in one lookup, every record a name rule pairs it with. The
+    rules that pair on dates alone with a settlement, or on a document or a phone, are
+    met through the birth date, the document and the phone themselves. A key is only
+    made when every column of its rule is known (Splink pairs no unknown value).
+    Columns as ``link._prepared`` makes them with the names normalised, the registry's
+    setting.
+
+    >>> sorted(door_keys({"given_name": "Elvin", "family_name": "Məmmədov",
+    ...                   "birth_date": "1975-03-08"}))
+    ['gf:elvin|məmmədov', 'gfd:alvin|mamad|03-08', 'gfy:alvin|mamad|1975']
+    >>> sorted(door_keys({"given_name": "Elvin", "family_name": "Məmmədov"}, probe=True))
+    ['gf:məmmədov|elvin']
+    """
+    given = name_key(str(record.get("given_name", "")))
+    family = surname_key(str(record.get("family_name", ""))).key
+    father = patronymic_key(str(record.get("patronymic", ""))).key
+    folds = [spelling_key(str(record.get(name, ""))) for name in ("given_name", "family_name")]
+    born = parse_birth_date(
+        str(record.get("birth_date", "")), year_only=bool(record.get("birth_year_only"))
+    )
+    year = str(born.year) if born.year is not None else ""
+    day = f"{born.month:02}-{born.day:02}" if born.month is not None else ""
+    rules = {
+        # given and family key with the birth year, or with the day and month
+        "gfy": (given, family, year),
+        "gfd": (given, family, day),
+        # the father's name with the given or the family name and the birth year
+        "gpy": (given, father, year),
+        "fpy": (family, father, year),
+        # the three names, for a birth year unknown on either side
+        "gfp": (given, family, father),
+        # given and family name in each other's places
+        "gf": tuple(reversed(folds)) if probe else tuple(folds),
+    }
+    return {_fitted(f"{rule}:{'|'.join(values)}") for rule, values in rules.items() if all(values)}
+
+
+def _fitted(key: str) -> str:
+    if len(key) <= DOOR_KEY_LENGTH:
+        return key
+    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    return f"{key[: DOOR_KEY_LENGTH - 17]}#{digest}"
 
 
 def score_new_records(
