@@ -154,9 +154,11 @@ class _Scorer:
 
     Splink spends most of a second validating a model and writing its SQL; the SQL
     itself runs in milliseconds on a few hundred pairs. So ``predict_between`` runs
-    once, on template tables, while the statements it executes are recorded; each
-    check then fills the two tables and runs those statements again. The statements
-    are Splink's own, so the scores are too.
+    once, on template tables, while the statements it executes are recorded, and each
+    is prepared once (DuckDB plans a statement of this size in tens of milliseconds,
+    longer than it takes to run on a household's pairs): a check fills the two tables
+    and executes the prepared statements, each into the table Splink named, the last
+    read back. The statements are Splink's own, so the scores are too.
     """
 
     def __init__(self, model: LinkageModel, threshold: float) -> None:
@@ -184,36 +186,45 @@ class _Scorer:
             threshold_match_probability=threshold,
             warning_mode="never",
         )
-        self.statements = list(db_api.statements)
+        *steps, (_, last) = db_api.statements
+        self.tables = [name for name, _ in steps]
+        for step, (name, query) in enumerate(steps):  # Splink's tables, kept, empty
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+            self.con.execute(f"PREPARE door_step_{step} AS INSERT INTO {name} {query}")
+        self.con.execute(f"PREPARE door_predict AS {last}")
+        self.steps = len(steps)
+        self._emptied()
 
     def scored(self, new: pd.DataFrame, registered: pd.DataFrame) -> pd.DataFrame:
         """Splink's predictions between the ``new`` and the ``registered`` records."""
         with self.lock:
             for table, frame in ((_NEW, new), (_REGISTERED, registered)):
-                self.con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
                 self.con.register("door_frame", frame)
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM door_frame")  # noqa: S608
                 self.con.unregister("door_frame")
-            for name, sql in self.statements:
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-                self.con.execute(sql)
-            predictions = self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608
-            for name, _sql in self.statements:
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-            return predictions
+            try:
+                for step in range(self.steps):
+                    self.con.execute(f"EXECUTE door_step_{step}")
+                return self.con.execute("EXECUTE door_predict").df()
+            finally:
+                self._emptied()
+
+    def _emptied(self) -> None:
+        for table in (_NEW, _REGISTERED, *self.tables):
+            self.con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
 
 
 class _RecordingDuckDBAPI(DuckDBAPI):
-    """Splink's DuckDB backend, noting each table it creates and the SQL that does."""
+    """Splink's DuckDB backend, noting each table it creates and the query that fills it."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.statements: list[tuple[str, str]] = []
 
     def _execute_sql_against_backend(self, final_sql: str) -> duckdb.DuckDBPyRelation:
-        created = final_sql.startswith("CREATE TABLE ")
-        if created:
-            self.statements.append((final_sql.split(maxsplit=3)[2], final_sql))
+        words = final_sql.split(maxsplit=4)
+        if len(words) == 5 and words[:2] == ["CREATE", "TABLE"] and words[3] == "AS":
+            self.statements.append((words[2], words[4]))
         return super()._execute_sql_against_backend(final_sql)
 
 
