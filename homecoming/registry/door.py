@@ -136,15 +136,17 @@ def imported_households_review(*, references: Sequence[str]) -> int:
 
     Run in the import's transaction (a file's, or an accepted field submission's). The
     whole file is compared in one pass: its members read by the thousand, their keys
-    looked up in the indexes together, every pair scored at once; nothing is compared
-    when the registry held nothing else.
+    looked up in the indexes together, every pair scored at once. Nothing is compared
+    when the registry held nothing else, nor before duplicate detection has run once
+    (learning its model inside an import would hold the import up for minutes at
+    national scale; the batch compares the file when it runs).
     """
     imported = [
         pk
         for chunk in _chunks(references)
         for pk in Household.objects.filter(reference__in=chunk).values_list("pk", flat=True)
     ]
-    if Household.objects.count() <= len(imported):
+    if linkage_model() is None or Household.objects.count() <= len(imported):
         return 0
     records, by_id = _records(imported)
     queued = 0

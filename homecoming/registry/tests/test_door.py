@@ -18,7 +18,12 @@ from homecoming.registry.door import (
 )
 from homecoming.registry.imports import households_import
 from homecoming.registry.matching import household_matches, member_records
-from homecoming.registry.models import DuplicateCandidate, Household, HouseholdEvent
+from homecoming.registry.models import (
+    DuplicateCandidate,
+    Household,
+    HouseholdEvent,
+    LinkageModel,
+)
 from homecoming.registry.selectors import duplicate_candidate_list_for_user
 from homecoming.registry.services import DocumentInput, MemberInput, household_register
 from homecoming.registry.tests.test_imports import member as import_row
@@ -185,6 +190,7 @@ def test_imported_households_near_a_registered_one_go_to_the_review_queue(regist
                    sex="female", birth_date="1979-11-23"),
         import_row("IMP-2", "head", "Vüqar", family_name="Nəsibov", birth_date="1961-02-14"),
     ]  # fmt: skip
+    household_matches()  # duplicate detection has run: its model is kept
     report = households_import(table=make_table(rows, "field.csv"))
     assert report.ok, report.errors
     candidate = DuplicateCandidate.objects.get()  # the import checked the file at the door
@@ -200,9 +206,27 @@ def test_a_dry_run_of_an_import_leaves_nothing_in_the_review_queue(registry, pla
         import_row("IMP-1", "spouse", "Айгюн", family_name="Мамедова", patronymic="Али кызы",
                    sex="female", birth_date="1979-11-23"),
     ]  # fmt: skip
+    household_matches()
     report = households_import(table=make_table(rows, "field.csv"), dry_run=True)
     assert report.ok, report.errors
     assert not DuplicateCandidate.objects.exists()
+
+
+def test_an_import_before_duplicate_detection_ever_ran_leaves_the_file_to_it(registry, places):
+    rows = [
+        import_row("IMP-1", "head", "Эльвин", family_name="Мамедов", patronymic="Ровшан оглы",
+                   birth_date="1975-03-08"),
+        import_row("IMP-1", "spouse", "Айгюн", family_name="Мамедова", patronymic="Али кызы",
+                   sex="female", birth_date="1979-11-23"),
+    ]  # fmt: skip
+    assert households_import(table=make_table(rows, "field.csv")).ok
+    assert not DuplicateCandidate.objects.exists()
+    assert not LinkageModel.objects.exists()  # nothing learnt inside the import
+    pairs = [
+        {Household.objects.get(pk=pk).reference for pk in (match.household_a, match.household_b)}
+        for match in household_matches()
+    ]
+    assert {registry.reference, "IMP-1"} in pairs  # the batch finds it
 
 
 def test_a_namesake_born_in_another_year_on_another_day_is_not_compared_at_the_door(
