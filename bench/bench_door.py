@@ -56,6 +56,13 @@ def load(database: Path, persons: int, scratch: Path) -> float:
             capture_output=True,
         )  # fmt: skip
 
+    if "DATABASE_URL" in env:  # a fresh cluster has no database of that name yet
+        import psycopg
+
+        base, name = env["DATABASE_URL"].rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                admin.execute(f'CREATE DATABASE "{name}"')
     homecoming("migrate", "--noinput")
     homecoming("synth", "--persons", str(persons), "--out", str(scratch))
     for kind in ("places", "households"):
