@@ -176,6 +176,7 @@ def _matches(
         for chunk in _chunks(candidates)
         for household in registered_members()
         .filter(pk__in=chunk)
+        .order_by()
         .values_list("household", flat=True)
     } - leave_out
     records, by_id = _records(households)
@@ -222,7 +223,7 @@ def _candidates(records: Iterable[dict]) -> set[int]:
             day = dt.date.fromisoformat(record["birth_date"])
             born.update([day, *_swapped(day)])
     by_key = MemberSearchKey.objects.values_list("member", flat=True)
-    by_birth = Member.objects.values_list("pk", flat=True)
+    by_birth = Member.objects.order_by().values_list("pk", flat=True)  # no join to sort by
     return {
         *(pk for chunk in _chunks(keys) for pk in by_key.filter(key__in=chunk)),
         *(pk for chunk in _chunks(born) for pk in by_birth.filter(birth_date__in=chunk)),
