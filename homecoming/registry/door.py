@@ -212,21 +212,27 @@ def _candidates(records: Iterable[dict]) -> set[int]:
 
     The name rules through the records' door keys (``dedup.door.door_keys``, kept in
     ``MemberSearchKey``), the rules on a document or a phone through those keys, and
-    the rules on a birth date through ``Member.birth_date`` (either way round).
+    the rule on the birth date and the settlement through ``Member.birth_date``.
     """
     keys: set[str] = set()
-    born: set[dt.date] = set()
+    born: set[tuple[dt.date, str]] = set()  # (birth date, origin settlement's code)
     for record in records:
         keys |= search_keys(numbers=[record["document_number"]], phones=[record["phone"]])
         keys |= door_keys(record, probe=True)
         if record["birth_date"] and not record["birth_year_only"]:
-            day = dt.date.fromisoformat(record["birth_date"])
-            born.update([day, *_swapped(day)])
+            born.add((dt.date.fromisoformat(record["birth_date"]), record["origin_settlement"]))
     by_key = MemberSearchKey.objects.values_list("member", flat=True)
-    by_birth = Member.objects.order_by().values_list("pk", flat=True)  # no join to sort by
+    by_birth = Member.objects.order_by().values_list(
+        "pk", "birth_date", "household__origin_settlement__code"
+    )
     return {
         *(pk for chunk in _chunks(keys) for pk in by_key.filter(key__in=chunk)),
-        *(pk for chunk in _chunks(born) for pk in by_birth.filter(birth_date__in=chunk)),
+        *(
+            pk
+            for chunk in _chunks({day for day, _ in born})
+            for pk, day, origin in by_birth.filter(birth_date__in=chunk)
+            if (day, origin) in born
+        ),
     }
 
 
@@ -244,13 +250,6 @@ def _chunks(values: Iterable) -> list[list]:
     """``values``, sorted, in lists an IN clause can hold."""
     ordered = sorted(values)
     return [ordered[start : start + _AT_ONCE] for start in range(0, len(ordered), _AT_ONCE)]
-
-
-def _swapped(day: dt.date) -> list[dt.date]:
-    try:
-        return [dt.date(day.year, day.day, day.month)] if day.day <= 12 else []
-    except ValueError:
-        return []
 
 
 def _new_record(index: int, member: MemberInput, origin: Settlement) -> dict:

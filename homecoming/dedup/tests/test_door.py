@@ -58,17 +58,19 @@ def test_nothing_to_compare_gives_no_pair_and_a_bad_threshold_is_named(batch):
 
 
 def test_every_pair_the_batchs_rules_make_meets_at_the_door_through_one_key(members):
-    def days(record):
+    def born_in(record):  # the rule on a birth date and the settlement
         born = parse_birth_date(record["birth_date"], year_only=record["birth_year_only"])
-        if born.month is None:
-            return set()
-        return {(born.year, born.month, born.day), (born.year, born.day, born.month)}
+        return (
+            (born, record["origin_settlement"])
+            if born.month and record["origin_settlement"]
+            else None
+        )
 
     def met(new, registered):
         document, phone = (document_key(new["document_number"]), phone_key(new["phone"]))
         return bool(
             door_keys(new, probe=True) & door_keys(registered)
-            or days(new) & days(registered)
+            or born_in(new) == born_in(registered) is not None
             or document == document_key(registered["document_number"]) != ""
             or phone == phone_key(registered["phone"]) != ""
         )

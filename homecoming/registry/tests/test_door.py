@@ -248,6 +248,21 @@ def test_a_namesake_born_in_another_year_on_another_day_is_not_compared_at_the_d
     assert elvin.pk not in _candidates([elvin_born(None)])
 
 
+def test_a_stranger_born_the_same_day_is_compared_only_from_the_same_settlement(
+    registry, admin, places
+):
+    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08, from Zar
+    elsewhere = household_register(
+        by=admin,
+        origin_settlement=places.ballija,
+        members=family(("Orxan", "Cəfərov", "1975-03-08")),
+    ).members.get()
+    stranger = MemberInput("head", "Nicat", "Hüseynov", "male", birth_date=dt.date(1975, 3, 8))
+    found = _candidates([_new_record(0, stranger, places.zar)])
+    assert elvin.pk in found
+    assert elsewhere.pk not in found
+
+
 def test_a_document_already_registered_is_a_match_whatever_the_names(registry, admin, places):
     holder = household_register(
         by=admin,
