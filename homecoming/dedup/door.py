@@ -12,10 +12,15 @@ the batch gives it.
 Kept in step with ``link.py``: records are prepared by ``link._prepared`` and
 labelled by ``link._comparisons``, and the rows read back by ``link.member_pairs``;
 whatever the batch changes in those, this module follows without a change.
+
+:func:`door_keys` gives the keys under which a registry finds, through one index, the
+records the name rules of ``link.BLOCKING_RULES`` pair with a new one (a test holds
+them to the rules).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -24,6 +29,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from homecoming.dedup.dates import parse_birth_date
 from homecoming.dedup.link import (
     LinkageModel,
     MemberPair,
@@ -32,8 +38,66 @@ from homecoming.dedup.link import (
     _prepared,
     member_pairs,
 )
+from homecoming.dedup.names import name_key, patronymic_key, spelling_key, surname_key
 
-__all__ = ["score_new_records"]
+__all__ = ["DOOR_KEY_LENGTH", "door_keys", "score_new_records"]
+
+DOOR_KEY_LENGTH = 64  # longer keys end in a digest, so that they fit a short column
+
+
+def door_keys(record: Mapping[str, object], *, probe: bool = False) -> set[str]:
+    """The keys of a member record for each blocking rule of the batch that pairs on names.
+
+    Two records that such a rule pairs share one of these keys: a record's own keys
+    (``probe=False``) are kept in an index, and a new record's probe keys
+    (``probe=True``) find, in one lookup, every record a name rule pairs it with. The
+    rules on a document, a phone, or a birth date with the settlement, are met through
+    those columns themselves. A key is only made when every column of its rule is known
+    (Splink pairs no unknown value). Columns as ``link._prepared`` makes them with the
+    names normalised, the registry's setting.
+
+    >>> sorted(door_keys({"given_name": "Elvin", "family_name": "Məmmədov",
+    ...                   "birth_date": "1975-03-08"}))  # doctest: +NORMALIZE_WHITESPACE
+    ['fd:mamad|1975-03-08', 'gd:alvin|1975-03-08', 'gf:elvin|məmmədov',
+     'gfd:alvin|mamad|03-08', 'gfy:alvin|mamad|1975']
+    >>> sorted(door_keys({"given_name": "Elvin", "family_name": "Məmmədov"}, probe=True))
+    ['gf:məmmədov|elvin']
+    """
+    given = name_key(str(record.get("given_name", "")))
+    family = surname_key(str(record.get("family_name", ""))).key
+    father = patronymic_key(str(record.get("patronymic", ""))).key
+    folds = [spelling_key(str(record.get(name, ""))) for name in ("given_name", "family_name")]
+    born = parse_birth_date(
+        str(record.get("birth_date", "")), year_only=bool(record.get("birth_year_only"))
+    )
+    year = str(born.year) if born.year is not None else ""
+    day = f"{born.month:02}-{born.day:02}" if born.month is not None else ""
+    dates = [f"{year}-{day}"] if day else []
+    if day and probe:  # the rules on a date swapped pair it either way round
+        dates.append(f"{year}-{born.day:02}-{born.month:02}")
+    rules = [
+        # given and family key with the birth year, or with the day and month
+        ("gfy", (given, family, year)),
+        ("gfd", (given, family, day)),
+        # the father's name with the given or the family name and the birth year
+        ("gpy", (given, father, year)),
+        ("fpy", (family, father, year)),
+        # the three names, for a birth year unknown on either side
+        ("gfp", (given, family, father)),
+        # given and family name in each other's places
+        ("gf", tuple(reversed(folds)) if probe else tuple(folds)),
+        # the given or the family name with the birth date (or it swapped)
+        *(("gd", (given, date)) for date in dates),
+        *(("fd", (family, date)) for date in dates),
+    ]
+    return {_fitted(f"{rule}:{'|'.join(values)}") for rule, values in rules if all(values)}
+
+
+def _fitted(key: str) -> str:
+    if len(key) <= DOOR_KEY_LENGTH:
+        return key
+    digest = hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    return f"{key[: DOOR_KEY_LENGTH - 17]}#{digest}"
 
 
 def score_new_records(
@@ -96,9 +160,11 @@ class _Scorer:
 
     Splink spends most of a second validating a model and writing its SQL; the SQL
     itself runs in milliseconds on a few hundred pairs. So ``predict_between`` runs
-    once, on template tables, while the statements it executes are recorded; each
-    check then fills the two tables and runs those statements again. The statements
-    are Splink's own, so the scores are too.
+    once, on template tables, while the statements it executes are recorded, and each
+    is prepared once (DuckDB plans a statement of this size in tens of milliseconds,
+    longer than it takes to run on a household's pairs): a check fills the two tables
+    and executes the prepared statements, each into the table Splink named, the last
+    read back. The statements are Splink's own, so the scores are too.
     """
 
     def __init__(self, model: LinkageModel, threshold: float) -> None:
@@ -126,36 +192,45 @@ class _Scorer:
             threshold_match_probability=threshold,
             warning_mode="never",
         )
-        self.statements = list(db_api.statements)
+        *steps, (_, last) = db_api.statements
+        self.tables = [name for name, _ in steps]
+        for step, (name, query) in enumerate(steps):  # Splink's tables, kept, empty
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+            self.con.execute(f"PREPARE door_step_{step} AS INSERT INTO {name} {query}")
+        self.con.execute(f"PREPARE door_predict AS {last}")
+        self.steps = len(steps)
+        self._emptied()
 
     def scored(self, new: pd.DataFrame, registered: pd.DataFrame) -> pd.DataFrame:
         """Splink's predictions between the ``new`` and the ``registered`` records."""
         with self.lock:
             for table, frame in ((_NEW, new), (_REGISTERED, registered)):
-                self.con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
                 self.con.register("door_frame", frame)
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM door_frame")  # noqa: S608
                 self.con.unregister("door_frame")
-            for name, sql in self.statements:
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-                self.con.execute(sql)
-            predictions = self.con.execute(f"SELECT * FROM {name}").df()  # noqa: S608
-            for name, _sql in self.statements:
-                self.con.execute(f"DROP TABLE IF EXISTS {name}")
-            return predictions
+            try:
+                for step in range(self.steps):
+                    self.con.execute(f"EXECUTE door_step_{step}")
+                return self.con.execute("EXECUTE door_predict").df()
+            finally:
+                self._emptied()
+
+    def _emptied(self) -> None:
+        for table in (_NEW, _REGISTERED, *self.tables):
+            self.con.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
 
 
 class _RecordingDuckDBAPI(DuckDBAPI):
-    """Splink's DuckDB backend, noting each table it creates and the SQL that does."""
+    """Splink's DuckDB backend, noting each table it creates and the query that fills it."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.statements: list[tuple[str, str]] = []
 
     def _execute_sql_against_backend(self, final_sql: str) -> duckdb.DuckDBPyRelation:
-        created = final_sql.startswith("CREATE TABLE ")
-        if created:
-            self.statements.append((final_sql.split(maxsplit=3)[2], final_sql))
+        words = final_sql.split(maxsplit=4)
+        if len(words) == 5 and words[:2] == ["CREATE", "TABLE"] and words[3] == "AS":
+            self.statements.append((words[2], words[4]))
         return super()._execute_sql_against_backend(final_sql)
 
 

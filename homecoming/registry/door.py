@@ -19,15 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import district_scope
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
-from homecoming.dedup.door import score_new_records
+from homecoming.dedup.door import door_keys, score_new_records
 from homecoming.dedup.link import find_duplicates, household_pairs
 from homecoming.places.models import Settlement
 from homecoming.registry import services
@@ -140,44 +138,54 @@ def household_register_checked(
 
 def imported_households_review(*, references: Sequence[str]) -> int:
     """Queue, for review, the registered households that households just imported (by
-    reference) probably duplicate; returns how many pairs were queued. Run in the
-    import's transaction; nothing is compared when the registry held nothing else."""
+    reference) probably duplicate; returns how many pairs were queued.
+
+    Run in the import's transaction (a file's, or an accepted field submission's). The
+    whole file is compared in one pass: its members read by the thousand, their keys
+    looked up in the indexes together, every pair scored at once. Nothing is compared
+    when the registry held nothing else, nor before duplicate detection has run once
+    (learning its model inside an import would hold the import up for minutes at
+    national scale; the batch compares the file when it runs).
+    """
     imported = [
         pk
-        for start in range(0, len(references), 10_000)
-        for pk in Household.objects.filter(
-            reference__in=references[start : start + 10_000]
-        ).values_list("pk", flat=True)
+        for chunk in _chunks(references)
+        for pk in Household.objects.filter(reference__in=chunk).values_list("pk", flat=True)
     ]
-    if Household.objects.count() <= len(imported):
+    if linkage_model() is None or Household.objects.count() <= len(imported):
         return 0
+    records, by_id = _records(imported)
     queued = 0
-    for start in range(0, len(imported), _IMPORT_CHUNK):
-        chunk = imported[start : start + _IMPORT_CHUNK]
-        records, by_id = member_records(registered_members().filter(household__in=chunk))
-        found = _matches(records, _candidates(records), leave_out=set(imported))
-        for household_id, matches in found.items():
-            for other, probability, links in matches:
-                evidence = [
-                    _evidence(registered, by_id[new_id], link_probability, fields)
-                    for new_id, registered, link_probability, fields in links
-                ]
-                _queue(other, Household(pk=int(household_id)), probability, evidence)
-                queued += 1
+    found = _matches(records, _candidates(records), leave_out=set(imported))
+    for household_id, matches in found.items():
+        for other, probability, links in matches:
+            evidence = [
+                _evidence(registered, by_id[new_id], link_probability, fields)
+                for new_id, registered, link_probability, fields in links
+            ]
+            _queue(other, Household(pk=int(household_id)), probability, evidence)
+            queued += 1
     return queued
 
 
-_IMPORT_CHUNK = 500  # households compared at once: a few thousand records to score
+_AT_ONCE = 10_000  # ids or keys in one IN list (SQLite allows 250,000 parameters)
 
 
 def _matches(
-    new: list[dict], candidates: QuerySet[Member], *, leave_out: set[int] = frozenset()
+    new: list[dict], candidates: set[int], *, leave_out: set[int] = frozenset()
 ) -> dict[str, list[tuple[Household, float, list[tuple[str, Member, float, dict]]]]]:
     """For each new household (as the ``new`` records name it), the registered households
     other than ``leave_out`` it probably duplicates, each with its score and linked
-    members, strongest first."""
-    households = set(candidates.values_list("household", flat=True)) - leave_out
-    records, by_id = member_records(registered_members().filter(household__in=households))
+    members, strongest first. ``candidates``: member ids, from ``_candidates``."""
+    households = {
+        household
+        for chunk in _chunks(candidates)
+        for household in registered_members()
+        .filter(pk__in=chunk)
+        .order_by()
+        .values_list("household", flat=True)
+    } - leave_out
+    records, by_id = _records(households)
     if not records:
         return {}
     model = linkage_model()
@@ -203,45 +211,51 @@ def _matches(
     return found
 
 
-def _candidates(records: Iterable[dict]) -> QuerySet[Member]:
-    """The registered members any blocking rule of the batch could pair with one of the
-    linkage ``records``: a superset, which the rules themselves then narrow."""
+def _candidates(records: Iterable[dict]) -> set[int]:
+    """The ids of the members (registered or not) that any blocking rule of the batch
+    could pair with one of the linkage ``records``, each found through an index: a
+    superset, which the rules themselves then narrow.
+
+    The name rules through the records' door keys (``dedup.door.door_keys``, kept in
+    ``MemberSearchKey``), the rules on a document or a phone through those keys, and
+    the rule on the birth date and the settlement through ``Member.birth_date``.
+    """
     keys: set[str] = set()
-    born: set[dt.date] = set()
-    named = []
+    born: set[tuple[dt.date, str]] = set()  # (birth date, origin settlement's code)
     for record in records:
         keys |= search_keys(numbers=[record["document_number"]], phones=[record["phone"]])
+        keys |= door_keys(record, probe=True)
         if record["birth_date"] and not record["birth_year_only"]:
-            day = dt.date.fromisoformat(record["birth_date"])
-            born.update([day, *_swapped(day)])
-        names = [
-            search_keys(names=[record[name]])
-            for name in ("given_name", "family_name", "patronymic")
-            if record[name]
-        ]
-        named += list(combinations(names, 2))
-    probes = [MemberSearchKey.objects.filter(key__in=keys)] if keys else []
-    for first, second in named:
-        within = MemberSearchKey.objects.filter(key__in=first).values("member")
-        probes.append(MemberSearchKey.objects.filter(key__in=second, member__in=within))
-    found: set[int] = set()
-    for start in range(0, len(probes), _PROBES_AT_ONCE):
-        first, *others = [
-            p.values_list("member", flat=True) for p in probes[start:][:_PROBES_AT_ONCE]
-        ]
-        found.update(first.union(*others))
-    people = registered_members()
-    return people.filter(pk__in=found) | people.filter(birth_date__in=born)
+            born.add((dt.date.fromisoformat(record["birth_date"]), record["origin_settlement"]))
+    by_key = MemberSearchKey.objects.values_list("member", flat=True)
+    by_birth = Member.objects.order_by().values_list(
+        "pk", "birth_date", "household__origin_settlement__code"
+    )
+    return {
+        *(pk for chunk in _chunks(keys) for pk in by_key.filter(key__in=chunk)),
+        *(
+            pk
+            for chunk in _chunks({day for day, _ in born})
+            for pk, day, origin in by_birth.filter(birth_date__in=chunk)
+            if (day, origin) in born
+        ),
+    }
 
 
-_PROBES_AT_ONCE = 100  # SQLite allows 500 SELECTs in one compound query
+def _records(households: Iterable[int]) -> tuple[list[dict], dict[str, Member]]:
+    """The linkage records of the current members of ``households``, by the thousand."""
+    records, by_id = [], {}
+    for chunk in _chunks(households):
+        more, more_by_id = member_records(registered_members().filter(household__in=chunk))
+        records += more
+        by_id |= more_by_id
+    return records, by_id
 
 
-def _swapped(day: dt.date) -> list[dt.date]:
-    try:
-        return [dt.date(day.year, day.day, day.month)] if day.day <= 12 else []
-    except ValueError:
-        return []
+def _chunks(values: Iterable) -> list[list]:
+    """``values``, sorted, in lists an IN clause can hold."""
+    ordered = sorted(values)
+    return [ordered[start : start + _AT_ONCE] for start in range(0, len(ordered), _AT_ONCE)]
 
 
 def _new_record(index: int, member: MemberInput, origin: Settlement) -> dict:

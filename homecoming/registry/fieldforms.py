@@ -48,7 +48,6 @@ from homecoming.core.tabular import (
 )
 from homecoming.places.lookup import PlaceLookup
 from homecoming.places.models import Settlement
-from homecoming.registry.door import imported_households_review
 from homecoming.registry.imports import household_read, households_import, member_read
 from homecoming.registry.models import (
     AccommodationKind,
@@ -953,10 +952,9 @@ def field_submission_accept(*, submission: FieldSubmission, by: User) -> FieldSu
         report = kobo_import(table=table, by=by)
         if not report.ok:
             raise _refused(report)
+        # The import checked it against the registry as a registration is
+        # (registry/door.py): a likely duplicate went to the review queue with it.
         decided.household = _households_of(table)[table.rows[0].values["household"]]
-        # Checked against the registry as a registration is (registry/door.py): a likely
-        # duplicate goes to the review queue with it.
-        imported_households_review(references=[decided.household.reference])
         decided.status, decided.decided_by = FieldSubmission.Status.ACCEPTED, by
         decided.decided_at = timezone.now()
         decided.save(update_fields=["household", "status", "decided_by", "decided_at"])

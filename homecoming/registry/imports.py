@@ -27,6 +27,7 @@ from homecoming.core.tabular import (
     write_all_or_nothing,
 )
 from homecoming.places.lookup import PlaceLookup
+from homecoming.registry.door import imported_households_review
 from homecoming.registry.models import (
     AccommodationKind,
     Household,
@@ -35,7 +36,7 @@ from homecoming.registry.models import (
     Member,
     TemporaryAccommodation,
 )
-from homecoming.registry.search_keys import member_name_key, search_keys
+from homecoming.registry.search_keys import member_name_key, person_door_keys, search_keys
 from homecoming.registry.services import search_keys_insert
 
 HOUSEHOLD_COLUMNS = (
@@ -376,6 +377,13 @@ def _write(
                         names=(spec["given_name"], spec["family_name"], spec["patronymic"]),
                         numbers=(reference, document[1]) if document else (reference,),
                         phones=(spec["phone"],),
+                    )
+                    | person_door_keys(
+                        given_name=spec["given_name"],
+                        family_name=spec["family_name"],
+                        patronymic=spec["patronymic"],
+                        birth_date=spec["birth_date"],
+                        birth_year_only=spec["birth_year_only"],
                     ),
                 )
             )
@@ -388,6 +396,8 @@ def _write(
     records_insert_audited(IdentityDocument, document_records)
     search_keys_insert(keys)
     records_insert(HouseholdEvent, events)
+    # Checked at the door, the whole file at once: near-matches go to the review queue.
+    imported_households_review(references=[reference for reference, _ in households])
     return len(household_records), 0
 
 

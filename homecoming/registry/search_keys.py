@@ -1,14 +1,17 @@
-"""The keys under which the registry finds a person: pure functions of names, numbers and
-phones, used by the search (``selectors``), the households import and migrations 0004 and
-0006. No database here: ``services`` writes the keys."""
+"""The keys under which the registry finds a person: pure functions of names, numbers,
+phones and birth dates, used by the search (``selectors``), the check at the door
+(``door``), the households import and migrations 0004, 0006 and 0013. No database here:
+``services`` writes the keys."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 
 from homecoming.core.text import clean, fold
+from homecoming.dedup.door import door_keys
 from homecoming.dedup.names import name_key, patronymic_key, surname_key
 from homecoming.dedup.numbers import document_key, phone_key
 
@@ -66,6 +69,28 @@ def search_keys(
     keys.update(phone_key(phone) for phone in phones)
     keys.discard("")
     return keys
+
+
+def person_door_keys(
+    *,
+    given_name: str,
+    family_name: str,
+    patronymic: str,
+    birth_date: dt.date | None,
+    birth_year_only: bool,
+) -> set[str]:
+    """The keys under which the check at the door finds a registered person
+    (``dedup.door.door_keys``); kept with the search keys, which they never meet: a
+    search's keys hold no ``:``."""
+    return door_keys(
+        {
+            "given_name": given_name,
+            "family_name": family_name,
+            "patronymic": patronymic,
+            "birth_date": birth_date.isoformat() if birth_date else "",
+            "birth_year_only": birth_year_only,
+        }
+    )
 
 
 def query_search_keys(q: str) -> list[list[str]]:

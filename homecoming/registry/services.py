@@ -35,17 +35,24 @@ from homecoming.registry.models import (
     MemberSearchKey,
     TemporaryAccommodation,
 )
-from homecoming.registry.search_keys import search_keys
+from homecoming.registry.search_keys import person_door_keys, search_keys
 
 
 def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[str]:
     """The search keys of ``member`` (its household loaded) with its documents' numbers:
-    its names and phone, the numbers, and its household's reference and phone."""
+    its names and phone, the numbers, and its household's reference and phone; and its
+    keys for the check at the door."""
     household = member.household
     return search_keys(
         names=(member.given_name, member.family_name, member.patronymic),
         numbers=(household.reference, *document_numbers),
         phones=(member.phone, household.phone),
+    ) | person_door_keys(
+        given_name=member.given_name,
+        family_name=member.family_name,
+        patronymic=member.patronymic,
+        birth_date=member.birth_date,
+        birth_year_only=member.birth_year_only,
     )
 
 

@@ -6,8 +6,10 @@ import dataclasses
 
 import pytest
 
-from homecoming.dedup.door import score_new_records
-from homecoming.dedup.link import find_duplicates
+from homecoming.dedup.dates import parse_birth_date
+from homecoming.dedup.door import door_keys, score_new_records
+from homecoming.dedup.link import FIELDS, find_duplicates
+from homecoming.dedup.numbers import document_key, phone_key
 from homecoming.dedup.tests.synthetic import synthetic_registry
 from homecoming.dedup.tests.test_link import LOOKALIKES, PLANTED
 
@@ -53,3 +55,30 @@ def test_nothing_to_compare_gives_no_pair_and_a_bad_threshold_is_named(batch):
     assert score_new_records(batch.model, [], [{"id": "a", "household": "H"}], threshold=0.5) == []
     with pytest.raises(ValueError, match="threshold must be between 0 and 1, got 1.5"):
         score_new_records(batch.model, [], [], threshold=1.5)
+
+
+def test_every_pair_the_batchs_rules_make_meets_at_the_door_through_one_key(members):
+    def born_in(record):  # the rule on a birth date and the settlement
+        born = parse_birth_date(record["birth_date"], year_only=record["birth_year_only"])
+        return (
+            (born, record["origin_settlement"])
+            if born.month and record["origin_settlement"]
+            else None
+        )
+
+    def met(new, registered):
+        document, phone = (document_key(new["document_number"]), phone_key(new["phone"]))
+        return bool(
+            door_keys(new, probe=True) & door_keys(registered)
+            or born_in(new) == born_in(registered) is not None
+            or document == document_key(registered["document_number"]) != ""
+            or phone == phone_key(registered["phone"]) != ""
+        )
+
+    everything = find_duplicates(members, threshold=1e-12)  # every pair the rules make
+    by_id = {member["id"]: {**FIELDS, **member} for member in members}
+    assert len(everything.pairs) > len(PLANTED)
+    for pair in everything.pairs:
+        left, right = by_id[pair.id_l], by_id[pair.id_r]
+        assert met(left, right), pair
+        assert met(right, left), pair

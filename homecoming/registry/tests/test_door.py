@@ -10,13 +10,20 @@ from conftest import make_table
 from homecoming.core.errors import ApplicationError
 from homecoming.dedup.link import find_duplicates
 from homecoming.registry.door import (
+    _candidates,
+    _new_record,
     household_matches_at_registration,
     household_register_checked,
     imported_households_review,
 )
 from homecoming.registry.imports import households_import
 from homecoming.registry.matching import household_matches, member_records
-from homecoming.registry.models import DuplicateCandidate, Household, HouseholdEvent
+from homecoming.registry.models import (
+    DuplicateCandidate,
+    Household,
+    HouseholdEvent,
+    LinkageModel,
+)
 from homecoming.registry.selectors import duplicate_candidate_list_for_user
 from homecoming.registry.services import DocumentInput, MemberInput, household_register
 from homecoming.registry.tests.test_imports import member as import_row
@@ -200,11 +207,77 @@ def test_imported_households_near_a_registered_one_go_to_the_review_queue(regist
                    sex="female", birth_date="1979-11-23"),
         import_row("IMP-2", "head", "Vüqar", family_name="Nəsibov", birth_date="1961-02-14"),
     ]  # fmt: skip
+    household_matches()  # duplicate detection has run: its model is kept
     report = households_import(table=make_table(rows, "field.csv"))
     assert report.ok, report.errors
-    assert imported_households_review(references=["IMP-1", "IMP-2"]) == 1
-    candidate = DuplicateCandidate.objects.get()
+    candidate = DuplicateCandidate.objects.get()  # the import checked the file at the door
     assert (candidate.household_a, candidate.household_b.reference) == (registry, "IMP-1")
+    assert imported_households_review(references=["IMP-1", "IMP-2"]) == 1  # queued once
+    assert DuplicateCandidate.objects.count() == 1
+
+
+def test_a_dry_run_of_an_import_leaves_nothing_in_the_review_queue(registry, places):
+    rows = [
+        import_row("IMP-1", "head", "Эльвин", family_name="Мамедов", patronymic="Ровшан оглы",
+                   birth_date="1975-03-08"),
+        import_row("IMP-1", "spouse", "Айгюн", family_name="Мамедова", patronymic="Али кызы",
+                   sex="female", birth_date="1979-11-23"),
+    ]  # fmt: skip
+    household_matches()
+    report = households_import(table=make_table(rows, "field.csv"), dry_run=True)
+    assert report.ok, report.errors
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_an_import_before_duplicate_detection_ever_ran_leaves_the_file_to_it(registry, places):
+    rows = [
+        import_row("IMP-1", "head", "Эльвин", family_name="Мамедов", patronymic="Ровшан оглы",
+                   birth_date="1975-03-08"),
+        import_row("IMP-1", "spouse", "Айгюн", family_name="Мамедова", patronymic="Али кызы",
+                   sex="female", birth_date="1979-11-23"),
+    ]  # fmt: skip
+    assert households_import(table=make_table(rows, "field.csv")).ok
+    assert not DuplicateCandidate.objects.exists()
+    assert not LinkageModel.objects.exists()  # nothing learnt inside the import
+    pairs = [
+        {Household.objects.get(pk=pk).reference for pk in (match.household_a, match.household_b)}
+        for match in household_matches()
+    ]
+    assert {registry.reference, "IMP-1"} in pairs  # the batch finds it
+
+
+def test_a_namesake_born_in_another_year_on_another_day_is_not_compared_at_the_door(
+    registry, places
+):
+    """Only the members a rule of the batch pairs with a new one are read and scored:
+    a namesake is one only when a date, the father's name or a number joins them."""
+    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08
+
+    def elvin_born(day: dt.date, patronymic: str = "") -> dict:
+        member = MemberInput("head", "Elvin", "Məmmədov", "male", patronymic, birth_date=day)
+        return _new_record(0, member, places.zar)
+
+    assert elvin.pk not in _candidates([elvin_born(dt.date(1952, 9, 30))])
+    assert elvin.pk in _candidates([elvin_born(dt.date(1975, 9, 30))])  # the same year
+    assert elvin.pk in _candidates([elvin_born(dt.date(1976, 3, 8))])  # the same day
+    assert elvin.pk in _candidates([elvin_born(dt.date(1975, 8, 3))])  # swapped
+    assert elvin.pk in _candidates([elvin_born(None, "Rövşən oğlu")])  # no year: 3 names
+    assert elvin.pk not in _candidates([elvin_born(None)])
+
+
+def test_a_stranger_born_the_same_day_is_compared_only_from_the_same_settlement(
+    registry, admin, places
+):
+    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08, from Zar
+    elsewhere = household_register(
+        by=admin,
+        origin_settlement=places.ballija,
+        members=family(("Orxan", "Cəfərov", "1975-03-08")),
+    ).members.get()
+    stranger = MemberInput("head", "Nicat", "Hüseynov", "male", birth_date=dt.date(1975, 3, 8))
+    found = _candidates([_new_record(0, stranger, places.zar)])
+    assert elvin.pk in found
+    assert elsewhere.pk not in found
 
 
 def test_a_document_already_registered_is_a_match_whatever_the_names(registry, admin, places):
