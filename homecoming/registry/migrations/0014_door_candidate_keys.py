@@ -30,7 +30,7 @@ def remove_door_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0012_linkage_model_and_birth_date_index"),
+        ("registry", "0013_household_list_indexes"),
     ]
 
     operations = [
