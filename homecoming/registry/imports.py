@@ -356,6 +356,8 @@ def households_write(
             done += len(members)
             if progress:
                 progress(done, total)
+        # Here every batch is written, inside the one transaction: the place for a check of
+        # the new members against the whole registry (the duplicates it would create).
         report.errors.sort(key=lambda e: e.row)
         return len(sizes), 0
 
