@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
 from conftest import make_table
@@ -226,3 +229,11 @@ def test_a_check_that_finds_errors_keeps_nothing_to_write(places, tmp_path):
     report = imports.households_check(table=make_table([GOOD[0] | {"sex": "m"}]), keep=kept)
     assert not report.ok
     assert not kept.exists()
+
+
+def test_a_kept_file_that_holds_anything_but_values_and_dates_is_not_read(places, tmp_path):
+    kept = tmp_path / "checked"
+    kept.write_bytes(pickle.dumps({"file": Path("spring.csv")}) + (0).to_bytes(8, "big"))
+    with pytest.raises(pickle.UnpicklingError, match="is not in a kept households file"):
+        imports.households_write(kept=kept)
+    assert not Household.objects.exists()
