@@ -308,9 +308,10 @@ def households_check(
                         f"household {reference} has {household.heads} heads; it needs one",
                     )
                 )
-        report.errors += _documents_registered(
-            {number: _unplace(where, references)[0] for number, where in documents_seen.items()}
-        )
+        report.errors += [
+            _document_registered(documents_seen[number] >> 32, number, other)
+            for number, other in _documents_registered(list(documents_seen))
+        ]
         report.errors.sort(key=lambda e: e.row)
         if report.ok:
             sizes = array("I", [0]) * len(references)
@@ -441,19 +442,19 @@ def _registered(references: set[str]) -> set[str]:
     }
 
 
-def _documents_registered(rows: dict[str, int]) -> list[RowError]:
-    """An error for each document number of ``rows`` (number → row) registered already."""
-    return [
-        RowError(
-            rows[number],
-            "document_number",
-            f"{number} is already registered, in household {reference}",
-        )
-        for chunk in _chunks(list(rows))
-        for number, reference in IdentityDocument.objects.filter(number__in=chunk).values_list(
+def _documents_registered(numbers: list[str]) -> Iterator[tuple[str, str]]:
+    """Which document ``numbers`` are registered already, each with its household's
+    reference."""
+    for chunk in _chunks(numbers):
+        yield from IdentityDocument.objects.filter(number__in=chunk).values_list(
             "number", "member__household__reference"
         )
-    ]
+
+
+def _document_registered(row: int, number: str, reference: str) -> RowError:
+    return RowError(
+        row, "document_number", f"{number} is already registered, in household {reference}"
+    )
 
 
 def _rechecked(
@@ -488,9 +489,11 @@ def _rechecked(
             for _index, _reference, number, values in households
             if values["origin_settlement_id"] in outside
         ]
-    errors += _documents_registered(
-        {item[-1]["document"][1]: item[2] for item in members if item[-1]["document"]}
-    )
+    rows = {item[-1]["document"][1]: item[2] for item in members if item[-1]["document"]}
+    errors += [
+        _document_registered(rows[number], number, other)
+        for number, other in _documents_registered(list(rows))
+    ]
     return errors
 
 
