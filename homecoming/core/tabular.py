@@ -5,6 +5,10 @@ problem is reported with its row number (as the user sees it in a spreadsheet)
 and column, and nothing is written unless every row is good. ``--dry-run`` goes
 further and writes inside a transaction that is then rolled back, so that the
 database's own constraints are checked too.
+
+A file of a national registry (a million rows) is not held in memory: ``stream_table``
+gives a table whose rows are read from the file at each pass, and an importer that takes
+one checks each row's cells as it reads it (:meth:`ImportReport.begin_streamed`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -108,7 +112,39 @@ class Row:
 class Table:
     name: str
     columns: list[str]
-    rows: list[Row]
+    # The rows in memory, or read from the file anew at each pass (:func:`stream_table`).
+    rows: Sequence[Row] | FileRows
+
+
+class FileRows:
+    """A file's rows, read from the file each time they are walked through, so that a
+    national file is never held in memory whole. Refuses, while reading, what
+    :func:`read_table` refuses (cells beyond the header, the header repeated)."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self.columns = columns
+
+    def __iter__(self) -> Iterator[Row]:
+        rows = _read_rows(self.path)
+        next(rows, None)  # the header, read when the table was opened
+        yield from _table_rows(self.path.name, self.columns, rows)
+
+    def expected(self) -> int:
+        """About how many rows the file holds (its lines less the header), for a progress
+        bar: counted in bytes, without reading a row. A workbook's are not counted (0)."""
+        if self.path.suffix.lower() != ".csv":
+            return 0
+        lines = 0
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+        return max(lines - 1, 0)
+
+
+def rows_expected(table: Table) -> int:
+    """How many rows ``table`` holds, or about how many when they are read as they stream."""
+    return table.rows.expected() if isinstance(table.rows, FileRows) else len(table.rows)
 
 
 @dataclass(frozen=True)
@@ -140,15 +176,34 @@ class ImportReport:
     def begin(cls, kind: str, table: Table, *, dry_run: bool, required: set[str]) -> ImportReport:
         """A report for ``table``, holding an error for each required column it lacks and for
         each cell, in any column, that no import may take (:func:`cell_problem`)."""
-        report = cls(kind=kind, file=table.name, rows=len(table.rows), dry_run=dry_run)
-        report.errors += require_columns(table, required)
-        refused = (
-            RowError(row.number, column, problem)
-            for row in table.rows
-            for column, problem in row.refused.items()
-        )
-        report.errors += dict.fromkeys(refused)  # rows of one Kobo submission share a number
+        report = cls.begin_streamed(kind, table, dry_run=dry_run, required=required)
+        for _row in report.read(table):
+            pass
         return report
+
+    @classmethod
+    def begin_streamed(
+        cls, kind: str, table: Table, *, dry_run: bool, required: set[str]
+    ) -> ImportReport:
+        """:meth:`begin` for an importer that walks through the rows once, as they are read:
+        the required columns are checked now, each row's cells as :meth:`read` gives it."""
+        report = cls(kind=kind, file=table.name, dry_run=dry_run)
+        report.errors += require_columns(table, required)
+        return report
+
+    def read(self, table: Table) -> Iterator[Row]:
+        """Each row of ``table``, once an error is recorded for each of its cells that no
+        import may take; counts the rows."""
+        self.rows = 0
+        reported: set[RowError] = set()  # rows of one Kobo submission share a number
+        for row in table.rows:
+            self.rows += 1
+            for column, problem in row.refused.items():
+                error = RowError(row.number, column, problem)
+                if error not in reported:
+                    reported.add(error)
+                    self.errors.append(error)
+            yield row
 
     @property
     def ok(self) -> bool:
@@ -227,17 +282,26 @@ def read_text(path: Path) -> str:
 
 
 def _read_csv(path: Path) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(read_text(path), newline=""), strict=True)
-    number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ApplicationError(f"{path.name}: row {number}: {_csv_problem(exc)}") from exc
-        yield cells
-        number += 1
+    """The rows of a CSV file as they are read, not the whole file at once."""
+    with path.open("rb") as handle:
+        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            read_text(path)  # refused in words
+        handle.seek(0)
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, strict=True)
+        number = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ApplicationError(f"{path.name}: row {number}: {_csv_problem(exc)}") from exc
+            except UnicodeDecodeError:
+                read_text(path)  # says where the first byte that is not UTF-8 is
+                raise
+            yield cells
+            number += 1
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -309,6 +373,17 @@ def read_table(path: Path | str) -> Table:
     header, the header repeated further down — is refused, naming the row.
     """
     path = Path(path)
+    table = stream_table(path)
+    if isinstance(table.rows, FileRows):
+        return Table(name=table.name, columns=table.columns, rows=list(table.rows))
+    return table
+
+
+def stream_table(path: Path | str) -> Table:
+    """:func:`read_table` whose rows are read from the file at each pass through them
+    (:class:`FileRows`), never held in memory together: for the national imports. The
+    header is read now; a fault further down is refused when the rows reach it."""
+    path = Path(path)
     if not path.is_file():
         raise ApplicationError(f"{path}: no such file")
     check_file_size(path)
@@ -326,19 +401,27 @@ def read_table(path: Path | str) -> Table:
             "comma-separated CSV (UTF-8)"
         )
     columns = header_columns(path.name, header)
-    table_rows: list[Row] = []
+    rows.close()
+    return Table(name=path.name, columns=columns, rows=FileRows(path, columns))
+
+
+def _table_rows(name: str, columns: list[str], rows: Iterator[list[str]]) -> Iterator[Row]:
+    """The rows after the header, as :func:`read_table` takes them."""
     for number, cells in enumerate(rows, start=2):
         if number == 2 and is_hxl_row(cells):
             continue
         if not any(c.strip() for c in cells):
             continue
-        if [clean(c).lower() for c in cells] == columns:
+        if (
+            cells
+            and clean(cells[0]).lower() == columns[0]
+            and [clean(c).lower() for c in cells] == columns
+        ):
             raise ApplicationError(
-                f"{path.name}: row {number} repeats the header row (two files pasted "
+                f"{name}: row {number} repeats the header row (two files pasted "
                 "together?); remove it"
             )
-        table_rows.append(Row(number=number, values=row_values(path.name, columns, cells, number)))
-    return Table(name=path.name, columns=columns, rows=table_rows)
+        yield Row(number=number, values=row_values(name, columns, cells, number))
 
 
 def header_columns(
@@ -674,16 +757,19 @@ def write_all_or_nothing(
 ) -> ImportReport:
     """Run ``write`` (which returns created, updated) in one transaction.
 
-    Nothing runs when the report already holds errors. A dry run writes and rolls
-    back, so the report's counts are what a real run would do. The audit trail gives
-    every change the import as its reason ("import households file.csv").
+    Nothing runs when the report already holds errors; errors that ``write`` records (a
+    check against the database made as the rows are written) roll it back whole. A dry run
+    writes and rolls back, so the report's counts are what a real run would do. The audit
+    trail gives every change the import as its reason ("import households file.csv").
     """
     if report.errors:
         return report
     try:
         with transaction.atomic(), change_reason(f"import {report.kind} {report.file}"):
             report.created, report.updated = write()
-            if report.dry_run:
+            if report.errors:
+                report.created = report.updated = 0
+            if report.dry_run or report.errors:
                 transaction.set_rollback(True)
     except DatabaseError as exc:
         # A check the rows passed but the database did not (a value longer than its column,

@@ -5,6 +5,7 @@ is one line here, and one in IMPORT_RULES."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -34,9 +35,21 @@ IMPORTERS = {
     "households": "homecoming.registry.imports.households_import",
     "kobo": "homecoming.registry.fieldforms.kobo_import",
 }
-# How a kind's file becomes a Table, when it is not a plain CSV/XLSX/GeoJSON table.
+# How a kind's file becomes a Table, when it is not a plain CSV/XLSX/GeoJSON table held in
+# memory: a households file of a national registry is read as it streams.
 READERS = {
+    "households": "homecoming.core.tabular.stream_table",
     "kobo": "homecoming.registry.fieldforms.kobo_table",
+}
+# The kinds whose check keeps what it checked in a file, and the writer that imports that
+# file once an officer confirms: the browser reads and checks a national file once, not
+# once for the check and again for the import. Other kinds' checks are dry runs, and
+# their import reads the file again.
+CHECKED_WRITERS = {
+    "households": (
+        "homecoming.registry.imports.households_check",
+        "homecoming.registry.imports.households_write",
+    ),
 }
 
 # Each kind in words, for the pages (docs/data-formats.md describes each file).
@@ -90,10 +103,35 @@ def import_as(
     """Import ``table`` as ``user`` may: a kind checked by district gets the user's
     districts, so that no row outside them is taken; a kind that proposes changes proposes
     them as ``user``."""
-    options: dict = {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    options = _scope(user, kind)
     if kind in PROPOSING_KINDS:
         options["by"] = user
     return importer(kind)(table=table, dry_run=dry_run, progress=progress, **options)
+
+
+def import_check_as(
+    user: User, kind: str, table: Table, *, keep: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Check ``table`` as ``user`` may import it, writing nothing: a dry run, or, for the
+    kinds of CHECKED_WRITERS, a check that keeps what it checked in ``keep`` for
+    :func:`import_checked_as`."""
+    if kind not in CHECKED_WRITERS:
+        return import_as(user, kind, table, dry_run=True, progress=progress)
+    check = import_string(CHECKED_WRITERS[kind][0])
+    return check(table=table, keep=keep, progress=progress, **_scope(user, kind))
+
+
+def import_checked_as(
+    user: User, kind: str, *, kept: Path, progress: Progress | None = None
+) -> ImportReport:
+    """Import what :func:`import_check_as` kept in ``kept``, as ``user`` may (the officer who
+    confirms: the districts are theirs)."""
+    write = import_string(CHECKED_WRITERS[kind][1])
+    return write(kept=kept, progress=progress, **_scope(user, kind))
+
+
+def _scope(user: User, kind: str) -> dict:
+    return {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
 
 
 def importer(kind: str) -> Callable[..., ImportReport]:

@@ -11,7 +11,9 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -25,7 +27,13 @@ from homecoming.core.errors import ApplicationError
 from homecoming.core.export import safe_cell
 from homecoming.core.locking import locked
 from homecoming.core.tabular import ImportReport, RowError, Table
-from homecoming.site.imports import import_as, import_kinds_for, read
+from homecoming.site.imports import (
+    import_as,
+    import_check_as,
+    import_checked_as,
+    import_kinds_for,
+    read,
+)
 from homecoming.site.models import ImportRun
 
 Status = ImportRun.Status
@@ -100,16 +108,24 @@ def import_run_process(*, run_id: int) -> None:
         run.status = Status.RUNNING if run.confirmed else Status.CHECKING
         run.save(update_fields=["status"])
     dry_run = not run.confirmed
+    user = run.confirmed_by or run.uploaded_by
+    kept = kept_path(run)
     table = None
     try:
-        table = read(run.kind, run.file.path)
-        report = import_as(
-            run.confirmed_by or run.uploaded_by,
-            run.kind,
-            table,
-            dry_run=dry_run,
-            progress=_Progress(run),
-        )
+        if dry_run:
+            table = read(run.kind, run.file.path)
+            report = import_check_as(user, run.kind, table, keep=kept, progress=_Progress(run))
+        elif kept.exists():
+            # Every row was checked by the check the officer confirmed; what may have changed
+            # in the database since is checked again as the rows are written, in the one
+            # transaction that the progress bar cannot see into.
+            ImportRun.objects.filter(pk=run.pk).update(
+                progress_done=run.rows, progress_total=run.rows
+            )
+            report = import_checked_as(user, run.kind, kept=kept)
+        else:
+            table = read(run.kind, run.file.path)
+            report = import_as(user, run.kind, table, dry_run=False, progress=_Progress(run))
     except ApplicationError as exc:  # the file cannot be read as a table at all
         report = ImportReport(kind=run.kind, file=run.file_name, dry_run=dry_run)
         report.errors.append(RowError(0, "", exc.message))
@@ -117,19 +133,31 @@ def import_run_process(*, run_id: int) -> None:
         run.status, run.failure, run.finished_at = Status.FAILED, repr(exc), timezone.now()
         run.save(update_fields=["status", "failure", "finished_at"])
         raise
+    finally:
+        if not dry_run:
+            kept.unlink(missing_ok=True)
     _record(run, report, table)
+
+
+def kept_path(run: ImportRun) -> Path:
+    """Where the check of ``run`` keeps what it checked, for the import to write
+    (``site/imports.py``, CHECKED_WRITERS): beside the uploads, out of their reach (each
+    upload is in a folder named by 16 random hex digits)."""
+    folder = Path(settings.MEDIA_ROOT) / "imports" / "checked"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"run-{run.pk}"
 
 
 def _record(run: ImportRun, report: ImportReport, table: Table | None) -> None:
     run.rows, run.created, run.updated = report.rows, report.created, report.updated
     run.finished_at = timezone.now()
     fields = ["rows", "created", "updated", "finished_at", "status"]
+    values = _problem_rows(report, table)
     if report.dry_run:
-        run.check_report = _with_values(report.as_dict(), table)
+        run.check_report = _with_values(report.as_dict(), values)
         run.status = Status.CHECKED if report.ok else Status.REFUSED
         fields.append("check_report")
-        numbers = {row.number for row in table.rows} if table else set()
-        if any(error.row in numbers for error in report.errors):
+        if any(error.row in values for error in report.errors):
             run.annotated.save(
                 f"{run.file_name.rsplit('.', 1)[0]}-errors.csv",
                 ContentFile(annotated_csv(table, report).encode()),
@@ -137,15 +165,27 @@ def _record(run: ImportRun, report: ImportReport, table: Table | None) -> None:
             )
             fields.append("annotated")
     else:
-        run.report = _with_values(report.as_dict(), table)
+        run.report = _with_values(report.as_dict(), values)
         run.status = Status.DONE if report.ok else Status.FAILED
         fields.append("report")
     run.save(update_fields=fields)
 
 
-def _with_values(report: dict, table: Table | None) -> dict:
+def _problem_rows(report: ImportReport, table: Table | None) -> dict[int, dict[str, str]]:
+    """The cells of the rows that an error or a warning names, by row number: one pass
+    through the file, and none when there is no problem to show."""
+    wanted = {problem.row for problem in report.errors + report.warnings}
+    if not wanted or table is None:
+        return {}
+    rows: dict[int, dict[str, str]] = {}
+    for row in table.rows:
+        if row.number in wanted:
+            rows.setdefault(row.number, row.values)  # rows of a Kobo submission share one
+    return rows
+
+
+def _with_values(report: dict, rows: dict[int, dict[str, str]]) -> dict:
     """The report with each error's and warning's cell as the file holds it, for the page."""
-    rows = {row.number: row.values for row in reversed(table.rows)} if table else {}
     for problem in report["errors"] + report["warnings"]:
         problem["value"] = rows.get(problem["row"], {}).get(problem["column"], "")
     return report

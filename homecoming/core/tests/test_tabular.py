@@ -6,7 +6,14 @@ import pytest
 from openpyxl import Workbook
 
 from homecoming.core.errors import ApplicationError
-from homecoming.core.tabular import ImportReport, Row, RowReader, Table, read_table
+from homecoming.core.tabular import (
+    ImportReport,
+    Row,
+    RowReader,
+    Table,
+    read_table,
+    stream_table,
+)
 
 
 def test_it_reads_csv_with_bom_and_skips_the_hxl_row(tmp_path):
@@ -106,3 +113,38 @@ def test_row_reader_accepts_thousands_separators_and_checks_geojson():
     assert reader.decimal("n") == 1661
     assert reader.geojson("shape", kinds=("Polygon",)) is None
     assert "Self-intersection" in errors[0].message
+
+
+def test_a_streamed_table_reads_the_file_at_each_pass_and_refuses_a_fault_when_it_reaches_it(
+    tmp_path,
+):
+    path = tmp_path / "households.csv"
+    rows = "".join(f"H-{n},Zar\n" for n in range(3000))  # past the reader's first chunk
+    path.write_text("household,name\n" + rows + "household,name\n", encoding="utf-8")
+    table = stream_table(path)
+    assert table.columns == ["household", "name"]
+    numbers = []
+    with pytest.raises(ApplicationError, match="row 3002 repeats the header row"):
+        numbers += [row.number for row in table.rows]
+    path.write_text("household,name\n" + rows, encoding="utf-8")
+    assert [row.number for row in table.rows][-1] == 3001
+    assert table.rows.expected() == 3000
+
+
+def test_a_byte_that_is_not_utf8_far_into_a_streamed_file_is_named_with_its_line(tmp_path):
+    path = tmp_path / "households.csv"
+    path.write_bytes(b"household,name\n" + b"H-1,Zar\n" * 5000 + b"H-2,K\xe9\n")
+    table = stream_table(path)
+    with pytest.raises(ApplicationError, match="byte 0xE9 on line 5002"):
+        list(table.rows)
+
+
+def test_a_streamed_report_checks_each_cell_as_the_row_is_read():
+    table = Table("t.csv", ["name"], [Row(2, {"name": "Zar"}), Row(3, {"name": "=1+1"})])
+    report = ImportReport.begin_streamed("places", table, dry_run=False, required={"name"})
+    assert report.errors == []
+    assert [row.number for row in report.read(table)] == [2, 3]
+    assert (report.rows, [str(e) for e in report.errors]) == (
+        2,
+        ["row 3, name: '=1+1' would run as a formula in a spreadsheet"],
+    )

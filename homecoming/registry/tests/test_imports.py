@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import pytest
 
 from conftest import make_table
+from homecoming.core.tabular import Row, Table
+from homecoming.registry import imports
 from homecoming.registry.imports import households_import
 from homecoming.registry.models import Household, HouseholdEvent, IdentityDocument, Member
 
@@ -174,4 +179,66 @@ def test_household_columns_must_agree_and_a_registered_household_is_not_imported
 def test_a_dry_run_writes_nothing(places):
     report = households_import(table=make_table(GOOD), dry_run=True)
     assert (report.ok, report.created, report.written) == (True, 2, False)
+    assert not Household.objects.exists()
+
+
+class ReadOnce:
+    """A file's rows that can be read once only, as a file that streams past."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+
+    def __iter__(self):
+        rows, self.rows = self.rows, None
+        if rows is None:
+            raise AssertionError("the rows were read a second time")
+        return iter(rows)
+
+
+def test_the_file_is_read_once_and_its_rows_not_kept(places):
+    table = make_table(GOOD)
+    report = households_import(table=Table(table.name, table.columns, ReadOnce(table.rows)))
+    assert (report.ok, report.created, report.rows) == (True, 2, 3), report.errors
+    assert Member.objects.count() == 3
+
+
+def test_rows_of_one_household_apart_in_the_file_make_one_household(places, monkeypatch):
+    monkeypatch.setattr(imports, "WRITE_BATCH", 1)  # each member written in its own batch
+    rows = [GOOD[0], GOOD[2], GOOD[1]]  # K-1's spouse after K-2's head
+    report = households_import(table=make_table(rows))
+    assert (report.ok, report.created) == (True, 2), report.errors
+    k1 = Household.objects.get(reference="K-1")
+    assert (k1.size, k1.members.count()) == (2, 2)
+    assert k1.members.get(relation="spouse").joined_on.isoformat() == "2024-05-01"
+
+
+def test_a_document_registered_between_the_check_and_the_write_refuses_the_file_whole(
+    places, tmp_path
+):
+    kept = tmp_path / "checked"
+    assert imports.households_check(table=make_table(GOOD), keep=kept).ok
+    assert households_import(
+        table=make_table(
+            [member("K-9", "head", "Tural", document_type="id_card", document_number="AZE1234567")]
+        )
+    ).ok
+    report = imports.households_write(kept=kept)
+    assert [str(e) for e in report.errors] == [
+        "row 2, document_number: AZE1234567 is already registered, in household K-9"
+    ]
+    assert (report.created, Household.objects.count()) == (0, 1)
+
+
+def test_a_check_that_finds_errors_keeps_nothing_to_write(places, tmp_path):
+    kept = tmp_path / "checked"
+    report = imports.households_check(table=make_table([GOOD[0] | {"sex": "m"}]), keep=kept)
+    assert not report.ok
+    assert not kept.exists()
+
+
+def test_a_kept_file_that_holds_anything_but_values_and_dates_is_not_read(places, tmp_path):
+    kept = tmp_path / "checked"
+    kept.write_bytes(pickle.dumps({"file": Path("spring.csv")}) + (0).to_bytes(8, "big"))
+    with pytest.raises(pickle.UnpicklingError, match="is not in a kept households file"):
+        imports.households_write(kept=kept)
     assert not Household.objects.exists()

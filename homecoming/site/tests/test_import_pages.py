@@ -27,7 +27,12 @@ from homecoming.site.imports import (
     read,
 )
 from homecoming.site.models import ImportRun
-from homecoming.site.services import import_run_confirm, import_run_process, import_run_upload
+from homecoming.site.services import (
+    import_run_confirm,
+    import_run_process,
+    import_run_upload,
+    kept_path,
+)
 
 HEADER = "household,relation,given_name,family_name,sex,birth_date,origin_settlement\n"
 GOOD = (
@@ -154,7 +159,7 @@ def test_the_progress_bar_answers_while_the_worker_works_and_reloads_the_page_af
     assert '<progress max="100" value="0"' in waiting.content.decode()
     run_worker()
     run.refresh_from_db()
-    assert run.progress_done == run.progress_total == 2  # households checked
+    assert run.progress_done == run.progress_total == 3  # rows checked
     done = client.get(reverse("import_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
 
@@ -295,3 +300,46 @@ def test_n_confirmations_of_one_checked_file_at_once_queue_one_import(kalbajar_o
     assert sum(refusals(outcomes).values()) == N_AT_ONCE - 1
     assert ImportRun.objects.get().status == ImportRun.Status.QUEUED
     assert DBTaskResult.objects.count() == 1  # the worker is given the import once
+
+
+def test_a_confirmed_import_writes_what_its_check_read_without_reading_the_file_again(
+    kalbajar_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = import_run_upload(
+        user=kalbajar_officer,
+        kind="households",
+        upload=SimpleUploadedFile("spring.csv", GOOD.encode()),
+    )
+    import_run_process(run_id=run.pk)
+    Path(ImportRun.objects.get().file.path).unlink()  # the import must not need it
+    import_run_confirm(user=kalbajar_officer, run=run)
+
+    import_run_process(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.created, run.rows) == (ImportRun.Status.DONE, 2, 3)
+    assert sorted(Household.objects.values_list("reference", flat=True)) == ["W-001", "W-002"]
+    assert not kept_path(run).exists()  # what the check kept goes with the import
+
+
+def test_the_import_of_a_kept_check_keeps_to_the_confirming_officers_districts(
+    admin, kalbajar_officer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    text = HEADER + "W-009,head,Elvin,Məmmədov,male,1975-03-02,Ballija\n"
+    run = import_run_upload(
+        user=admin, kind="households", upload=SimpleUploadedFile("spring.csv", text.encode())
+    )
+    import_run_process(run_id=run.pk)
+    assert ImportRun.objects.get().status == ImportRun.Status.CHECKED
+    import_run_confirm(user=kalbajar_officer, run=run)
+
+    import_run_process(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert [(e["row"], e["message"]) for e in run.report["errors"]] == [
+        (2, "AZ0201001 is outside the districts you work in")
+    ]
+    assert not Household.objects.exists()
