@@ -805,6 +805,7 @@ def kobo_import(
             dry_run=dry_run or bool(checked.errors),
             progress=progress,
             districts=districts,
+            by=by,
         )
         report.errors = sorted(report.errors + checked.errors, key=lambda e: e.row)
         report.dry_run = dry_run

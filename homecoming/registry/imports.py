@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from homecoming.accounts.models import User
 from homecoming.core.audit import records_insert_audited
 from homecoming.core.bulk import ids_take, records_insert
 from homecoming.core.tabular import (
@@ -184,10 +185,13 @@ def households_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     districts: frozenset[int] | None = None,
+    by: User | None = None,
 ) -> ImportReport:
     """Register the households of ``table``; see docs/data-formats.md for the columns.
     ``districts``: the only districts whose households the file may hold (the importing
-    officer's scope); ``None`` for every district.
+    officer's scope); ``None`` for every district. ``by``: the officer who registers them,
+    named in each household's "registered" event (``None`` for a file imported on the
+    command line without ``--by``).
 
     The file is read once (:func:`households_check`), what it holds kept in a scratch file,
     then written from there (:func:`households_write`): the memory an import takes does
@@ -198,7 +202,9 @@ def households_import(
         if not report.ok:
             report.dry_run, report.created = dry_run, 0
             return report
-        return households_write(kept=kept, dry_run=dry_run, progress=progress, districts=districts)
+        return households_write(
+            kept=kept, dry_run=dry_run, progress=progress, districts=districts, by=by
+        )
 
 
 def households_check(
@@ -333,6 +339,7 @@ def households_write(
     dry_run: bool = False,
     progress: Progress | None = None,
     districts: frozenset[int] | None = None,
+    by: User | None = None,
 ) -> ImportReport:
     """Write the households that :func:`households_check` kept in ``kept``, in one
     transaction, a batch at a time. What may have changed in the database since the check
@@ -355,7 +362,7 @@ def households_write(
             report.errors += _rechecked(households, members, districts)
             if report.errors:  # go on checking, to name every row; nothing will be kept
                 continue
-            _write(households, members, household_ids, sizes, summary["file"])
+            _write(households, members, household_ids, sizes, summary["file"], by)
             written += (reference for _index, reference, _number, _household in households)
             done += len(members)
             if progress:
@@ -613,6 +620,7 @@ def _write(
     household_ids: list[int],
     sizes: array,
     file: str,
+    by: User | None,
 ) -> None:
     """Insert a batch of checked households and members, with their documents, search
     keys and registration events, and the audit trail's rows: plain rows, no model
@@ -632,7 +640,12 @@ def _write(
             }
         )
         events.append(
-            {"household_id": household_id, "action": "registered", "details": {"source": source}}
+            {
+                "household_id": household_id,
+                "by_id": by.pk if by else None,
+                "action": "registered",
+                "details": {"source": source},
+            }
         )
     member_records, document_records, keys = [], [], []
     for (index, reference, _number, joined_on, spec), member_id in zip(

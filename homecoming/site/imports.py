@@ -84,9 +84,10 @@ IMPORT_RULES = {
 # ``districts`` argument). A user who works in some districts only imports these kinds: the
 # other registers are national, and a file of them is not split by district.
 DISTRICT_KINDS = frozenset({"households", "kobo"})
-# The kinds whose importer proposes changes to existing records (a Kobo submission edited in
-# the field) in the name of the importing user (its ``by`` argument).
-PROPOSING_KINDS = frozenset({"kobo"})
+# The kinds whose importer writes in the name of the importing user (its ``by`` argument):
+# the households it registers name the officer in their history, and a Kobo submission
+# edited in the field proposes its changes as that officer.
+OFFICER_KINDS = frozenset({"households", "kobo"})
 
 
 def import_kinds_for(user: User) -> list[str]:
@@ -97,16 +98,18 @@ def import_kinds_for(user: User) -> list[str]:
     return kinds
 
 
+def _as(user: User, kind: str) -> dict:
+    """The importer's arguments that make it import as ``user``: districts and officer."""
+    return _scope(user, kind) | ({"by": user} if kind in OFFICER_KINDS else {})
+
+
 def import_as(
     user: User, kind: str, table: Table, *, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import ``table`` as ``user`` may: a kind checked by district gets the user's
     districts, so that no row outside them is taken; a kind that proposes changes proposes
     them as ``user``."""
-    options = _scope(user, kind)
-    if kind in PROPOSING_KINDS:
-        options["by"] = user
-    return importer(kind)(table=table, dry_run=dry_run, progress=progress, **options)
+    return importer(kind)(table=table, dry_run=dry_run, progress=progress, **_as(user, kind))
 
 
 def import_check_as(
@@ -127,7 +130,7 @@ def import_checked_as(
     """Import what :func:`import_check_as` kept in ``kept``, as ``user`` may (the officer who
     confirms: the districts are theirs)."""
     write = import_string(CHECKED_WRITERS[kind][1])
-    return write(kept=kept, progress=progress, **_scope(user, kind))
+    return write(kept=kept, progress=progress, **_as(user, kind))
 
 
 def _scope(user: User, kind: str) -> dict:

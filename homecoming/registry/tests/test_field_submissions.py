@@ -97,6 +97,8 @@ def test_accepting_registers_the_household_and_an_edit_becomes_a_change_request(
         household,
         kalbajar_officer,
     )
+    # The officer who accepted it registered it: the household's history names them.
+    assert household.events.get(action="registered").by == kalbajar_officer
     assert push(key, EDITED).status_code == 201
     edit = FieldSubmission.objects.get(status="pending")
     client.post(reverse("registry:field_submission_decide", args=[edit.pk]), {"accept": "1"})

@@ -62,3 +62,24 @@ def test_import_places_reads_xlsx_with_the_same_rules(tmp_path, capsys):
     call_command("import", "places", str(path))
     assert "created 5, updated 0" in capsys.readouterr().out
     assert Settlement.objects.get(name="Vang").lat == Decimal("40.060000")
+
+
+def test_households_imported_with_by_name_the_officer_who_registered_them(
+    tmp_path, places, kalbajar_officer
+):
+    import csv
+
+    from homecoming.registry.models import HouseholdEvent
+    from homecoming.registry.tests.test_imports import member
+
+    path = tmp_path / "households.csv"
+    rows = [member("H-1", "head", "Elvin"), member("H-2", "head", "Rauf", family_name="Əliyev")]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(CommandError, match="households and kobo imports only"):
+        call_command("import", "places", str(path), "--by", "kalbajar")
+    call_command("import", "households", str(path), "--by", "kalbajar")
+    registered = HouseholdEvent.objects.filter(action="registered")
+    assert [event.by for event in registered] == [kalbajar_officer, kalbajar_officer]

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from conftest import make_table
 from homecoming.accounts.models import Role
 from homecoming.core.tests.threads import at_once, refusals
-from homecoming.registry.models import ChangeRequest, Household
+from homecoming.registry.models import ChangeRequest, Household, HouseholdEvent
 from homecoming.site.imports import (
     IMPORT_RULES,
     IMPORTERS,
@@ -122,6 +122,10 @@ def test_a_checked_file_is_imported_by_the_worker_once_confirmed_and_kept_in_the
     run.refresh_from_db()
     assert (run.status, run.created, run.report["written"]) == (ImportRun.Status.DONE, 2, True)
     assert sorted(Household.objects.values_list("reference", flat=True)) == ["W-001", "W-002"]
+    # The confirming officer registered them: each household's history names them.
+    assert set(
+        HouseholdEvent.objects.filter(action="registered").values_list("by__username", flat=True)
+    ) == {kalbajar_officer.username}
     history = client.get(reverse("import_list")).content.decode()
     assert "spring.csv" in history
     assert "Imported" in history

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.core.tabular import ImportReport
-from homecoming.site.imports import IMPORTERS, importer, read
+from homecoming.site.imports import IMPORTERS, OFFICER_KINDS, importer, read
 
 
 class ProgressBar:
@@ -47,7 +47,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             metavar="USERNAME",
-            help="kobo: the officer who proposes the changes of submissions edited in the field",
+            help=(
+                "households, kobo: the officer who registers the households (named in their "
+                "history) and proposes the changes of Kobo submissions edited in the field"
+            ),
         )
 
     def handle(
@@ -55,8 +58,10 @@ class Command(BaseCommand):
     ) -> None:
         officer = {}
         if by:
-            if kind != "kobo":
-                raise CommandError("--by names the officer of field edits: kobo imports only.")
+            if kind not in OFFICER_KINDS:
+                raise CommandError(
+                    "--by names the officer who registers: households and kobo imports only."
+                )
             officer["by"] = User.objects.filter(username=by, is_active=True).first()
             if officer["by"] is None:
                 raise CommandError(f"No active user {by!r}.")
