@@ -15,13 +15,16 @@ cross-script keys of ``names.py``, dates through the levels of ``dates.py``.
 
 from __future__ import annotations
 
+import math
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
@@ -37,7 +40,10 @@ __all__ = [
     "HouseholdPair",
     "MemberPair",
     "find_duplicates",
+    "household_context",
     "household_pairs",
+    "learnt_support_weight",
+    "lowest_scored_weight",
 ]
 
 # Every field a member record may have, with its default when absent.
@@ -99,6 +105,22 @@ BLOCKING_RULES = (
     " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
     # given and family name in each other's places
     "l.given_fold = r.family_fold AND l.family_fold = r.given_fold",
+    # a name misspelt and the year off by one: the father's name, or the settlement
+    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    # a name misspelt and the date known by year only, or not at all: the settlement
+    "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_year = r.birth_year",
+    "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_year = r.birth_year",
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND l.origin_settlement = r.origin_settlement",
     "l.document_number = r.document_number",
     "l.phone = r.phone",
 )
@@ -125,10 +147,19 @@ SURE_RULES_RECALL = 0.7
 # of true duplicates fall in any level, whatever the sample says.
 M_FLOOR = 0.01
 
+# DuckDB spills to a temporary directory beyond this, rather than growing with the
+# tens of millions of candidate pairs of a national registry.
+DUCKDB_MEMORY_LIMIT = "1500MB"
+# A pair gains support from another pair of the same two households that links on
+# its own at this probability; the weight support adds is learnt, up to the maximum.
+SUPPORT_PROBABILITY = 0.5
+SUPPORT_MAX_WEIGHT = 12.0
+
 NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8
 EXACT_MATCH = re.compile(r"(\w+)_l = \1_r")
 EXTRA_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # goes into SQL column names
 MISSING = DateAgreement.MISSING.value
+NUMBERS = frozenset({"unique_id", "household", "birth_year", "birth_month", "birth_day"})
 
 
 @dataclass(frozen=True)
@@ -151,6 +182,8 @@ class DedupResult:
 
     ``candidates`` is how many pairs the blocking rules put to the model: the work
     done, against the records × (records - 1) / 2 a full comparison would cost.
+    ``support_weight`` is what a household sharing another linked pair added to a
+    pair's weight (``household_context``), learnt from these records.
     """
 
     pairs: tuple[MemberPair, ...]
@@ -158,6 +191,7 @@ class DedupResult:
     candidates: int
     threshold: float
     normalise_names: bool
+    support_weight: float
 
 
 @dataclass(frozen=True)
@@ -220,24 +254,36 @@ def find_duplicates(
     for name in extra_fields:
         if not isinstance(name, str) or not EXTRA_FIELD_NAME.fullmatch(name):
             raise ValueError(f"extra_fields: {name!r} is not a lower-case name like 'address'")
-    records = _checked(members)
-    if len(records) < 2:
-        return DedupResult((), len(records), 0, threshold, normalise_names)
+    positions: dict[str, int] = {}
+    frame = _prepared(
+        _each_checked(members, positions),
+        normalise_names=normalise_names,
+        extra_fields=extra_fields,
+    )
+    records = len(positions)
+    if records < 2:
+        return DedupResult((), records, 0, threshold, normalise_names, 0.0)
 
     comparisons = _comparisons(normalise_names=normalise_names, extra_fields=extra_fields)
-    frame = _prepared(records, normalise_names=normalise_names, extra_fields=extra_fields)
-    with duckdb.connect() as con:
-        con.from_df(frame).create("members")
+    with (
+        tempfile.TemporaryDirectory(prefix="homecoming-dedup-") as spill,
+        duckdb.connect(
+            config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": spill}
+        ) as con,
+    ):
+        con.from_arrow(frame).create("members")
+        del frame
         db_api = DuckDBAPI(connection=con)
         settings = SettingsCreator(
             link_type="dedupe_only",
             comparisons=[comparison for _, comparison, _ in comparisons],
             blocking_rules_to_generate_predictions=[_rule(sql) for sql in BLOCKING_RULES],
-            probability_two_random_records_match=_prior(con, len(records)),
+            probability_two_random_records_match=_prior(con, records),
             retain_matching_columns=True,  # with the gamma values, which name the evidence
+            additional_columns_to_retain=["household"],
         )
         # A level no random pair fell into has a u of about one over the pairs sampled.
-        u_unseen = 1 / min(u_sample_pairs, len(records) * (len(records) - 1) / 2)
+        u_unseen = 1 / min(u_sample_pairs, records * (records - 1) / 2)
         model = _trained(
             db_api, con, settings, seed=seed, u_sample_pairs=u_sample_pairs, u_unseen=u_unseen
         )
@@ -245,17 +291,21 @@ def find_duplicates(
         blocked = scorer.inference.compute_blocked_pairs_for_predict()  # predict reuses it
         count = f"SELECT count(*) FROM {blocked.physical_name}"  # noqa: S608 (Splink's own table)
         candidates = con.execute(count).fetchall()[0][0]
-        predictions = scorer.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
+        scored = scorer.inference.predict(
+            threshold_match_weight=lowest_scored_weight(threshold), warning_mode="never"
         ).as_pandas_dataframe()
+    support = learnt_support_weight(scored, candidates=candidates)
+    predictions = household_context(scored, support_weight=support, threshold=threshold)
 
-    by_id = {record["id"]: record for record in records}
     pairs = []
     for row in predictions.to_dict("records"):
-        # Splink pairs a record only with records of greater id, so left sorts first.
-        left, right = by_id[row["unique_id_l"]], by_id[row["unique_id_r"]]
+        left = {**FIELDS, **members[row["unique_id_l"]]}
+        right = {**FIELDS, **members[row["unique_id_r"]]}
+        sexes = (row["sex_l"] or "", row["sex_r"] or "")  # with the names' hints
+        if left["id"] > right["id"]:  # pairs read in the order of their ids
+            left, right, sexes = right, left, sexes[::-1]
         shown = {name: (left[name], right[name]) for name in FIELDS}
-        shown["sex"] = (row["sex_l"] or "", row["sex_r"] or "")  # with the names' hints
+        shown["sex"] = sexes
         for name in extra_fields:
             shown[f"extra_{name}"] = (left["extra"].get(name, ""), right["extra"].get(name, ""))
         evidence = {
@@ -266,7 +316,119 @@ def find_duplicates(
         weight = round(float(row["match_weight"]), 6)
         pairs.append(MemberPair(left["id"], right["id"], probability, weight, evidence))
     pairs.sort(key=lambda pair: (pair.id_l, pair.id_r))
-    return DedupResult(tuple(pairs), len(records), candidates, threshold, normalise_names)
+    return DedupResult(tuple(pairs), records, candidates, threshold, normalise_names, support)
+
+
+def lowest_scored_weight(threshold: float) -> float:
+    """The match weight down to which pairs are scored for ``threshold``: no pair below it
+    can reach the threshold, whatever its household adds."""
+    return math.log2(threshold / (1 - threshold)) - SUPPORT_MAX_WEIGHT
+
+
+def learnt_support_weight(scored: pd.DataFrame, *, candidates: int) -> float:
+    """The weight of "the two households share another linked pair", learnt like an m and a u.
+
+    m is the share of matches that have such support, u the share of non-matches
+    among all ``candidates`` that do, the pairs' own match probabilities standing
+    for the unknown truth (pairs below the scored floor have neither). At most
+    ``SUPPORT_MAX_WEIGHT``; 0 when no pair has support.
+    """
+    supported = _supported(scored)
+    p = scored["match_probability"]
+    matches = p.sum()
+    m = (p * supported).sum() / matches if matches else 0.0
+    if m <= 0:
+        return 0.0
+    u = max(((1 - p) * supported).sum(), 1.0) / max(candidates - matches, 1.0)
+    return round(min(math.log2(m / u), SUPPORT_MAX_WEIGHT), 6)
+
+
+def household_context(
+    scored: pd.DataFrame, *, support_weight: float, threshold: float
+) -> pd.DataFrame:
+    """The pairs of ``scored`` that link at ``threshold`` once households are considered.
+
+    ``scored`` is Splink's predictions down to ``lowest_scored_weight(threshold)``,
+    with ``unique_id_l/_r``, ``household_l/_r``, ``match_weight`` and
+    ``match_probability``. In order:
+
+    1. a pair whose two households share another pair of other members, linked
+       on its own at ``SUPPORT_PROBABILITY``, gains ``support_weight``: a family
+       registered twice makes each of its members' pairs likelier;
+    2. a member is at most one member of another household (a household lists
+       different people): only the strongest pair between a member and a
+       household stays;
+    3. pairs below ``threshold`` go;
+    4. a member linked to two records whose own pair was not scored (different
+       people) is the one it resembles more: the weaker pair goes.
+
+    The batch and the check of one household at registration both score through here.
+    """
+    frame = scored.copy()
+    frame["match_weight"] = frame["match_weight"] + support_weight * _supported(scored)
+    frame["match_probability"] = 1 / (1 + 2 ** (-frame["match_weight"]))
+    frame = frame[_best_in_household(frame)]
+    together = set(zip(frame["unique_id_l"], frame["unique_id_r"], strict=True))
+    frame = frame[frame["match_probability"] >= threshold]
+    return frame[_best_across(frame, together)]
+
+
+def _supported(scored: pd.DataFrame) -> pd.Series:
+    """Whether each pair's two households share another pair of other members, likely one."""
+    ids = ["unique_id_l", "unique_id_r"]
+    pairs = scored[ids].assign(
+        low=scored[["household_l", "household_r"]].min(axis=1),
+        high=scored[["household_l", "household_r"]].max(axis=1),
+    )
+    strong = pairs[scored["match_probability"] >= SUPPORT_PROBABILITY]
+    both = pairs.reset_index().merge(strong, on=["low", "high"], suffixes=("", "_s"))
+    apart = (
+        (both["unique_id_l"] != both["unique_id_l_s"])
+        & (both["unique_id_l"] != both["unique_id_r_s"])
+        & (both["unique_id_r"] != both["unique_id_l_s"])
+        & (both["unique_id_r"] != both["unique_id_r_s"])
+    )
+    return pd.Series(scored.index.isin(both.loc[apart, "index"]), index=scored.index)
+
+
+def _best_in_household(scored: pd.DataFrame) -> pd.Series:
+    """Whether each pair is the strongest its two members have in each other's household."""
+    weight = scored["match_weight"]
+    best = [
+        weight
+        == weight.groupby([scored[f"unique_id_{side}"], scored[f"household_{other}"]]).transform(
+            "max"
+        )
+        for side, other in (("l", "r"), ("r", "l"))
+    ]
+    return best[0] & best[1]
+
+
+def _best_across(linked: pd.DataFrame, together: set[tuple[object, object]]) -> pd.Series:
+    """Whether each pair stays when one of its members also links to a record that is
+    not ``together`` with its other member; the weaker of two such pairs goes."""
+    ids = ["unique_id_l", "unique_id_r"]
+    ends = pd.concat(
+        [
+            linked[ids].set_axis(["member", "other"], axis=1).assign(row=linked.index),
+            linked[ids[::-1]].set_axis(["member", "other"], axis=1).assign(row=linked.index),
+        ]
+    )
+    ends["weight"] = linked.loc[ends["row"], "match_weight"].to_numpy()
+    many = ends[ends.groupby("member")["member"].transform("size") > 1]
+    rivals = many.merge(many, on="member", suffixes=("", "_rival"))
+    rivals = rivals[rivals["other"] != rivals["other_rival"]]
+    apart = pd.Series(
+        [
+            (min(a, b), max(a, b)) not in together
+            for a, b in zip(rivals["other"], rivals["other_rival"], strict=True)
+        ],
+        index=rivals.index,
+        dtype=bool,
+    )
+    weaker = rivals[apart]
+    weaker = weaker[weaker["weight"] < weaker["weight_rival"]]
+    return pd.Series(~linked.index.isin(weaker["row"]), index=linked.index)
 
 
 def household_pairs(
@@ -319,7 +481,14 @@ member_pairs=(('a', 'b'),))]
 
 def _checked(members: Sequence[Mapping[str, object]]) -> list[dict]:
     """Every record with all of ``FIELDS``, after checking each one; errors name it."""
-    records, first_index = [], {}
+    return list(_each_checked(members, {}))
+
+
+def _each_checked(
+    members: Iterable[Mapping[str, object]], positions: dict[str, int]
+) -> Iterator[dict]:
+    """Each record with all of ``FIELDS``, checked, one at a time; ``positions`` collects
+    each id's index in ``members``."""
     for index, member in enumerate(members):
         where = f"members[{index}]"
         if not isinstance(member, Mapping):
@@ -340,8 +509,8 @@ def _checked(members: Sequence[Mapping[str, object]]) -> list[dict]:
                 raise ValueError(f"{where}: extra[{key!r}] must be a str, got {value!r}")
         if not record["household"]:
             raise ValueError(f"{where}: household must not be empty")
-        if record["id"] in first_index:
-            raise ValueError(f"{where}: id is also used by members[{first_index[record['id']]}]")
+        if record["id"] in positions:
+            raise ValueError(f"{where}: id is also used by members[{positions[record['id']]}]")
         if record["sex"] not in SEXES:
             raise ValueError(f"{where}: sex {record['sex']!r} is not 'female', 'male' or ''")
         if record["birth_year_only"] and not record["birth_date"]:
@@ -352,20 +521,22 @@ def _checked(members: Sequence[Mapping[str, object]]) -> list[dict]:
             raise ValueError(
                 f"{where}: birth_date {record['birth_date']!r} is not a date"
             ) from None
-        first_index[record["id"]] = index
-        records.append(record)
-    return records
+        positions[record["id"]] = index
+        yield record
 
 
 def _prepared(
-    records: list[dict], *, normalise_names: bool, extra_fields: Sequence[str]
-) -> pd.DataFrame:
+    records: Iterable[dict], *, normalise_names: bool, extra_fields: Sequence[str]
+) -> pa.Table:
     """The columns the model compares and blocks on; None where a value is unknown.
 
-    Built column by column: a million row dicts would double the memory needed.
+    Built column by column from records read one at a time, into Arrow columns that
+    DuckDB reads without a copy; ``unique_id`` is the record's index and ``household``
+    a number per household, which keeps the millions of candidate pairs small.
     """
     columns: dict[str, list] = defaultdict(list)
-    for record in records:
+    households: dict[str, int] = {}
+    for index, record in enumerate(records):
         if normalise_names:
             family = surname_key(record["family_name"])
             patronymic = patronymic_key(record["patronymic"])
@@ -379,8 +550,8 @@ def _prepared(
         born = parse_birth_date(record["birth_date"], year_only=record["birth_year_only"])
         full = born.month is not None
         values = {
-            "unique_id": record["id"],
-            "household": record["household"],
+            "unique_id": index,
+            "household": households.setdefault(record["household"], len(households)),
             "given_fold": spelling_key(record["given_name"]),
             "given_key": given_key,
             "family_fold": spelling_key(record["family_name"]),
@@ -400,10 +571,12 @@ def _prepared(
             values[f"extra_{name}"] = spelling_key(record["extra"].get(name, ""))
         for name, value in values.items():
             columns[name].append(None if value == "" else value)
-    frame = pd.DataFrame(columns)
-    for name in ("birth_year", "birth_month", "birth_day"):
-        frame[name] = frame[name].astype("Int64")
-    return frame
+    return pa.table(
+        {
+            name: pa.array(columns.pop(name), pa.int64() if name in NUMBERS else pa.string())
+            for name in list(columns)
+        }
+    )
 
 
 def _comparisons(

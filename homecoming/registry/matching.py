@@ -13,37 +13,60 @@ from homecoming.registry.models import Household, IdentityDocument, Member
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 
 MEMBER_THRESHOLD = 0.5
+CHUNK = 5000
 
 
-def member_records() -> tuple[list[dict], dict[str, Member]]:
-    """The current members of every household not withdrawn, as linkage records."""
-    members = (
+# The fields a linkage record is read from, in the order of ``member_record``.
+MEMBER_VALUES = (
+    "pk",
+    "household_id",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_year_only",
+    "phone",
+    "household__origin_settlement__code",
+)
+
+
+def member_records() -> list[dict]:
+    """The current members of every household not withdrawn, as linkage records.
+
+    Read as plain values a few thousand rows at a time, never as model instances:
+    at a million members the instances alone would take gigabytes.
+    """
+    documents: dict[int, str] = {}
+    for member_id, number in IdentityDocument.objects.values_list("member_id", "number").iterator(
+        chunk_size=CHUNK
+    ):
+        documents.setdefault(member_id, number)
+    rows = (
         Member.objects.filter(left_on=None)
         .exclude(household__status=Household.Status.WITHDRAWN)
-        .select_related("household__origin_settlement")
         .order_by("pk")
+        .values_list(*MEMBER_VALUES)
+        .iterator(chunk_size=CHUNK)
     )
-    documents: dict[int, str] = {}
-    for member_id, number in IdentityDocument.objects.values_list("member_id", "number"):
-        documents.setdefault(member_id, number)
-    by_id = {str(m.pk): m for m in members}
-    records = [
+    return [
         {
-            "id": key,
-            "household": str(m.household_id),
-            "given_name": m.given_name,
-            "family_name": m.family_name,
-            "patronymic": m.patronymic,
-            "sex": m.sex,
-            "birth_date": m.birth_date.isoformat() if m.birth_date else "",
-            "birth_year_only": m.birth_year_only,
-            "document_number": documents.get(m.pk, ""),
-            "phone": m.phone,
-            "origin_settlement": m.household.origin_settlement.code,
+            "id": str(pk),
+            "household": str(household),
+            "given_name": given,
+            "family_name": family,
+            "patronymic": patronymic,
+            "sex": sex,
+            "birth_date": born.isoformat() if born else "",
+            "birth_year_only": year_only,
+            "document_number": documents.get(pk, ""),
+            "phone": phone,
+            "origin_settlement": settlement,
         }
-        for key, m in by_id.items()
+        for pk, household, given, family, patronymic, sex, born, year_only, phone, settlement in (
+            rows
+        )
     ]
-    return records, by_id
 
 
 def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[HouseholdMatch]:
@@ -52,14 +75,18 @@ def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[Hou
     A pair's probability is ``homecoming.dedup``'s household score: the share of the
     smaller household's members linked, times their mean match probability.
     """
-    records, by_id = member_records()
+    records = member_records()
     # Random pairs for the u-probabilities: Splink advises millions; a hundred per member
     # between one and ten million keeps a district's registry fast and a nation's sound.
     u_sample_pairs = min(1e7, max(1e6, 100.0 * len(records)))
     result = find_duplicates(records, threshold=member_threshold, u_sample_pairs=u_sample_pairs)
     by_pair = {(p.id_l, p.id_r): p for p in result.pairs}
+    found = household_pairs(result.pairs, records)
+    del records
+    linked = {member_id for pair in found for link in pair.member_pairs for member_id in link}
+    by_id = {str(pk): member for pk, member in Member.objects.in_bulk(linked).items()}
     matches = []
-    for pair in household_pairs(result.pairs, records):
+    for pair in found:
         links = [by_pair[key] for key in pair.member_pairs]
         evidence = [
             {
