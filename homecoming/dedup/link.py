@@ -368,7 +368,10 @@ def household_context(
     frame["match_weight"] = frame["match_weight"] + support_weight * _supported(scored)
     frame["match_probability"] = 1 / (1 + 2 ** (-frame["match_weight"]))
     frame = frame[_best_in_household(frame)]
-    together = set(zip(frame["unique_id_l"], frame["unique_id_r"], strict=True))
+    together = {
+        (min(a, b), max(a, b))
+        for a, b in zip(frame["unique_id_l"], frame["unique_id_r"], strict=True)
+    }
     frame = frame[frame["match_probability"] >= threshold]
     return frame[_best_across(frame, together)]
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import pandas as pd
 import pytest
 
-from homecoming.dedup.link import MemberPair, find_duplicates, household_pairs
+from homecoming.dedup.link import (
+    MemberPair,
+    find_duplicates,
+    household_context,
+    household_pairs,
+    learnt_support_weight,
+)
 from homecoming.dedup.tests.synthetic import synthetic_registry
 
 # The same people written by different offices: each pair must be found.
@@ -393,3 +401,57 @@ def test_namesakes_born_on_other_days_stay_apart_although_their_households_share
 ):
     assert ("ca-grandmother", "cb-grandmother") in linked(with_families)
     assert ("ca-ali", "cb-ali") not in linked(with_families)
+
+
+def scored_pairs(*rows: tuple[str, str, str, str, float]) -> pd.DataFrame:
+    """Scored pairs as Splink gives them: (id_l, household_l, id_r, household_r, weight)."""
+    frame = pd.DataFrame(
+        rows, columns=["unique_id_l", "household_l", "unique_id_r", "household_r", "match_weight"]
+    )
+    return frame.assign(match_probability=1 / (1 + 2 ** -frame["match_weight"]))
+
+
+def kept(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(frame["unique_id_l"], frame["unique_id_r"], strict=True))
+
+
+def test_a_pair_gains_the_support_weight_when_its_households_share_another_linked_pair():
+    scored = scored_pairs(("a1", "A", "b1", "B", 9.0), ("a2", "A", "b2", "B", -2.0))
+    assert kept(household_context(scored, support_weight=6.0, threshold=0.9)) == {
+        ("a1", "b1"),
+        ("a2", "b2"),
+    }
+    assert kept(household_context(scored, support_weight=0.0, threshold=0.9)) == {("a1", "b1")}
+
+
+def test_a_member_is_at_most_one_member_of_another_household():
+    # A copied Pərviz resembles his brother Elçin as well as himself.
+    scored = scored_pairs(
+        ("parviz", "A", "parviz-copy", "B", 8.0), ("elcin", "A", "parviz-copy", "B", 5.0)
+    )
+    assert kept(household_context(scored, support_weight=0.0, threshold=0.9)) == {
+        ("parviz", "parviz-copy")
+    }
+
+
+def test_a_member_linked_to_two_people_is_the_one_it_resembles_more():
+    cousins = scored_pairs(("copy", "C", "ali", "A", 9.0), ("copy", "C", "cousin", "B", 6.0))
+    assert kept(household_context(cousins, support_weight=0.0, threshold=0.9)) == {("copy", "ali")}
+    # One person registered three times: all three records stay linked.
+    thrice = scored_pairs(
+        ("copy", "C", "ali", "A", 9.0),
+        ("copy", "C", "again", "B", 6.0),
+        ("ali", "A", "again", "B", 4.0),
+    )
+    assert len(household_context(thrice, support_weight=0.0, threshold=0.9)) == 3
+
+
+def test_the_support_weight_is_learnt_from_how_often_matches_and_non_matches_have_support():
+    scored = scored_pairs(
+        ("a1", "A", "b1", "B", 10.0), ("a2", "A", "b2", "B", 10.0), ("c1", "C", "d1", "D", 10.0)
+    )
+    # Two of three matches have support; none of the other candidate pairs does.
+    weight = learnt_support_weight(scored, candidates=1000)
+    matches = scored["match_probability"].sum()
+    assert weight == pytest.approx(math.log2((2 / 3) / (1 / (1000 - matches))), abs=1e-5)
+    assert learnt_support_weight(scored.iloc[[0, 2]], candidates=1000) == 0.0
