@@ -159,6 +159,14 @@ NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8
 EXACT_MATCH = re.compile(r"(\w+)_l = \1_r")
 EXTRA_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # goes into SQL column names
 MISSING = DateAgreement.MISSING.value
+SCORED_COLUMNS = (
+    "unique_id_l",
+    "unique_id_r",
+    "household_l",
+    "household_r",
+    "match_weight",
+    "match_probability",
+)
 NUMBERS = frozenset({"unique_id", "household", "birth_year", "birth_month", "birth_day"})
 
 
@@ -291,11 +299,21 @@ def find_duplicates(
         blocked = scorer.inference.compute_blocked_pairs_for_predict()  # predict reuses it
         count = f"SELECT count(*) FROM {blocked.physical_name}"  # noqa: S608 (Splink's own table)
         candidates = con.execute(count).fetchall()[0][0]
-        scored = scorer.inference.predict(
+        table = scorer.inference.predict(
             threshold_match_weight=lowest_scored_weight(threshold), warning_mode="never"
-        ).as_pandas_dataframe()
-    support = learnt_support_weight(scored, candidates=candidates)
-    predictions = household_context(scored, support_weight=support, threshold=threshold)
+        ).physical_name
+        # Only the columns household_context needs come to Python for every scored
+        # pair (millions at national scale); the evidence only for the linked ones.
+        scored = con.execute(f"SELECT {', '.join(SCORED_COLUMNS)} FROM {table}").df()  # noqa: S608
+        support = learnt_support_weight(scored, candidates=candidates)
+        linked = household_context(scored, support_weight=support, threshold=threshold)
+        del scored
+        con.register("linked", linked[list(SCORED_COLUMNS)])
+        predictions = con.execute(
+            f"SELECT p.* EXCLUDE (match_weight, match_probability),"  # noqa: S608 (Splink's table)
+            f" k.match_weight, k.match_probability FROM {table} p"
+            " JOIN linked k USING (unique_id_l, unique_id_r)"
+        ).df()
 
     pairs = []
     for row in predictions.to_dict("records"):
