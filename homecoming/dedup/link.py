@@ -82,6 +82,8 @@ DATE_LEVELS_SQL: dict[DateAgreement, str] = {
     ),
 }
 
+NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8  # Jaro–Winkler on name keys
+
 # Candidate pairs. Each rule is an equi-join whose groups stay small at national
 # scale (a million records); together they cover the ways duplicates differ.
 BLOCKING_RULES = (
@@ -97,22 +99,29 @@ BLOCKING_RULES = (
     "l.family_key = r.family_key AND l.birth_date = r.birth_date",
     "l.origin_settlement = r.origin_settlement AND l.birth_date = r.birth_date",
     "l.family_key = r.family_key AND l.birth_date = r.birth_date_swapped",
-    # a name misspelt and the date known by year only: the father's name instead
+    # a name misspelt and the date known by year only: the father's name instead, and
+    # the misspelt name still alike (without it, the millions of cousins and namesakes
+    # who share a name, a father's name and a year would be scored at national scale)
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year",
+    " AND l.birth_year = r.birth_year"
+    f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
     "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year",
+    " AND l.birth_year = r.birth_year"
+    f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
     # no birth year on one side: the father's name must agree instead
     "l.given_key = r.given_key AND l.family_key = r.family_key"
     " AND l.patronymic_key = r.patronymic_key"
     " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
     # given and family name in each other's places
     "l.given_fold = r.family_fold AND l.family_fold = r.given_fold",
-    # a name misspelt and the year off by one: the father's name, or the settlement
+    # a name misspelt and the year off by one: the father's name (the misspelt name
+    # alike), or the settlement
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
     "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
     "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
     " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
     "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
@@ -158,7 +167,6 @@ DUCKDB_MEMORY_LIMIT = "1500MB"
 SUPPORT_PROBABILITY = 0.5
 SUPPORT_MAX_WEIGHT = 12.0
 
-NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8
 EXACT_MATCH = re.compile(r"(\w+)_l = \1_r")
 EXTRA_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # goes into SQL column names
 MISSING = DateAgreement.MISSING.value
@@ -167,9 +175,11 @@ SCORED_COLUMNS = (
     "unique_id_r",
     "household_l",
     "household_r",
+    "gamma_birth_date",
     "match_weight",
     "match_probability",
 )
+DATES_DIFFER = 0  # the birth_date comparison's "different" level (two full dates, apart)
 NUMBERS = frozenset({"unique_id", "household", "birth_year", "birth_month", "birth_day"})
 
 
@@ -326,7 +336,8 @@ def find_duplicates(
         # Only the columns household_context needs come to Python for every scored
         # pair (millions at national scale); the evidence only for the linked ones.
         scored = con.execute(f"SELECT {', '.join(SCORED_COLUMNS)} FROM {table}").df()  # noqa: S608
-        support = learnt_support_weight(scored, candidates=candidates)
+        sizes = con.execute("SELECT household, count(*) FROM members GROUP BY ALL").fetchall()
+        support = learnt_support_weight(scored, household_sizes=dict(sizes))
         linked = household_context(
             scored, support_weight=support, threshold=threshold, whole_registry=True
         )
@@ -407,13 +418,16 @@ def lowest_scored_weight(threshold: float) -> float:
     return min(_weight(threshold) - SUPPORT_MAX_WEIGHT, _weight(SUPPORT_PROBABILITY))
 
 
-def learnt_support_weight(scored: pd.DataFrame, *, candidates: int) -> float:
+def learnt_support_weight(scored: pd.DataFrame, *, household_sizes: Mapping[object, int]) -> float:
     """The weight of "the two households share another linked pair", learnt like an m and a u.
 
-    m is the share of matches that have such support, u the share of non-matches
-    among all ``candidates`` that do, the pairs' own match probabilities standing
-    for the unknown truth (pairs below the scored floor have neither). At most
-    ``SUPPORT_MAX_WEIGHT``; 0 when no pair has support.
+    m is the share of matches that have such support, the pairs' own match
+    probabilities standing for the unknown truth. u is, like every comparison's u,
+    the share among all pairs of records (not only the candidates, whose number
+    depends on the blocking rules) of the non-matches that have it: two households
+    that share a likely pair lend support to about every pair of their other members,
+    (size - 1) × (size - 1) of them. At most ``SUPPORT_MAX_WEIGHT``; 0 when no pair
+    has support.
     """
     supported = _supported(scored)
     p = scored["match_probability"]
@@ -421,7 +435,17 @@ def learnt_support_weight(scored: pd.DataFrame, *, candidates: int) -> float:
     m = (p * supported).sum() / matches if matches else 0.0
     if m <= 0:
         return 0.0
-    u = max(((1 - p) * supported).sum(), 1.0) / max(candidates - matches, 1.0)
+    strong = scored[p >= SUPPORT_PROBABILITY]
+    linked = set(
+        zip(
+            strong[["household_l", "household_r"]].min(axis=1),
+            strong[["household_l", "household_r"]].max(axis=1),
+            strict=True,
+        )
+    )
+    lent = sum((household_sizes[a] - 1) * (household_sizes[b] - 1) for a, b in linked)
+    records = sum(household_sizes.values())
+    u = max(lent - (p * supported).sum(), 1.0) / max(records * (records - 1) / 2 - matches, 1.0)
     return round(min(math.log2(m / u), SUPPORT_MAX_WEIGHT), 6)
 
 
@@ -431,13 +455,14 @@ def household_context(
     """The pairs of ``scored`` that link at ``threshold`` once households are considered.
 
     ``scored`` is Splink's predictions down to ``lowest_scored_weight(threshold)``,
-    with at least ``unique_id_l/_r``, ``household_l/_r``, ``match_weight`` and
-    ``match_probability``; every pair the blocking rules make between two households
-    must be in it, or none. In order:
+    with at least ``unique_id_l/_r``, ``household_l/_r``, ``gamma_birth_date``,
+    ``match_weight`` and ``match_probability``; every pair the blocking rules make
+    between two households must be in it, or none. In order:
 
     1. a pair whose two households share another pair of other members, linked
-       on its own at ``SUPPORT_PROBABILITY``, gains ``support_weight``: a family
-       registered twice makes each of its members' pairs likelier;
+       on its own at ``SUPPORT_PROBABILITY``, gains ``support_weight``, unless its
+       own birth dates are two full dates that differ: a family registered twice
+       makes each of its members' pairs likelier;
     2. a member is at most one member of another household (a household lists
        different people): only the strongest pair between a member and a
        household stays;
@@ -471,7 +496,9 @@ def _weight(probability: float) -> float:
 
 
 def _supported(scored: pd.DataFrame) -> pd.Series:
-    """Whether each pair's two households share another pair of other members, likely one."""
+    """Whether each pair's two households share another pair of other members, likely one,
+    and the pair's own birth dates do not contradict it: two full dates that differ are
+    a brother or a cousin of the family, not a copy of one of its members."""
     ids = ["unique_id_l", "unique_id_r"]
     pairs = scored[ids].assign(
         low=scored[["household_l", "household_r"]].min(axis=1),
@@ -485,7 +512,10 @@ def _supported(scored: pd.DataFrame) -> pd.Series:
         & (both["unique_id_r"] != both["unique_id_l_s"])
         & (both["unique_id_r"] != both["unique_id_r_s"])
     )
-    return pd.Series(scored.index.isin(both.loc[apart, "index"]), index=scored.index)
+    lent = scored.index.isin(both.loc[apart, "index"])
+    return pd.Series(
+        lent & (scored["gamma_birth_date"] != DATES_DIFFER).to_numpy(), index=scored.index
+    )
 
 
 def _best_in_household(scored: pd.DataFrame) -> pd.Series:

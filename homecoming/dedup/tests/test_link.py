@@ -408,7 +408,9 @@ def scored_pairs(*rows: tuple[str, str, str, str, float]) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["unique_id_l", "household_l", "unique_id_r", "household_r", "match_weight"]
     )
-    return frame.assign(match_probability=1 / (1 + 2 ** -frame["match_weight"]))
+    return frame.assign(
+        match_probability=1 / (1 + 2 ** -frame["match_weight"]), gamma_birth_date=-1
+    )
 
 
 def kept(frame: pd.DataFrame) -> set[tuple[str, str]]:
@@ -470,8 +472,25 @@ def test_the_support_weight_is_learnt_from_how_often_matches_and_non_matches_hav
     scored = scored_pairs(
         ("a1", "A", "b1", "B", 10.0), ("a2", "A", "b2", "B", 10.0), ("c1", "C", "d1", "D", 10.0)
     )
-    # Two of three matches have support; none of the other candidate pairs does.
-    weight = learnt_support_weight(scored, candidates=1000)
+    sizes = {"A": 3, "B": 3, "C": 2, "D": 2, "E": 40}  # 50 records: 1,225 pairs
+    # Two of three matches have support. Of all pairs of records, A and B lend support
+    # to about every pair of their other members: 2 × 2, of which the two matches.
+    weight = learnt_support_weight(scored, household_sizes=sizes)
     matches = scored["match_probability"].sum()
-    assert weight == pytest.approx(math.log2((2 / 3) / (1 / (1000 - matches))), abs=1e-5)
-    assert learnt_support_weight(scored.iloc[[0, 2]], candidates=1000) == 0.0
+    u = (2 * 2 + 1 * 1 - 2 * scored["match_probability"][0]) / (1225 - matches)
+    assert weight == pytest.approx(math.log2((2 / 3) / u), abs=1e-5)
+    assert learnt_support_weight(scored.iloc[[0, 2]], household_sizes=sizes) == 0.0
+
+
+def test_the_support_weight_does_not_depend_on_how_many_candidates_the_blocking_made():
+    # Wider blocking rules put more unlikely pairs to the model; what support is worth
+    # stays what it was (two large households, so that it stays below the cap).
+    scored = scored_pairs(("a1", "A", "b1", "B", 10.0), ("a2", "A", "b2", "B", 10.0))
+    unlikely = scored_pairs(*[(f"x{i}", "X", f"y{i}", "Y", -20.0) for i in range(500)])
+    sizes = {"A": 300, "B": 300, "X": 500, "Y": 500}
+    narrow = learnt_support_weight(scored, household_sizes=sizes)
+    wide = learnt_support_weight(
+        pd.concat([scored, unlikely], ignore_index=True), household_sizes=sizes
+    )
+    assert 0 < narrow < 12
+    assert wide == pytest.approx(narrow, abs=1e-3)
