@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0012_linkage_model_and_birth_date_index'),
+        ("registry", "0012_linkage_model_and_birth_date_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkagemodel',
-            name='support_weight',
+            model_name="linkagemodel",
+            name="support_weight",
             field=models.FloatField(default=0.0),
         ),
     ]
