@@ -132,27 +132,33 @@ def measure(checks: int, pairs_checked: int) -> dict:
             cpu_timings.append(cpu * 1000)
             found += any(match.household.pk == household_id for match in matches)
 
-    # Verdicts: each sampled batch pair, its right member given to the door as new.
+    # Verdicts: each sampled batch pair, its right member's household given to the door
+    # as new, against the whole households of its candidates (as door._matches does).
     sample = rng.sample(batch.pairs, min(pairs_checked, len(batch.pairs)))
     record = {r["id"]: r for r in records}
+    households: dict[str, list[dict]] = {}
+    for r in records:
+        households.setdefault(r["household"], []).append(r)
     same = missed = differ = 0
     for pair in sample:
-        new = record[pair.id_r]
-        candidates = registered_members().filter(pk__in=door._candidates([new]))
-        candidates = candidates.exclude(household=int(new["household"]))
-        registered, _ = member_records(candidates)
+        new = households[record[pair.id_r]["household"]]
+        candidates = registered_members().filter(pk__in=door._candidates(new))
+        candidates = candidates.exclude(household=int(new[0]["household"]))
+        registered, _ = member_records(
+            registered_members().filter(household__in=candidates.values("household"))
+        )
         scored = {
-            p.id_r: p for p in score_new_records(
-                batch.model, [new], registered, threshold=MEMBER_THRESHOLD
+            (p.id_l, p.id_r): p for p in score_new_records(
+                batch.model, new, registered, threshold=MEMBER_THRESHOLD
             )
         }  # fmt: skip
-        if pair.id_l not in scored:
+        if (pair.id_r, pair.id_l) not in scored:
             missed += 1
-        elif scored[pair.id_l].match_probability == pair.match_probability:
+        elif scored[pair.id_r, pair.id_l].match_probability == pair.match_probability:
             same += 1
         else:
             differ += 1
-    del by_id
+    del by_id, households
     return {
         "records": len(records),
         "batch_seconds": batch_seconds,

@@ -6,8 +6,11 @@ national scale; a registration cannot wait for that. It keeps what it learnt
 :func:`score_new_records` scores a handful of new records against the registered
 records a caller found for them, with that model: the same blocking rules decide
 which pairs are compared, the same comparisons, m and u, prior and term
-frequencies score them. A pair scored here has the probability, weight and evidence
-the batch gives it.
+frequencies score them, and the same ``link.household_context`` weighs each pair
+with the other pairs between its two households (with the support weight the batch
+learnt). Given whole households on both sides, a pair scored here has the
+probability, weight and evidence the batch gives it; the batch alone also settles a
+member linked to two registered people who are not one (docs/dedup.md).
 
 Kept in step with ``link.py``: records are prepared by ``link._prepared`` and
 labelled by ``link._comparisons``, and the rows read back by ``link.member_pairs``;
@@ -27,6 +30,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from homecoming.dedup.dates import parse_birth_date
@@ -36,6 +40,8 @@ from homecoming.dedup.link import (
     _checked,
     _comparisons,
     _prepared,
+    household_context,
+    lowest_scored_weight,
     member_pairs,
 )
 from homecoming.dedup.names import name_key, patronymic_key, spelling_key, surname_key
@@ -116,7 +122,9 @@ def score_new_records(
     new, registered
         Member records (the dicts of ``link.FIELDS``); ids unique across both. Only
         pairs the batch's blocking rules make between a new and a registered record
-        are compared, and never two records of one household.
+        are compared, and never two records of one household. Whole households on
+        both sides: a pair's household context is read from the other pairs
+        between its two households.
     threshold
         Smallest match probability of a pair to return.
 
@@ -132,9 +140,13 @@ def score_new_records(
     if not left or not right:
         return []
     options = {"normalise_names": model.normalise_names, "extra_fields": model.extra_fields}
-    scorer = _scorer(model, threshold)
-    predictions = scorer.scored(_prepared(left, **options), _prepared(right, **options))
-    return member_pairs(predictions, left, right, _comparisons(**options), model.extra_fields)
+    records = [*left, *right]  # numbered together: ids and households stay apart
+    prepared = _prepared(records, **options)
+    scored = _scorer(model, threshold).scored(prepared[: len(left)], prepared[len(left) :])
+    linked = household_context(
+        scored, support_weight=model.support_weight, threshold=threshold, whole_registry=False
+    )
+    return member_pairs(linked, records, _comparisons(**options), model.extra_fields, by_id=False)
 
 
 # One record with every field filled, so that the tables the SQL is generated on have
@@ -175,7 +187,7 @@ class _Scorer:
         template = _prepared(_checked([{**_TEMPLATE, "extra": extra}]), **options)
         db_api = _RecordingDuckDBAPI(connection=self.con)
         for table in (_NEW, _REGISTERED):
-            self.con.from_df(template).create(table)
+            self.con.from_arrow(template).create(table)
         linker = Linker(db_api.register(_NEW), model.splink, log_level=None)
         for column, shares in model.term_frequencies.items():
             frame = pd.DataFrame(
@@ -189,7 +201,7 @@ class _Scorer:
         linker.inference.predict_between(
             db_api.register(_NEW),
             db_api.register(_REGISTERED),
-            threshold_match_probability=threshold,
+            threshold_match_weight=lowest_scored_weight(threshold),
             warning_mode="never",
         )
         *steps, (_, last) = db_api.statements
@@ -201,7 +213,7 @@ class _Scorer:
         self.steps = len(steps)
         self._emptied()
 
-    def scored(self, new: pd.DataFrame, registered: pd.DataFrame) -> pd.DataFrame:
+    def scored(self, new: pa.Table, registered: pa.Table) -> pd.DataFrame:
         """Splink's predictions between the ``new`` and the ``registered`` records."""
         with self.lock:
             for table, frame in ((_NEW, new), (_REGISTERED, registered)):

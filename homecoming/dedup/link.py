@@ -15,19 +15,24 @@ cross-script keys of ``names.py``, dates through the levels of ``dates.py``.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator
 
-from homecoming.dedup.dates import DateAgreement, parse_birth_date
-from homecoming.dedup.names import name_key, patronymic_key, spelling_key, surname_key
+from homecoming.dedup import names
+from homecoming.dedup.dates import BirthDate, DateAgreement, parse_birth_date
 from homecoming.dedup.numbers import document_key, phone_key
 
 __all__ = [
@@ -38,7 +43,10 @@ __all__ = [
     "LinkageModel",
     "MemberPair",
     "find_duplicates",
+    "household_context",
     "household_pairs",
+    "learnt_support_weight",
+    "lowest_scored_weight",
 ]
 
 # Every field a member record may have, with its default when absent.
@@ -74,6 +82,8 @@ DATE_LEVELS_SQL: dict[DateAgreement, str] = {
     ),
 }
 
+NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8  # Jaro–Winkler on name keys
+
 # Candidate pairs. Each rule is an equi-join whose groups stay small at national
 # scale (a million records); together they cover the ways duplicates differ.
 BLOCKING_RULES = (
@@ -89,17 +99,40 @@ BLOCKING_RULES = (
     "l.family_key = r.family_key AND l.birth_date = r.birth_date",
     "l.origin_settlement = r.origin_settlement AND l.birth_date = r.birth_date",
     "l.family_key = r.family_key AND l.birth_date = r.birth_date_swapped",
-    # a name misspelt and the date known by year only: the father's name instead
+    # a name misspelt and the date known by year only: the father's name instead, and
+    # the misspelt name still alike (without it, the millions of cousins and namesakes
+    # who share a name, a father's name and a year would be scored at national scale)
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year",
+    " AND l.birth_year = r.birth_year"
+    f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
     "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year",
+    " AND l.birth_year = r.birth_year"
+    f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
     # no birth year on one side: the father's name must agree instead
     "l.given_key = r.given_key AND l.family_key = r.family_key"
     " AND l.patronymic_key = r.patronymic_key"
     " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
     # given and family name in each other's places
     "l.given_fold = r.family_fold AND l.family_fold = r.given_fold",
+    # a name misspelt and the year off by one: the father's name (the misspelt name
+    # alike), or the settlement
+    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
+    "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
+    "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    # a name misspelt and the date known by year only, or not at all: the settlement
+    "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_year = r.birth_year",
+    "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
+    " AND l.birth_year = r.birth_year",
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND l.origin_settlement = r.origin_settlement",
     "l.document_number = r.document_number",
     "l.phone = r.phone",
 )
@@ -126,10 +159,28 @@ SURE_RULES_RECALL = 0.7
 # of true duplicates fall in any level, whatever the sample says.
 M_FLOOR = 0.01
 
-NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8
+# DuckDB spills to a temporary directory beyond this, rather than growing with the
+# tens of millions of candidate pairs of a national registry.
+DUCKDB_MEMORY_LIMIT = "1500MB"
+# A pair gains support from another pair of the same two households that links on
+# its own at this probability; the weight support adds is learnt, up to the maximum.
+SUPPORT_PROBABILITY = 0.5
+SUPPORT_MAX_WEIGHT = 12.0
+
 EXACT_MATCH = re.compile(r"(\w+)_l = \1_r")
 EXTRA_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # goes into SQL column names
 MISSING = DateAgreement.MISSING.value
+SCORED_COLUMNS = (
+    "unique_id_l",
+    "unique_id_r",
+    "household_l",
+    "household_r",
+    "gamma_birth_date",
+    "match_weight",
+    "match_probability",
+)
+DATES_DIFFER = 0  # the birth_date comparison's "different" level (two full dates, apart)
+NUMBERS = frozenset({"unique_id", "household", "birth_year", "birth_month", "birth_day"})
 
 
 @dataclass(frozen=True)
@@ -153,13 +204,16 @@ class LinkageModel:
     ``splink`` is Splink's model (comparisons with their m and u, blocking rules, the
     prior); ``term_frequencies`` holds, per column with a term-frequency adjustment,
     each value's share of the records, so that agreeing on "Məmmədov" weighs what it
-    weighed in the batch. ``homecoming.dedup.door`` scores with it.
+    weighed in the batch; ``support_weight`` is what two households sharing another
+    linked pair add to a pair's weight (``household_context``), learnt from the
+    records. ``homecoming.dedup.door`` scores with it.
     """
 
     splink: dict
     term_frequencies: dict[str, dict[str, float]]
     normalise_names: bool
     extra_fields: tuple[str, ...]
+    support_weight: float
 
 
 @dataclass(frozen=True)
@@ -239,24 +293,36 @@ def find_duplicates(
     for name in extra_fields:
         if not isinstance(name, str) or not EXTRA_FIELD_NAME.fullmatch(name):
             raise ValueError(f"extra_fields: {name!r} is not a lower-case name like 'address'")
-    records = _checked(members)
-    if len(records) < 2:
-        return DedupResult((), len(records), 0, threshold, normalise_names)
+    positions: dict[str, int] = {}
+    frame = _prepared(
+        _each_checked(members, positions),
+        normalise_names=normalise_names,
+        extra_fields=extra_fields,
+    )
+    records = len(positions)
+    if records < 2:
+        return DedupResult((), records, 0, threshold, normalise_names)
 
     comparisons = _comparisons(normalise_names=normalise_names, extra_fields=extra_fields)
-    frame = _prepared(records, normalise_names=normalise_names, extra_fields=extra_fields)
-    with duckdb.connect() as con:
-        con.from_df(frame).create("members")
+    with (
+        tempfile.TemporaryDirectory(prefix="homecoming-dedup-") as spill,
+        duckdb.connect(
+            config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": spill}
+        ) as con,
+    ):
+        con.from_arrow(frame).create("members")
+        del frame
         db_api = DuckDBAPI(connection=con)
         settings = SettingsCreator(
             link_type="dedupe_only",
             comparisons=[comparison for _, comparison, _ in comparisons],
             blocking_rules_to_generate_predictions=[_rule(sql) for sql in BLOCKING_RULES],
-            probability_two_random_records_match=_prior(con, len(records)),
+            probability_two_random_records_match=_prior(con, records),
             retain_matching_columns=True,  # with the gamma values, which name the evidence
+            additional_columns_to_retain=["household"],
         )
         # A level no random pair fell into has a u of about one over the pairs sampled.
-        u_unseen = 1 / min(u_sample_pairs, len(records) * (len(records) - 1) / 2)
+        u_unseen = 1 / min(u_sample_pairs, records * (records - 1) / 2)
         model = _trained(
             db_api, con, settings, seed=seed, u_sample_pairs=u_sample_pairs, u_unseen=u_unseen
         )
@@ -264,9 +330,24 @@ def find_duplicates(
         blocked = scorer.inference.compute_blocked_pairs_for_predict()  # predict reuses it
         count = f"SELECT count(*) FROM {blocked.physical_name}"  # noqa: S608 (Splink's own table)
         candidates = con.execute(count).fetchall()[0][0]
-        predictions = scorer.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
-        ).as_pandas_dataframe()
+        table = scorer.inference.predict(
+            threshold_match_weight=lowest_scored_weight(threshold), warning_mode="never"
+        ).physical_name
+        # Only the columns household_context needs come to Python for every scored
+        # pair (millions at national scale); the evidence only for the linked ones.
+        scored = con.execute(f"SELECT {', '.join(SCORED_COLUMNS)} FROM {table}").df()  # noqa: S608
+        sizes = con.execute("SELECT household, count(*) FROM members GROUP BY ALL").fetchall()
+        support = learnt_support_weight(scored, household_sizes=dict(sizes))
+        linked = household_context(
+            scored, support_weight=support, threshold=threshold, whole_registry=True
+        )
+        del scored
+        con.register("linked", linked[list(SCORED_COLUMNS)])
+        predictions = con.execute(
+            f"SELECT p.* EXCLUDE (match_weight, match_probability),"  # noqa: S608 (Splink's table)
+            f" k.match_weight, k.match_probability FROM {table} p"
+            " JOIN linked k USING (unique_id_l, unique_id_r)"
+        ).df()
         frequencies = {
             column: dict(
                 scorer.table_management.compute_tf_table(column)
@@ -276,31 +357,35 @@ def find_duplicates(
             for column in _tf_columns(model)
         }
 
-    learnt = LinkageModel(model, frequencies, normalise_names, tuple(extra_fields))
-    pairs = member_pairs(predictions, records, records, comparisons, extra_fields)
-    return DedupResult(tuple(pairs), len(records), candidates, threshold, normalise_names, learnt)
+    learnt = LinkageModel(model, frequencies, normalise_names, tuple(extra_fields), support)
+    pairs = member_pairs(predictions, members, comparisons, extra_fields, by_id=True)
+    return DedupResult(tuple(pairs), records, candidates, threshold, normalise_names, learnt)
 
 
 def member_pairs(
     predictions: pd.DataFrame,
-    left: list[dict],
-    right: list[dict],
+    records: Sequence[Mapping[str, object]],
     comparisons: list[tuple[str, cl.CustomComparison, list[str]]],
     extra_fields: Sequence[str],
+    *,
+    by_id: bool,
 ) -> list[MemberPair]:
     """Splink's scored rows as pairs, each with its evidence in words, sorted by id.
 
-    ``left`` and ``right`` are the checked records the rows' left and right ids
-    come from: the same list for a deduplication, where Splink pairs a record only
-    with records of greater id, so that ``id_l`` sorts first.
+    A row's ``unique_id_l`` and ``unique_id_r`` are the positions of its two records
+    in ``records`` (as ``_prepared`` numbers them). With ``by_id`` the record of
+    smaller id is put on the left (a deduplication); otherwise the left record of the
+    row stays left (the new record, at the door).
     """
-    left_by_id = {record["id"]: record for record in left}
-    right_by_id = {record["id"]: record for record in right}
     pairs = []
     for row in predictions.to_dict("records"):
-        first, second = left_by_id[row["unique_id_l"]], right_by_id[row["unique_id_r"]]
+        first = {**FIELDS, **records[row["unique_id_l"]]}
+        second = {**FIELDS, **records[row["unique_id_r"]]}
+        sexes = (row["sex_l"] or "", row["sex_r"] or "")  # with the names' hints
+        if by_id and first["id"] > second["id"]:
+            first, second, sexes = second, first, sexes[::-1]
         shown = {name: (first[name], second[name]) for name in FIELDS}
-        shown["sex"] = (row["sex_l"] or "", row["sex_r"] or "")  # with the names' hints
+        shown["sex"] = sexes
         for name in extra_fields:
             shown[f"extra_{name}"] = (first["extra"].get(name, ""), second["extra"].get(name, ""))
         evidence = {
@@ -324,6 +409,156 @@ def _tf_columns(model: dict) -> list[str]:
             if level.get("tf_adjustment_column")
         }
     )
+
+
+def lowest_scored_weight(threshold: float) -> float:
+    """The match weight down to which pairs are scored for ``threshold``: no pair below it
+    can reach the threshold, whatever its household adds, and every pair that can lend
+    support (``SUPPORT_PROBABILITY``) is above it."""
+    return min(_weight(threshold) - SUPPORT_MAX_WEIGHT, _weight(SUPPORT_PROBABILITY))
+
+
+def learnt_support_weight(scored: pd.DataFrame, *, household_sizes: Mapping[object, int]) -> float:
+    """The weight of "the two households share another linked pair", learnt like an m and a u.
+
+    m is the share of matches that have such support, the pairs' own match
+    probabilities standing for the unknown truth. u is, like every comparison's u,
+    the share among all pairs of records (not only the candidates, whose number
+    depends on the blocking rules) of the non-matches that have it: two households
+    that share a likely pair lend support to about every pair of their other members,
+    (size - 1) × (size - 1) of them. At most ``SUPPORT_MAX_WEIGHT``; 0 when no pair
+    has support.
+    """
+    supported = _supported(scored)
+    p = scored["match_probability"]
+    matches = p.sum()
+    m = (p * supported).sum() / matches if matches else 0.0
+    if m <= 0:
+        return 0.0
+    strong = scored[p >= SUPPORT_PROBABILITY]
+    linked = set(
+        zip(
+            strong[["household_l", "household_r"]].min(axis=1),
+            strong[["household_l", "household_r"]].max(axis=1),
+            strict=True,
+        )
+    )
+    lent = sum((household_sizes[a] - 1) * (household_sizes[b] - 1) for a, b in linked)
+    records = sum(household_sizes.values())
+    u = max(lent - (p * supported).sum(), 1.0) / max(records * (records - 1) / 2 - matches, 1.0)
+    return round(min(math.log2(m / u), SUPPORT_MAX_WEIGHT), 6)
+
+
+def household_context(
+    scored: pd.DataFrame, *, support_weight: float, threshold: float, whole_registry: bool
+) -> pd.DataFrame:
+    """The pairs of ``scored`` that link at ``threshold`` once households are considered.
+
+    ``scored`` is Splink's predictions down to ``lowest_scored_weight(threshold)``,
+    with at least ``unique_id_l/_r``, ``household_l/_r``, ``gamma_birth_date``,
+    ``match_weight`` and ``match_probability``; every pair the blocking rules make
+    between two households must be in it, or none. In order:
+
+    1. a pair whose two households share another pair of other members, linked
+       on its own at ``SUPPORT_PROBABILITY``, gains ``support_weight``, unless its
+       own birth dates are two full dates that differ: a family registered twice
+       makes each of its members' pairs likelier;
+    2. a member is at most one member of another household (a household lists
+       different people): only the strongest pair between a member and a
+       household stays;
+    3. pairs below ``threshold`` go;
+    4. with ``whole_registry`` (``scored`` holds every pair of the records, as in
+       the batch): a member linked to two records whose own pair was not scored
+       (different people) is the one it resembles more, the weaker pair goes.
+
+    Steps 1–3 depend only on the pairs between the pair's two households: the batch
+    and the check at the door (``door.score_new_records``, which scores a new
+    household against whole registered households) give a pair the same weight and
+    verdict through them. Step 4 needs the pairs among registered records, which the
+    door does not score: it is the batch's alone.
+    """
+    frame = scored.copy()
+    frame["match_weight"] = frame["match_weight"] + support_weight * _supported(scored)
+    frame["match_probability"] = 1 / (1 + 2 ** (-frame["match_weight"]))
+    frame = frame[_best_in_household(frame)]
+    if not whole_registry:
+        return frame[frame["match_probability"] >= threshold]
+    together = {
+        (min(a, b), max(a, b))
+        for a, b in zip(frame["unique_id_l"], frame["unique_id_r"], strict=True)
+    }
+    frame = frame[frame["match_probability"] >= threshold]
+    return frame[_best_across(frame, together)]
+
+
+def _weight(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def _supported(scored: pd.DataFrame) -> pd.Series:
+    """Whether each pair's two households share another pair of other members, likely one,
+    and the pair's own birth dates do not contradict it: two full dates that differ are
+    a brother or a cousin of the family, not a copy of one of its members."""
+    ids = ["unique_id_l", "unique_id_r"]
+    pairs = scored[ids].assign(
+        low=scored[["household_l", "household_r"]].min(axis=1),
+        high=scored[["household_l", "household_r"]].max(axis=1),
+    )
+    strong = pairs[scored["match_probability"] >= SUPPORT_PROBABILITY]
+    both = pairs.reset_index().merge(strong, on=["low", "high"], suffixes=("", "_s"))
+    apart = (
+        (both["unique_id_l"] != both["unique_id_l_s"])
+        & (both["unique_id_l"] != both["unique_id_r_s"])
+        & (both["unique_id_r"] != both["unique_id_l_s"])
+        & (both["unique_id_r"] != both["unique_id_r_s"])
+    )
+    lent = scored.index.isin(both.loc[apart, "index"])
+    return pd.Series(
+        lent & (scored["gamma_birth_date"] != DATES_DIFFER).to_numpy(), index=scored.index
+    )
+
+
+def _best_in_household(scored: pd.DataFrame) -> pd.Series:
+    """Whether each pair is the strongest its two members have in each other's household,
+    whichever side of their pairs the members are on."""
+    rows = len(scored)
+    ends = pd.DataFrame(
+        {
+            "member": np.concatenate([scored["unique_id_l"], scored["unique_id_r"]]),
+            "household": np.concatenate([scored["household_r"], scored["household_l"]]),
+            "weight": np.concatenate([scored["match_weight"], scored["match_weight"]]),
+        }
+    )
+    strongest = ends.groupby(["member", "household"])["weight"].transform("max")
+    best = (ends["weight"] == strongest).to_numpy()
+    return pd.Series(best[:rows] & best[rows:], index=scored.index)
+
+
+def _best_across(linked: pd.DataFrame, together: set[tuple[object, object]]) -> pd.Series:
+    """Whether each pair stays when one of its members also links to a record that is
+    not ``together`` with its other member; the weaker of two such pairs goes."""
+    ids = ["unique_id_l", "unique_id_r"]
+    ends = pd.concat(
+        [
+            linked[ids].set_axis(["member", "other"], axis=1).assign(row=linked.index),
+            linked[ids[::-1]].set_axis(["member", "other"], axis=1).assign(row=linked.index),
+        ]
+    )
+    ends["weight"] = linked.loc[ends["row"], "match_weight"].to_numpy()
+    many = ends[ends.groupby("member")["member"].transform("size") > 1]
+    rivals = many.merge(many, on="member", suffixes=("", "_rival"))
+    rivals = rivals[rivals["other"] != rivals["other_rival"]]
+    apart = pd.Series(
+        [
+            (min(a, b), max(a, b)) not in together
+            for a, b in zip(rivals["other"], rivals["other_rival"], strict=True)
+        ],
+        index=rivals.index,
+        dtype=bool,
+    )
+    weaker = rivals[apart]
+    weaker = weaker[weaker["weight"] < weaker["weight_rival"]]
+    return pd.Series(~linked.index.isin(weaker["row"]), index=linked.index)
 
 
 def household_pairs(
@@ -376,7 +611,14 @@ member_pairs=(('a', 'b'),))]
 
 def _checked(members: Sequence[Mapping[str, object]]) -> list[dict]:
     """Every record with all of ``FIELDS``, after checking each one; errors name it."""
-    records, first_index = [], {}
+    return list(_each_checked(members, {}))
+
+
+def _each_checked(
+    members: Iterable[Mapping[str, object]], positions: dict[str, int]
+) -> Iterator[dict]:
+    """Each record with all of ``FIELDS``, checked, one at a time; ``positions`` collects
+    each id's index in ``members``."""
     for index, member in enumerate(members):
         where = f"members[{index}]"
         if not isinstance(member, Mapping):
@@ -397,32 +639,39 @@ def _checked(members: Sequence[Mapping[str, object]]) -> list[dict]:
                 raise ValueError(f"{where}: extra[{key!r}] must be a str, got {value!r}")
         if not record["household"]:
             raise ValueError(f"{where}: household must not be empty")
-        if record["id"] in first_index:
-            raise ValueError(f"{where}: id is also used by members[{first_index[record['id']]}]")
+        if record["id"] in positions:
+            raise ValueError(f"{where}: id is also used by members[{positions[record['id']]}]")
         if record["sex"] not in SEXES:
             raise ValueError(f"{where}: sex {record['sex']!r} is not 'female', 'male' or ''")
         if record["birth_year_only"] and not record["birth_date"]:
             raise ValueError(f"{where}: birth_year_only is set but birth_date is empty")
         try:
-            parse_birth_date(record["birth_date"])
+            _birth_date(record["birth_date"], record["birth_year_only"])
         except ValueError:
             raise ValueError(
                 f"{where}: birth_date {record['birth_date']!r} is not a date"
             ) from None
-        first_index[record["id"]] = index
-        records.append(record)
-    return records
+        positions[record["id"]] = index
+        yield record
 
 
 def _prepared(
-    records: list[dict], *, normalise_names: bool, extra_fields: Sequence[str]
-) -> pd.DataFrame:
+    records: Iterable[dict], *, normalise_names: bool, extra_fields: Sequence[str]
+) -> pa.Table:
     """The columns the model compares and blocks on; None where a value is unknown.
 
-    Built column by column: a million row dicts would double the memory needed.
+    Built column by column from records read one at a time, into Arrow columns that
+    DuckDB reads without a copy; ``unique_id`` is the record's index and ``household``
+    a number per household, which keeps the millions of candidate pairs small.
     """
     columns: dict[str, list] = defaultdict(list)
-    for record in records:
+    households: dict[str, int] = {}
+    # A registry repeats its names thousands of times: each spelling is keyed once.
+    name_key, surname_key, patronymic_key, spelling_key = (
+        functools.cache(key)
+        for key in (names.name_key, names.surname_key, names.patronymic_key, names.spelling_key)
+    )
+    for index, record in enumerate(records):
         if normalise_names:
             family = surname_key(record["family_name"])
             patronymic = patronymic_key(record["patronymic"])
@@ -433,11 +682,11 @@ def _prepared(
             given_key = spelling_key(record["given_name"])
             family_key = spelling_key(record["family_name"])
             sex, father = record["sex"], spelling_key(record["patronymic"])
-        born = parse_birth_date(record["birth_date"], year_only=record["birth_year_only"])
+        born = _birth_date(record["birth_date"], record["birth_year_only"])
         full = born.month is not None
         values = {
-            "unique_id": record["id"],
-            "household": record["household"],
+            "unique_id": index,
+            "household": households.setdefault(record["household"], len(households)),
             "given_fold": spelling_key(record["given_name"]),
             "given_key": given_key,
             "family_fold": spelling_key(record["family_name"]),
@@ -457,10 +706,17 @@ def _prepared(
             values[f"extra_{name}"] = spelling_key(record["extra"].get(name, ""))
         for name, value in values.items():
             columns[name].append(None if value == "" else value)
-    frame = pd.DataFrame(columns)
-    for name in ("birth_year", "birth_month", "birth_day"):
-        frame[name] = frame[name].astype("Int64")
-    return frame
+    return pa.table(
+        {
+            name: pa.array(columns.pop(name), pa.int64() if name in NUMBERS else pa.string())
+            for name in list(columns)
+        }
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a century of days, twice
+def _birth_date(text: str, year_only: bool) -> BirthDate:
+    return parse_birth_date(text, year_only=year_only)
 
 
 def _comparisons(

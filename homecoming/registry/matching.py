@@ -17,6 +17,7 @@ from homecoming.registry.models import Household, IdentityDocument, LinkageModel
 from homecoming.registry.services import HouseholdMatch, duplicates_store
 
 MEMBER_THRESHOLD = 0.5
+CHUNK = 5000
 
 
 def registered_members() -> QuerySet[Member]:
@@ -24,37 +25,65 @@ def registered_members() -> QuerySet[Member]:
     return Member.objects.filter(left_on=None).exclude(household__status=Household.Status.WITHDRAWN)
 
 
-def member_records(
-    members: QuerySet[Member] | None = None,
-) -> tuple[list[dict], dict[str, Member]]:
-    """``members`` (by default every registered one) as linkage records, by id."""
+# The fields a linkage record is read from, in the order ``linkage_records`` unpacks them.
+MEMBER_VALUES = (
+    "pk",
+    "household_id",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_year_only",
+    "phone",
+    "household__origin_settlement__code",
+)
+
+
+def linkage_records(members: QuerySet[Member] | None = None) -> list[dict]:
+    """``members`` (by default every registered one) as linkage records, in order of id.
+
+    Read as plain values a few thousand rows at a time, never as model instances:
+    at a million members the instances alone would take gigabytes.
+    """
     numbers = IdentityDocument.objects.order_by("pk").values_list("member_id", "number")
     if members is None:
         members = registered_members()
     else:  # a few members: their documents only
         numbers = numbers.filter(member__in=members.values("pk"))
-    members = members.select_related("household__origin_settlement").order_by("pk")
     documents: dict[int, str] = {}
-    for member_id, number in numbers:
+    for member_id, number in numbers.iterator(chunk_size=CHUNK):
         documents.setdefault(member_id, number)
-    by_id = {str(m.pk): m for m in members}
-    records = [
+    rows = members.order_by("pk").values_list(*MEMBER_VALUES).iterator(chunk_size=CHUNK)
+    return [
         {
-            "id": key,
-            "household": str(m.household_id),
-            "given_name": m.given_name,
-            "family_name": m.family_name,
-            "patronymic": m.patronymic,
-            "sex": m.sex,
-            "birth_date": m.birth_date.isoformat() if m.birth_date else "",
-            "birth_year_only": m.birth_year_only,
-            "document_number": documents.get(m.pk, ""),
-            "phone": m.phone,
-            "origin_settlement": m.household.origin_settlement.code,
+            "id": str(pk),
+            "household": str(household),
+            "given_name": given,
+            "family_name": family,
+            "patronymic": patronymic,
+            "sex": sex,
+            "birth_date": born.isoformat() if born else "",
+            "birth_year_only": year_only,
+            "document_number": documents.get(pk, ""),
+            "phone": phone,
+            "origin_settlement": settlement,
         }
-        for key, m in by_id.items()
+        for pk, household, given, family, patronymic, sex, born, year_only, phone, settlement in (
+            rows
+        )
     ]
-    return records, by_id
+
+
+def member_records(
+    members: QuerySet[Member] | None = None,
+) -> tuple[list[dict], dict[str, Member]]:
+    """``linkage_records(members)``, with the members themselves by id (for the few the
+    check at the door compares)."""
+    if members is None:
+        members = registered_members()
+    by_id = {str(m.pk): m for m in members.select_related("household__origin_settlement")}
+    return linkage_records(members), by_id
 
 
 def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[HouseholdMatch]:
@@ -63,7 +92,7 @@ def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[Hou
     A pair's probability is ``homecoming.dedup``'s household score: the share of the
     smaller household's members linked, times their mean match probability.
     """
-    records, by_id = member_records()
+    records = linkage_records()
     # Random pairs for the u-probabilities: Splink advises millions; a hundred per member
     # between one and ten million keeps a district's registry fast and a nation's sound.
     u_sample_pairs = min(1e7, max(1e6, 100.0 * len(records)))
@@ -71,8 +100,12 @@ def household_matches(*, member_threshold: float = MEMBER_THRESHOLD) -> list[Hou
     if result.model is not None:
         linkage_model_keep(result.model, records=len(records))
     by_pair = {(p.id_l, p.id_r): p for p in result.pairs}
+    found = household_pairs(result.pairs, records)
+    del records
+    linked = {member_id for pair in found for link in pair.member_pairs for member_id in link}
+    by_id = {str(pk): member for pk, member in Member.objects.in_bulk(linked).items()}
     matches = []
-    for pair in household_pairs(result.pairs, records):
+    for pair in found:
         links = [by_pair[key] for key in pair.member_pairs]
         evidence = [
             {
@@ -106,6 +139,7 @@ def linkage_model_keep(model: Learnt, *, records: int) -> None:
             term_frequencies=model.term_frequencies,
             normalise_names=model.normalise_names,
             extra_fields=list(model.extra_fields),
+            support_weight=model.support_weight,
         )
 
 
@@ -122,6 +156,10 @@ def linkage_model() -> Learnt | None:
     if key not in _learnt:
         _learnt.clear()
         _learnt[key] = Learnt(
-            kept.splink, kept.term_frequencies, kept.normalise_names, tuple(kept.extra_fields)
+            kept.splink,
+            kept.term_frequencies,
+            kept.normalise_names,
+            tuple(kept.extra_fields),
+            kept.support_weight,
         )
     return _learnt[key]

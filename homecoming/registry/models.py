@@ -518,6 +518,8 @@ class LinkageModel(models.Model):
     term_frequencies = models.JSONField()
     normalise_names = models.BooleanField()
     extra_fields = models.JSONField(default=list)
+    # what two households sharing another linked pair add to a pair's weight (bits)
+    support_weight = models.FloatField(default=0.0)
 
     class Meta:
         ordering = ["-trained_at", "-id"]

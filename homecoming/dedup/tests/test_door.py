@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 
 import pytest
 
@@ -11,13 +12,14 @@ from homecoming.dedup.door import door_keys, score_new_records
 from homecoming.dedup.link import FIELDS, find_duplicates
 from homecoming.dedup.numbers import document_key, phone_key
 from homecoming.dedup.tests.synthetic import synthetic_registry
-from homecoming.dedup.tests.test_link import LOOKALIKES, PLANTED
+from homecoming.dedup.tests.test_link import FAMILY_AGAIN, LOOKALIKES, PLANTED
 
 
 @pytest.fixture(scope="module")
 def members():
     registry = synthetic_registry(1500, seed=5)
-    return [*registry.members, *(record for pair in PLANTED for record in pair), *LOOKALIKES]
+    planted = [record for pair in PLANTED for record in pair]
+    return [*registry.members, *planted, *LOOKALIKES, *FAMILY_AGAIN]
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +27,38 @@ def batch(members):
     return find_duplicates(members)
 
 
+def households_of(members) -> dict[str, list[dict]]:
+    households = defaultdict(list)
+    for member in members:
+        households[member["household"]].append(member)
+    return households
+
+
 def test_every_pair_of_the_batch_gets_the_batchs_verdict_at_the_door(members, batch):
-    by_id = {member["id"]: member for member in members}
+    # As at registration: the new household whole, against whole registered households,
+    # so that the door weighs each pair with the others between the two households.
+    by_id, households = {member["id"]: member for member in members}, households_of(members)
     for pair in batch.pairs:
-        (scored,) = score_new_records(
-            batch.model, [by_id[pair.id_l]], [by_id[pair.id_r]], threshold=batch.threshold
-        )
-        assert scored == pair
+        new = households[by_id[pair.id_l]["household"]]
+        registered = households[by_id[pair.id_r]["household"]]
+        scored = score_new_records(batch.model, new, registered, threshold=batch.threshold)
+        assert pair in scored
+
+
+def test_a_pair_her_household_lifts_in_the_batch_is_lifted_at_the_door_too(members, batch):
+    # The mother's copy lost her birth date and her father's name: alone she is one
+    # namesake among others; beside her husband and daughter she is herself.
+    (pair,) = [p for p in batch.pairs if (p.id_l, p.id_r) == ("fa-sabina", "fb-sabina")]
+    households = households_of(members)
+    alone = score_new_records(
+        batch.model, [FAMILY_AGAIN[1]], [FAMILY_AGAIN[4]], threshold=batch.threshold
+    )
+    together = score_new_records(
+        batch.model, households["FA"], households["FB"], threshold=batch.threshold
+    )
+    assert batch.model.support_weight > 0
+    assert alone == []
+    assert pair in together
 
 
 def test_a_new_record_is_scored_only_against_registered_ones_the_rules_pair_it_with(members, batch):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import pandas as pd
 import pytest
 
-from homecoming.dedup.link import MemberPair, find_duplicates, household_pairs
+from homecoming.dedup.link import (
+    MemberPair,
+    find_duplicates,
+    household_context,
+    household_pairs,
+    learnt_support_weight,
+)
 from homecoming.dedup.tests.synthetic import synthetic_registry
 
 # The same people written by different offices: each pair must be found.
@@ -312,3 +320,177 @@ def test_household_pairs_refuse_unknown_ids_and_pairs_within_a_household():
     within = "member_pairs[1]: 'a1' and 'a2' are both in household 'A'"
     with pytest.raises(ValueError, match=f"^{re.escape(within)}$"):
         household_pairs([pair("a1", "b1"), pair("a1", "a2")], HOUSEHOLDS)
+
+
+# A family registered again by an office writing Russian Cyrillic: the father's and
+# the daughter's records agree on everything, the mother's copy has lost her birth
+# date and her father's name. Alone, her pair is one namesake among others; the two
+# households sharing her husband and daughter make it hers.
+FAMILY_AGAIN = [
+    {"id": "fa-rashad", "household": "FA", "given_name": "Rəşad", "family_name": "Quliyev",
+     "patronymic": "Tofiq oğlu", "sex": "male", "birth_date": "1970-02-14",
+     "origin_settlement": "AZ-KLB-044"},
+    {"id": "fa-sabina", "household": "FA", "given_name": "Səbinə", "family_name": "Quliyeva",
+     "patronymic": "Vaqif qızı", "sex": "female", "birth_date": "1975-06-30",
+     "origin_settlement": "AZ-KLB-044"},
+    {"id": "fa-narmin", "household": "FA", "given_name": "Nərmin", "family_name": "Quliyeva",
+     "patronymic": "Rəşad qızı", "sex": "female", "birth_date": "1998-09-05",
+     "origin_settlement": "AZ-KLB-044"},
+    {"id": "fb-rashad", "household": "FB", "given_name": "Рашад", "family_name": "Кулиев",
+     "patronymic": "Тофикович", "birth_date": "1970-02-14", "origin_settlement": "AZ-KLB-044"},
+    {"id": "fb-sabina", "household": "FB", "given_name": "Сабина", "family_name": "Кулиева",
+     "origin_settlement": "AZ-KLB-044"},
+    {"id": "fb-narmin", "household": "FB", "given_name": "Нармин", "family_name": "Кулиева",
+     "patronymic": "Рашадовна", "birth_date": "1998-09-05", "origin_settlement": "AZ-KLB-044"},
+]  # fmt: skip
+
+# A man registered again in English transliteration with a letter dropped from his
+# given name and his year of birth off by one: only the day and month, the family
+# name and the settlement still agree, so no blocking rule put the two together.
+MISSPELT_AGAIN = [
+    {"id": "ma-vusal", "household": "MA", "given_name": "Vüsal", "family_name": "Xəlilov",
+     "patronymic": "Sahib oğlu", "sex": "male", "birth_date": "1981-04-22",
+     "origin_settlement": "AZ-SUS-031", "phone": "+994 50 321 77 01"},
+    {"id": "mb-vusal", "household": "MB", "given_name": "Vusl", "family_name": "Khalilov",
+     "patronymic": "Sahib ogly", "birth_date": "1982-04-22", "origin_settlement": "AZ-SUS-031"},
+]  # fmt: skip
+
+# Two cousins named after their grandfather, in their fathers' households, which
+# share the grandmother registered with both: same names and settlement, born years
+# apart to different fathers. The households' shared member must not make them one.
+COUSINS = [
+    {"id": "ca-grandmother", "household": "CA", "given_name": "Gülarə", "family_name": "Nəbiyeva",
+     "sex": "female", "birth_date": "1941-11-02", "origin_settlement": "AZ-KLB-090",
+     "document_number": "AZE 1010 2020"},
+    {"id": "ca-ali", "household": "CA", "given_name": "Əli", "family_name": "Nəbiyev",
+     "patronymic": "Telman oğlu", "sex": "male", "birth_date": "2001-03-04",
+     "origin_settlement": "AZ-KLB-090"},
+    {"id": "cb-grandmother", "household": "CB", "given_name": "Гюляра", "family_name": "Набиева",
+     "birth_date": "1941-11-02", "origin_settlement": "AZ-KLB-090",
+     "document_number": "AZE10102020"},
+    {"id": "cb-ali", "household": "CB", "given_name": "Али", "family_name": "Набиев",
+     "patronymic": "Эльшанович", "birth_date": "2003-07-19", "origin_settlement": "AZ-KLB-090"},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def with_families(registry):
+    return find_duplicates([*registry.members, *FAMILY_AGAIN, *MISSPELT_AGAIN, *COUSINS])
+
+
+def linked(result) -> set[tuple[str, str]]:
+    return {(pair.id_l, pair.id_r) for pair in result.pairs}
+
+
+def test_a_member_whose_household_was_registered_again_in_cyrillic_is_found_by_her_family(
+    with_families,
+):
+    assert {
+        ("fa-rashad", "fb-rashad"),
+        ("fa-narmin", "fb-narmin"),
+        ("fa-sabina", "fb-sabina"),
+    } <= linked(with_families)
+
+
+def test_a_misspelt_transliteration_a_year_off_is_put_to_the_model_and_found(with_families):
+    assert ("ma-vusal", "mb-vusal") in linked(with_families)
+
+
+def test_namesakes_born_on_other_days_stay_apart_although_their_households_share_a_member(
+    with_families,
+):
+    assert ("ca-grandmother", "cb-grandmother") in linked(with_families)
+    assert ("ca-ali", "cb-ali") not in linked(with_families)
+
+
+def scored_pairs(*rows: tuple[str, str, str, str, float]) -> pd.DataFrame:
+    """Scored pairs as Splink gives them: (id_l, household_l, id_r, household_r, weight)."""
+    frame = pd.DataFrame(
+        rows, columns=["unique_id_l", "household_l", "unique_id_r", "household_r", "match_weight"]
+    )
+    return frame.assign(
+        match_probability=1 / (1 + 2 ** -frame["match_weight"]), gamma_birth_date=-1
+    )
+
+
+def kept(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(frame["unique_id_l"], frame["unique_id_r"], strict=True))
+
+
+def test_a_pair_gains_the_support_weight_when_its_households_share_another_linked_pair():
+    scored = scored_pairs(("a1", "A", "b1", "B", 9.0), ("a2", "A", "b2", "B", -2.0))
+    assert kept(
+        household_context(scored, support_weight=6.0, threshold=0.9, whole_registry=True)
+    ) == {
+        ("a1", "b1"),
+        ("a2", "b2"),
+    }
+    assert kept(
+        household_context(scored, support_weight=0.0, threshold=0.9, whole_registry=True)
+    ) == {("a1", "b1")}
+
+
+def test_a_member_is_at_most_one_member_of_another_household():
+    # A copied Pərviz resembles his brother Elçin as well as himself.
+    scored = scored_pairs(
+        ("parviz", "A", "parviz-copy", "B", 8.0), ("elcin", "A", "parviz-copy", "B", 5.0)
+    )
+    assert kept(
+        household_context(scored, support_weight=0.0, threshold=0.9, whole_registry=True)
+    ) == {("parviz", "parviz-copy")}
+
+
+def test_a_member_is_one_member_of_another_household_whichever_side_of_its_pairs_it_is_on():
+    # Pairs are read in the order of the records' ids: Pərviz's copy is on the right of
+    # one pair with his brother's household and on the left of the other. (Without the
+    # batch's rival rule, as at the door, this rule alone must keep one.)
+    scored = scored_pairs(
+        ("elcin", "A", "parviz-copy", "B", 5.0), ("parviz-copy", "B", "parviz", "A", 8.0)
+    )
+    assert kept(
+        household_context(scored, support_weight=0.0, threshold=0.9, whole_registry=False)
+    ) == {("parviz-copy", "parviz")}
+
+
+def test_a_member_linked_to_two_people_is_the_one_it_resembles_more():
+    cousins = scored_pairs(("copy", "C", "ali", "A", 9.0), ("copy", "C", "cousin", "B", 6.0))
+    assert kept(
+        household_context(cousins, support_weight=0.0, threshold=0.9, whole_registry=True)
+    ) == {("copy", "ali")}
+    # One person registered three times: all three records stay linked.
+    thrice = scored_pairs(
+        ("copy", "C", "ali", "A", 9.0),
+        ("copy", "C", "again", "B", 6.0),
+        ("ali", "A", "again", "B", 4.0),
+    )
+    assert (
+        len(household_context(thrice, support_weight=0.0, threshold=0.9, whole_registry=True)) == 3
+    )
+
+
+def test_the_support_weight_is_learnt_from_how_often_matches_and_non_matches_have_support():
+    scored = scored_pairs(
+        ("a1", "A", "b1", "B", 10.0), ("a2", "A", "b2", "B", 10.0), ("c1", "C", "d1", "D", 10.0)
+    )
+    sizes = {"A": 3, "B": 3, "C": 2, "D": 2, "E": 40}  # 50 records: 1,225 pairs
+    # Two of three matches have support. Of all pairs of records, A and B lend support
+    # to about every pair of their other members: 2 × 2, of which the two matches.
+    weight = learnt_support_weight(scored, household_sizes=sizes)
+    matches = scored["match_probability"].sum()
+    u = (2 * 2 + 1 * 1 - 2 * scored["match_probability"][0]) / (1225 - matches)
+    assert weight == pytest.approx(math.log2((2 / 3) / u), abs=1e-5)
+    assert learnt_support_weight(scored.iloc[[0, 2]], household_sizes=sizes) == 0.0
+
+
+def test_the_support_weight_does_not_depend_on_how_many_candidates_the_blocking_made():
+    # Wider blocking rules put more unlikely pairs to the model; what support is worth
+    # stays what it was (two large households, so that it stays below the cap).
+    scored = scored_pairs(("a1", "A", "b1", "B", 10.0), ("a2", "A", "b2", "B", 10.0))
+    unlikely = scored_pairs(*[(f"x{i}", "X", f"y{i}", "Y", -20.0) for i in range(500)])
+    sizes = {"A": 300, "B": 300, "X": 500, "Y": 500}
+    narrow = learnt_support_weight(scored, household_sizes=sizes)
+    wide = learnt_support_weight(
+        pd.concat([scored, unlikely], ignore_index=True), household_sizes=sizes
+    )
+    assert 0 < narrow < 12
+    assert wide == pytest.approx(narrow, abs=1e-3)
