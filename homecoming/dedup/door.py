@@ -81,15 +81,26 @@ def door_keys(record: Mapping[str, object], *, probe: bool = False) -> set[str]:
     dates = [f"{year}-{day}"] if day else []
     if day and probe:  # the rules on a date swapped pair it either way round
         dates.append(f"{year}-{born.day:02}-{born.month:02}")
+    settlement = str(record.get("origin_settlement") or "")
     rules = [
         # given and family key with the birth year, or with the day and month
         ("gfy", (given, family, year)),
         ("gfd", (given, family, day)),
-        # the father's name with the given or the family name and the birth year
+        # the father's name with the given or the family name and the birth year, or the
+        # day and month (the rules also ask the other name to be alike: a superset here)
         ("gpy", (given, father, year)),
         ("fpy", (family, father, year)),
+        ("gpd", (given, father, day)),
+        ("fpd", (family, father, day)),
         # the three names, for a birth year unknown on either side
         ("gfp", (given, family, father)),
+        # the settlement with the given or the family name and the year, or the day and
+        # month, or with both names
+        ("gsy", (given, settlement, year)),
+        ("fsy", (family, settlement, year)),
+        ("gsd", (given, settlement, day)),
+        ("fsd", (family, settlement, day)),
+        ("gfs", (given, family, settlement)),
         # given and family name in each other's places
         ("gf", tuple(reversed(folds)) if probe else tuple(folds)),
         # the given or the family name with the birth date (or it swapped)

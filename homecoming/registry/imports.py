@@ -357,12 +357,14 @@ def households_write(
     def write() -> tuple[int, int]:
         nonlocal done
         household_ids = ids_take(Household, len(sizes))
+        origins = array("I", [0]) * len(sizes)
+        codes = dict(Settlement.objects.values_list("pk", "code"))
         written: list[str] = []
         for households, members in batches:
             report.errors += _rechecked(households, members, districts)
             if report.errors:  # go on checking, to name every row; nothing will be kept
                 continue
-            _write(households, members, household_ids, sizes, summary["file"], by)
+            _write(households, members, household_ids, (sizes, origins, codes), summary["file"], by)
             written += (reference for _index, reference, _number, _household in households)
             done += len(members)
             if progress:
@@ -618,18 +620,22 @@ def _write(
     households: list[tuple],
     members: list[tuple],
     household_ids: list[int],
-    sizes: array,
+    households_of: tuple[array, array, dict[int, str]],
     file: str,
     by: User | None,
 ) -> None:
     """Insert a batch of checked households and members, with their documents, search
     keys and registration events, and the audit trail's rows: plain rows, no model
     instances (``homecoming.core.bulk``), so that a national file writes at the database's
-    pace. A member's household may be in an earlier batch (its rows apart in the file)."""
+    pace. A member's household may be in an earlier batch (its rows apart in the file):
+    ``households_of`` holds each household's size and origin settlement (by index, the
+    origins filled in batch by batch) and the settlements' codes."""
+    sizes, origins, codes = households_of
     source = f"import {file}"
     household_records, events = [], []
     for index, reference, _number, household in households:
         household_id = household_ids[index]
+        origins[index] = household["origin_settlement_id"]
         household_records.append(
             household
             | {
@@ -694,6 +700,7 @@ def _write(
                     patronymic=spec["patronymic"],
                     birth_date=spec["birth_date"],
                     birth_year_only=spec["birth_year_only"],
+                    origin_settlement=codes[origins[index]],
                 ),
             )
         )

@@ -78,10 +78,11 @@ def person_door_keys(
     patronymic: str,
     birth_date: dt.date | None,
     birth_year_only: bool,
+    origin_settlement: str,
 ) -> set[str]:
     """The keys under which the check at the door finds a registered person
-    (``dedup.door.door_keys``); kept with the search keys, which they never meet: a
-    search's keys hold no ``:``."""
+    (``dedup.door.door_keys``; ``origin_settlement``: its household's origin, by code);
+    kept with the search keys, which they never meet: a search's keys hold no ``:``."""
     return door_keys(
         {
             "given_name": given_name,
@@ -89,6 +90,7 @@ def person_door_keys(
             "patronymic": patronymic,
             "birth_date": birth_date.isoformat() if birth_date else "",
             "birth_year_only": birth_year_only,
+            "origin_settlement": origin_settlement,
         }
     )
 

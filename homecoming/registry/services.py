@@ -39,9 +39,9 @@ from homecoming.registry.search_keys import person_door_keys, search_keys
 
 
 def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[str]:
-    """The search keys of ``member`` (its household loaded) with its documents' numbers:
-    its names and phone, the numbers, and its household's reference and phone; and its
-    keys for the check at the door."""
+    """The search keys of ``member`` (its household and origin loaded) with its documents'
+    numbers: its names and phone, the numbers, and its household's reference and phone;
+    and its keys for the check at the door."""
     household = member.household
     return search_keys(
         names=(member.given_name, member.family_name, member.patronymic),
@@ -53,6 +53,7 @@ def member_search_keys(member: Member, document_numbers: Iterable[str]) -> set[s
         patronymic=member.patronymic,
         birth_date=member.birth_date,
         birth_year_only=member.birth_year_only,
+        origin_settlement=household.origin_settlement.code,
     )
 
 
@@ -85,7 +86,7 @@ def member_search_keys_refresh(*, households: Sequence[Household]) -> None:
     size (its current members), after their names, documents, phones or members changed."""
     members = (
         Member.objects.filter(household__in=households)
-        .select_related("household")
+        .select_related("household__origin_settlement")
         .prefetch_related("documents")
     )
     with transaction.atomic():
@@ -800,6 +801,8 @@ def _apply_origin(household: Household, proposed: dict, *, dry_run: bool) -> Non
         for name in given:
             setattr(household, name, values[name])
         household.save(update_fields=list(given))
+        if "origin_settlement" in given:  # the door finds its members by their origin too
+            member_search_keys_refresh(households=[household])
 
 
 def _apply_membership(household: Household, proposed: dict, *, dry_run: bool) -> None:

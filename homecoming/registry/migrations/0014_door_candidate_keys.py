@@ -2,6 +2,7 @@
 with the search keys, so that the members a new one may duplicate are found in one index."""
 
 from django.db import migrations
+from django.db.models import F
 
 
 def write_door_keys(apps, schema_editor):
@@ -11,8 +12,14 @@ def write_door_keys(apps, schema_editor):
     MemberSearchKey = apps.get_model("registry", "MemberSearchKey")
     fields = ("given_name", "family_name", "patronymic", "birth_date", "birth_year_only")
     rows = []
-    for member in Member.objects.values("pk", "household_id", *fields).iterator(10_000):
-        keys = person_door_keys(**{name: member[name] for name in fields})
+    members = Member.objects.values(
+        "pk", "household_id", *fields, origin_settlement=F("household__origin_settlement__code")
+    )
+    for member in members.iterator(10_000):
+        keys = person_door_keys(
+            **{name: member[name] for name in fields},
+            origin_settlement=member["origin_settlement"],
+        )
         rows += [
             MemberSearchKey(member_id=member["pk"], household_id=member["household_id"], key=key)
             for key in keys

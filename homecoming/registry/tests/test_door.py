@@ -250,12 +250,13 @@ def test_a_namesake_born_in_another_year_on_another_day_is_not_compared_at_the_d
     registry, places
 ):
     """Only the members a rule of the batch pairs with a new one are read and scored:
-    a namesake is one only when a date, the father's name or a number joins them."""
-    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08
+    a namesake from another settlement is one only when a date, the father's name or a
+    number joins them; from the same settlement, the names alone do (as in the batch)."""
+    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08, from Zar
 
-    def elvin_born(day: dt.date, patronymic: str = "") -> dict:
+    def elvin_born(day: dt.date, patronymic: str = "", settlement=places.ballija) -> dict:
         member = MemberInput("head", "Elvin", "Məmmədov", "male", patronymic, birth_date=day)
-        return _new_record(0, member, places.zar)
+        return _new_record(0, member, settlement)
 
     assert elvin.pk not in _candidates([elvin_born(dt.date(1952, 9, 30))])
     assert elvin.pk in _candidates([elvin_born(dt.date(1975, 9, 30))])  # the same year
@@ -263,6 +264,7 @@ def test_a_namesake_born_in_another_year_on_another_day_is_not_compared_at_the_d
     assert elvin.pk in _candidates([elvin_born(dt.date(1975, 8, 3))])  # swapped
     assert elvin.pk in _candidates([elvin_born(None, "Rövşən oğlu")])  # no year: 3 names
     assert elvin.pk not in _candidates([elvin_born(None)])
+    assert elvin.pk in _candidates([elvin_born(dt.date(1952, 9, 30), settlement=places.zar)])
 
 
 def test_a_stranger_born_the_same_day_is_compared_only_from_the_same_settlement(
@@ -360,3 +362,27 @@ def test_a_family_of_six_with_a_newborn_registers_through_the_form(
     household = Household.objects.get()
     assert response.url == f"/registry/households/{household.pk}/"
     assert household.members.count() == 6
+
+
+def test_after_an_origin_change_the_door_finds_the_members_from_their_new_settlement(
+    registry, admin, kalbajar_officer, places
+):
+    from homecoming.registry.services import change_request_create, change_request_decide
+
+    elvin = registry.members.get(given_name="Elvin")  # born 1975-03-08, from Zar
+
+    def namesake_from(settlement) -> dict:  # born another year and day: the names alone
+        member = MemberInput("head", "Elvin", "Məmmədov", "male", birth_date=dt.date(1952, 9, 30))
+        return _new_record(0, member, settlement)
+
+    assert elvin.pk not in _candidates([namesake_from(places.kalbajar_city)])
+    change = change_request_create(
+        household=registry,
+        by=kalbajar_officer,
+        part="origin",
+        proposed={"origin_settlement": places.kalbajar_city.code},
+        reason="Registered under the wrong village",
+    )
+    change_request_decide(request=change, by=admin, approve=True)
+    assert elvin.pk in _candidates([namesake_from(places.kalbajar_city)])
+    assert elvin.pk not in _candidates([namesake_from(places.zar)])
