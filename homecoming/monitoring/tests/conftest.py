@@ -21,11 +21,14 @@ from homecoming.returns.tests.fixtures import household
 
 @pytest.fixture
 def returned(places, make_household, zar_ready, planner, kalbajar_officer):
-    """Two households of Zar (3 and 4 members) with keys to Zar's two homes on 2025-09-15."""
-    household(make_household, places.zar, 3)
-    household(make_household, places.zar, 4)
+    """Two households of Zar (3 and 4 members) with keys to Zar's two homes on 2025-09-15,
+    each step of their road home dated before it (they came home by their own means)."""
+    household(make_household, places.zar, 3, verified_on=dt.date(2025, 5, 1))
+    household(make_household, places.zar, 4, verified_on=dt.date(2025, 5, 1))
     allocation_approve(
-        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"),
+        by=planner,
+        on=dt.date(2025, 7, 1),
     )
     for offer in Reservation.objects.select_related("household"):
         consent_record(
@@ -34,13 +37,14 @@ def returned(places, make_household, zar_ready, planner, kalbajar_officer):
             given_on=dt.date(2025, 6, 1),
             document=f"CF-{offer.pk}",
         )
-        offer_accept(offer=offer, by=kalbajar_officer)
+        offer_accept(offer=offer, by=kalbajar_officer, on=dt.date(2025, 7, 10))
         keys_hand_over(
             offer=offer,
             by=kalbajar_officer,
             date=dt.date(2025, 9, 15),
             keys=2,
             signed_form=f"HF-{offer.pk}",
+            outside_departure_reason="Came home in a relative's car",
         )
     return places
 
