@@ -528,9 +528,12 @@ def cohort_depart(*, cohort: Cohort, by: User) -> Cohort:
             )
         cohort.status = Cohort.Status.DEPARTED
         cohort.save(update_fields=["status"])
-        for passenger in cohort.passengers.select_for_update().filter(
-            status=Passenger.Status.SCHEDULED
-        ):
+        missed = (
+            cohort.passengers.select_for_update(of=("self",))
+            .filter(status=Passenger.Status.SCHEDULED)
+            .select_related("reservation__household")
+        )
+        for passenger in missed:
             passenger.status, passenger.note = Passenger.Status.NO_SHOW, "missed the departure"
             passenger.save(update_fields=["status", "note"])
             household_event(

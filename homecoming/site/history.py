@@ -343,6 +343,7 @@ _EVENTS = {
     "scheduled": gettext_lazy("Scheduled to travel"),
     "seat confirmed": gettext_lazy("Seat confirmed"),
     "did not travel": gettext_lazy("Did not travel"),
+    "missed the departure": gettext_lazy("Missed the departure"),
     "follow-up visit": gettext_lazy("Follow-up visit"),
 }
 _PROPOSAL_EVENTS = {

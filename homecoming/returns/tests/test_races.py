@@ -21,6 +21,7 @@ from homecoming.returns.models import AllocationRun, Cohort, KeyHandover, Passen
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
+    cohort_depart,
     cohort_plan,
     cohorts_schedule,
     keys_hand_over,
@@ -287,3 +288,31 @@ def test_a_handover_while_departures_are_scheduled_leaves_no_one_moved_on_a_list
     assert not Passenger.objects.filter(
         reservation__status="fulfilled", status__in=["scheduled", "confirmed"]
     ).exists()
+
+
+def test_a_seat_confirmed_as_the_departure_is_recorded_as_left_ends_one_way_only(
+    accepted, planner, kalbajar_officer, places
+):
+    """Confirmed first: the household left with it. Recorded as left first: the household
+    missed it, its seat is freed, and the late confirmation is refused in words."""
+    today = timezone.localdate()
+    cohort = cohort_plan(
+        by=planner, destination=places.zar, move_date=today, seats=5, transport="bus"
+    )
+    cohorts_schedule(by=planner, districts=[places.kalbajar], today=today)
+    passenger = Passenger.objects.get()
+    outcomes = at_once(
+        [
+            lambda: passenger_answer(passenger=passenger, by=kalbajar_officer, travels=True),
+            lambda: cohort_depart(cohort=Cohort.objects.get(pk=cohort.pk), by=kalbajar_officer),
+        ]
+    )
+    passenger.refresh_from_db()
+    assert Cohort.objects.get(pk=cohort.pk).status == "departed"
+    if passenger.status == "confirmed":
+        assert refusals(outcomes) == {}
+        assert events("missed the departure") == 0
+    else:
+        assert passenger.status == "no_show"
+        assert refusals(outcomes) == {"This household's journey is already recorded.": 1}
+        assert (events("missed the departure"), events("seat confirmed")) == (1, 0)
