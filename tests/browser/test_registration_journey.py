@@ -124,3 +124,9 @@ def test_a_family_recorded_as_another_goes_to_the_duplicates_review(
     page.goto("/registry/duplicates/")
     expect(page.locator("main")).to_contain_text(new.reference)
     both_widths(page, screenshot, f"register-pair-in-review-{language}")
+    # The reviewer reads, on the pair's page, why the officer registered it all the same.
+    page.locator(f"a[href='/registry/duplicates/{candidate.pk}/']").first.click()
+    expect(page.locator("#registered-despite")).to_contain_text(
+        "Another family: the head's father is named otherwise"
+    )
+    both_widths(page, screenshot, f"register-pair-reason-{language}")
