@@ -90,13 +90,24 @@ place_patterns = [
     path("areas/<str:code>/", site_views.area_detail, name="area_detail"),
 ]
 
-# The registry's pages, and those that also show returns (top layer): the household list
-# with each household's eligibility, its export, and the household page with its road home.
+# The registry's pages, and those that also show or change returns (top layer): the household
+# list with each household's eligibility, its export, the household page with its road home,
+# and the withdrawal and the judgement of a pair, which free the offer and seat withdrawn.
 registry_patterns = [
     *registry_urls.urlpatterns,
     path("households/", site_views.household_list, name="household_list"),
     path("households/export.csv", site_views.household_export, name="household_export"),
     path("households/<int:household_id>/", site_views.household_detail, name="household_detail"),
+    path(
+        "households/<int:household_id>/withdraw/",
+        site_views.household_withdraw,
+        name="household_withdraw",
+    ),
+    path(
+        "duplicates/<int:candidate_id>/resolve/",
+        site_views.duplicate_resolve,
+        name="duplicate_resolve",
+    ),
 ]
 
 # Imports from the browser and their history (top layer: every kind of every app).

@@ -3,7 +3,9 @@
 Every state change of a workflow (an offer answered, keys handed over, a change request
 decided...) re-reads its row with ``locked`` inside its transaction and checks the state on
 that fresh copy, never on the copy the request loaded before. On PostgreSQL the row is locked
-(``SELECT … FOR UPDATE``) until the transaction ends; on SQLite, whose transactions begin
+(``SELECT … FOR NO KEY UPDATE``, the lock an ``UPDATE`` itself takes) until the transaction
+ends: two lockers of one row wait for each other, while rows that only refer to it (a
+household's events, its history) are still written meanwhile; on SQLite, whose transactions begin
 IMMEDIATE (settings), the whole database is held by the writer, so the read is fresh too.
 """
 
@@ -23,4 +25,4 @@ def locked(instance: M) -> M:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("locked() needs a transaction: call it inside transaction.atomic().")
-    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    return type(instance)._default_manager.select_for_update(no_key=True).get(pk=instance.pk)

@@ -7,11 +7,6 @@ urlpatterns = [
     path("households/new/", views.household_register, name="household_register"),
     path("households/<int:household_id>/verify/", views.household_verify, name="household_verify"),
     path(
-        "households/<int:household_id>/withdraw/",
-        views.household_withdraw,
-        name="household_withdraw",
-    ),
-    path(
         "households/<int:household_id>/reinstate/",
         views.household_reinstate,
         name="household_reinstate",
@@ -49,9 +44,6 @@ urlpatterns = [
     ),
     path("duplicates/", views.duplicate_list, name="duplicate_list"),
     path("duplicates/<int:candidate_id>/", views.duplicate_detail, name="duplicate_detail"),
-    path(
-        "duplicates/<int:candidate_id>/resolve/", views.duplicate_resolve, name="duplicate_resolve"
-    ),
     path("field-submissions/", views.field_submission_list, name="field_submission_list"),
     path("field-forms/", views.field_form_list, name="field_form_list"),
     path("field-forms/xlsform/", views.field_form_xlsform, name="field_form_xlsform"),

@@ -191,7 +191,7 @@ def household_consent(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-def _household_page(
+def household_change_page(
     request: HttpRequest,
     household: Household,
     form,
@@ -205,7 +205,8 @@ def _household_page(
     consequences: list[str] | None = None,
 ) -> HttpResponse:
     """One page that changes one thing of a household (GOV.UK: one thing per page): the
-    form, the error summary, and on success the household page with ``done`` said.
+    form, the error summary, and on success the household page with ``done`` said. The
+    pages of the top layer that change a household use it too (``site.views``).
 
     ``act(form)`` calls the service; a refusal is shown at the top of the form.
     """
@@ -265,7 +266,7 @@ def _propose(request: HttpRequest, household: Household, part: str):
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
     form = forms.HouseholdEditForm(request.POST or None, household=household)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -283,7 +284,7 @@ def member_edit(request: HttpRequest, household_id: int, member_id: int) -> Http
     household = _changeable(request, household_id)
     member = _member_of(household, member_id)
     form = forms.MemberEditForm(request.POST or None, member=member)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -299,7 +300,7 @@ def member_edit(request: HttpRequest, household_id: int, member_id: int) -> Http
 def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
     form = forms.OriginChangeForm(request.POST or None, household=household)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -316,7 +317,7 @@ def change_origin(request: HttpRequest, household_id: int) -> HttpResponse:
 def member_add(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
     form = forms.MemberAddForm(request.POST or None)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -333,7 +334,7 @@ def member_end(request: HttpRequest, household_id: int, member_id: int) -> HttpR
     household = _changeable(request, household_id)
     member = _member_of(household, member_id)
     form = forms.MembershipEndForm(request.POST or None, member=member)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -354,7 +355,7 @@ def document_add(request: HttpRequest, household_id: int, member_id: int) -> Htt
     household = _changeable(request, household_id)
     member = _member_of(household, member_id)
     form = forms.DocumentForm(request.POST or None, member=member)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -377,7 +378,7 @@ def document_change(request: HttpRequest, household_id: int, document_id: int) -
     except IdentityDocument.DoesNotExist as exc:
         raise Http404("No such document in this household.") from exc
     form = forms.DocumentForm(request.POST or None, member=document.member, document=document)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -392,36 +393,10 @@ def document_change(request: HttpRequest, household_id: int, document_id: int) -
 
 
 @personal_data(AccessLog.Action.VIEW)
-def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
-    """Confirm, then withdraw: the page names the household and what withdrawal does."""
-    household = _changeable(request, household_id)
-    form = forms.WithdrawForm(request.POST or None)
-    return _household_page(
-        request,
-        household,
-        form,
-        lambda f: services.household_withdraw(
-            household=household, by=request.user, reason=f.cleaned_data["reason"]
-        ),
-        title=_("Withdraw household %(reference)s?") % {"reference": household.reference},
-        submit=_("Withdraw the household"),
-        done=_("Household withdrawn."),
-        consequences=[
-            _("The household leaves the lists of households waiting to return."),
-            _("No home is allocated to it while it is withdrawn."),
-            _(
-                "Its record and history are kept. Reinstating it is a change that another "
-                "officer approves."
-            ),
-        ],
-    )
-
-
-@personal_data(AccessLog.Action.VIEW)
 def household_reinstate(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
     form = forms.ReinstateForm(request.POST or None)
-    return _household_page(
+    return household_change_page(
         request,
         household,
         form,
@@ -516,23 +491,6 @@ def duplicate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
             "reasons": registration_reasons(candidate),
         },
     )
-
-
-@acts_on_personal_data
-@require_POST
-def duplicate_resolve(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    candidate = _candidate(request, candidate_id)
-    form = forms.DuplicateDecisionForm(request.POST, candidate=candidate)
-    if not form.is_valid():
-        messages.error(request, _("Choose which household to keep."))
-        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
-    try:
-        services.duplicate_resolve(candidate=candidate, by=request.user, **form.decision())
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
-    messages.success(request, _("Decision recorded."))
-    return redirect("registry:duplicate_list")
 
 
 def _field_submission(request: HttpRequest, submission_id: int) -> FieldSubmission:

@@ -441,3 +441,21 @@ def run_by_settlement(run: AllocationRun) -> list[tuple[str, int, int]]:
     return sorted(
         (row["household__origin_settlement__name"], row["housed"], row["waiting"]) for row in rows
     )
+
+
+def held_by(household: Household) -> tuple[Reservation | None, Passenger | None]:
+    """The offer the household holds (waiting for an answer or accepted) and its seat on a
+    departure still to travel: what a withdrawal frees."""
+    offer = (
+        Reservation.objects.filter(household=household, status=Reservation.Status.ACTIVE)
+        .select_related("unit__building__project__settlement")
+        .first()
+    )
+    seat = (
+        Passenger.objects.filter(reservation=offer, status__in=PASSAGE_OPEN)
+        .select_related("cohort__destination")
+        .first()
+        if offer
+        else None
+    )
+    return offer, seat

@@ -21,7 +21,8 @@ from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area, Settlement
 from homecoming.planner import InvalidProblem, solve
 from homecoming.planner.cohorts import Departure, Traveller, schedule_cohorts
-from homecoming.registry.models import Household
+from homecoming.registry import services as registry_services
+from homecoming.registry.models import DuplicateCandidate, Household
 from homecoming.registry.services import household_event
 from homecoming.returns.models import (
     PASSAGE_OPEN,
@@ -114,6 +115,14 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
             if run.kind == AllocationRun.Kind.PROPOSAL:
                 raise ApplicationError("This run has already been approved.")
             results = list(run.results.exclude(unit=None))
+            # The households before their homes, in the order a withdrawal locks them: one
+            # at this moment either ends first (and is seen here) or waits for this approval
+            # and frees the offer it makes.
+            households = list(
+                Household.objects.select_for_update(no_key=True)
+                .filter(pk__in=[r.household_id for r in results])
+                .order_by("pk")
+            )
             units = {
                 u.pk: u
                 for u in HousingUnit.objects.select_for_update()
@@ -127,13 +136,15 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
                     status=Reservation.Status.ACTIVE,
                 ).values_list("household", flat=True)
             )
-            if taken or busy:
+            withdrawn = [h for h in households if h.status == Household.Status.WITHDRAWN]
+            if taken or busy or withdrawn:
                 raise ApplicationError(
-                    f"The run is out of date: {len(taken)} unit(s) no longer ready and "
-                    f"{len(busy)} household(s) already holding a home. Run it again."
+                    f"The run is out of date: {len(taken)} unit(s) no longer ready, "
+                    f"{len(busy)} household(s) already holding a home and {len(withdrawn)} "
+                    "withdrawn. Run it again."
                 )
             on = on or timezone.localdate()
-            for household in Household.objects.filter(pk__in=[r.household_id for r in results]):
+            for household in households:
                 _dated(
                     _("The offer"),
                     on,
@@ -278,12 +289,13 @@ def keys_hand_over(
         raise ApplicationError("Give the number of keys and the signed form's reference.")
     reason = outside_departure_reason.strip()
     with transaction.atomic():
+        # The household first, as a withdrawal locks it: of the two, one waits for the other.
+        household = locked(Household(pk=offer.household_id))
         offer = locked(offer)
         if offer.status == Reservation.Status.FULFILLED:
             raise ApplicationError("The keys of this home have already been handed over.")
         if offer.answer != Reservation.Answer.ACCEPTED or offer.status != Reservation.Status.ACTIVE:
             raise ApplicationError("Keys are handed over only for an accepted offer.")
-        household = offer.household
         passages = list(
             offer.passages.select_for_update()
             .filter(status__in=PASSAGE_OPEN)
@@ -540,6 +552,79 @@ def cohort_depart(*, cohort: Cohort, by: User) -> Cohort:
                 passenger.reservation.household, by, "missed the departure", cohort=str(cohort)
             )
     return cohort
+
+
+def household_withdraw(*, household: Household, by: User, reason: str) -> Household:
+    """Withdraw the registration and free what the household held, in one transaction: its
+    offer ends and the home returns to the pool, its seat on a departure is freed.
+
+    A household whose keys were handed over has returned: it is not withdrawn. Returns the
+    household as changed.
+    """
+    with transaction.atomic():
+        household = registry_services.household_withdraw(household=household, by=by, reason=reason)
+        _release_held(household, by=by, why="household withdrawn")
+    return household
+
+
+def duplicate_resolve(
+    *,
+    candidate: DuplicateCandidate,
+    by: User,
+    duplicate: bool,
+    keep: Household | None = None,
+    note: str = "",
+) -> DuplicateCandidate:
+    """Judge a pair as :func:`homecoming.registry.services.duplicate_resolve` does; the
+    household withdrawn as a duplicate frees what it held, in the same transaction."""
+    with transaction.atomic():
+        judged = registry_services.duplicate_resolve(
+            candidate=candidate, by=by, duplicate=duplicate, keep=keep, note=note
+        )
+        if duplicate:
+            drop = next(h for h in (judged.household_a, judged.household_b) if h.pk != keep.pk)
+            _release_held(drop, by=by, why="withdrawn as a duplicate")
+    return judged
+
+
+def _release_held(household: Household, *, by: User, why: str) -> None:
+    """End the household's active offer, free its seat and return its home to the pool;
+    refuse a household that returned.
+
+    The caller holds the household's lock: an approval making an offer at this moment has
+    either ended (its offer is seen and freed here) or waits and then finds the household
+    withdrawn. The order is the one every return service keeps: household, offer, seats, home.
+    """
+    offers = list(
+        Reservation.objects.select_for_update()
+        .filter(
+            household=household,
+            status__in=(Reservation.Status.ACTIVE, Reservation.Status.FULFILLED),
+        )
+        .select_related("unit")
+    )
+    if any(o.status == Reservation.Status.FULFILLED for o in offers):
+        raise ApplicationError(
+            _(
+                "%(reference)s has returned home: its keys were handed over. A household that "
+                "returned is not withdrawn; record a follow-up visit instead."
+            )
+            % {"reference": household.reference}
+        )
+    for offer in offers:
+        for passage in offer.passages.select_for_update().filter(status__in=PASSAGE_OPEN):
+            passage.status, passage.note = Passenger.Status.NO_SHOW, why
+            passage.save(update_fields=["status", "note"])
+        offer.status = Reservation.Status.RELEASED
+        offer.save(update_fields=["status"])
+        unit_status_change(
+            unit=locked(offer.unit),
+            status=HousingUnit.Status.READY,
+            by=by,
+            reason=f"{why}: {household}",
+            by_returns=True,
+        )
+        household_event(household, by, "offer withdrawn", unit=str(offer.unit))
 
 
 def follow_up_record(

@@ -344,6 +344,7 @@ _EVENTS = {
     "seat confirmed": gettext_lazy("Seat confirmed"),
     "did not travel": gettext_lazy("Did not travel"),
     "missed the departure": gettext_lazy("Missed the departure"),
+    "offer withdrawn": gettext_lazy("Offer ended by the withdrawal; the home returned to the pool"),
     "follow-up visit": gettext_lazy("Follow-up visit"),
 }
 _PROPOSAL_EVENTS = {

@@ -5,11 +5,14 @@ household page (the registry's record with the household's road home), a record'
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import (
     HISTORY_VIEW,
@@ -22,8 +25,14 @@ from homecoming.accounts.access import (
     user_can,
 )
 from homecoming.accounts.models import AccessLog
-from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
+from homecoming.accounts.personal import (
+    access_shown,
+    acts_on_personal_data,
+    no_personal_data,
+    personal_data,
+)
 from homecoming.core.charts import chart
+from homecoming.core.errors import ApplicationError
 from homecoming.core.export import csv_response
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.models import HazardArea
@@ -40,6 +49,7 @@ from homecoming.registry import forms as registry_forms
 from homecoming.registry.forms import HouseholdFilterForm
 from homecoming.registry.models import ChangeRequest, Household
 from homecoming.registry.selectors import (
+    duplicate_candidate_list_for_user,
     duplicate_reviews_of,
     household_get_for_user,
     household_list_for_user,
@@ -47,9 +57,12 @@ from homecoming.registry.selectors import (
     household_search,
     household_search_listed,
 )
+from homecoming.registry.views import household_change_page
+from homecoming.returns import services as returns_services
 from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.road import Step
 from homecoming.returns.selectors import (
+    held_by,
     households_by_eligibility,
     households_with_eligibility,
     pipeline,
@@ -163,6 +176,65 @@ def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     access_shown(request, str(history.record) if history.personal else None)
     template = "core/_history_table.html" if request.htmx else "accounts/record_history.html"
     return render(request, template, {"history": history})
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_withdraw(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Confirm, then withdraw: the page names the household, what withdrawal does and what
+    it frees (here, because the offer and the seat are the returns' records)."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    household = household_get_for_user(request.user, household_id)
+    offer, seat = held_by(household)
+    freed = []
+    if offer is not None:
+        freed.append(
+            _("Its offer of %(unit)s ends and the home returns to those waiting for one.")
+            % {"unit": offer.unit}
+        )
+    if seat is not None:
+        freed.append(
+            _("Its seat on the departure to %(place)s on %(date)s is freed.")
+            % {"place": seat.cohort.destination, "date": date_format(seat.cohort.move_date)}
+        )
+    return household_change_page(
+        request,
+        household,
+        registry_forms.WithdrawForm(request.POST or None),
+        lambda f: returns_services.household_withdraw(
+            household=household, by=request.user, reason=f.cleaned_data["reason"]
+        ),
+        title=_("Withdraw household %(reference)s?") % {"reference": household.reference},
+        submit=_("Withdraw the household"),
+        done=_("Household withdrawn."),
+        consequences=[
+            _("The household leaves the lists of households waiting to return."),
+            _("No home is allocated to it while it is withdrawn."),
+            *freed,
+            _(
+                "Its record and history are kept. Reinstating it is a change that another "
+                "officer approves."
+            ),
+        ],
+    )
+
+
+@acts_on_personal_data
+@require_POST
+def duplicate_resolve(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """Record the judgement of a pair; the household withdrawn as a duplicate frees its offer
+    and seat (here, because those are the returns' records)."""
+    candidate = get_object_or_404(duplicate_candidate_list_for_user(request.user), pk=candidate_id)
+    form = registry_forms.DuplicateDecisionForm(request.POST, candidate=candidate)
+    if not form.is_valid():
+        messages.error(request, _("Choose which household to keep."))
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    try:
+        returns_services.duplicate_resolve(candidate=candidate, by=request.user, **form.decision())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:duplicate_detail", candidate_id=candidate.pk)
+    messages.success(request, _("Decision recorded."))
+    return redirect("registry:duplicate_list")
 
 
 @personal_data(AccessLog.Action.VIEW)

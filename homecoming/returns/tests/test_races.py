@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from homecoming.core.tests.threads import at_once, refusals, writes_held
 from homecoming.housing.models import HousingUnit, UnitStatusChange
-from homecoming.registry.models import HouseholdEvent
+from homecoming.registry.models import Household, HouseholdEvent
 from homecoming.registry.services import consent_record
 from homecoming.returns.models import AllocationRun, Cohort, KeyHandover, Passenger, Reservation
 from homecoming.returns.services import (
@@ -24,6 +24,7 @@ from homecoming.returns.services import (
     cohort_depart,
     cohort_plan,
     cohorts_schedule,
+    household_withdraw,
     keys_hand_over,
     offer_accept,
     offer_decline,
@@ -316,3 +317,72 @@ def test_a_seat_confirmed_as_the_departure_is_recorded_as_left_ends_one_way_only
         assert passenger.status == "no_show"
         assert refusals(outcomes) == {"This household's journey is already recorded.": 1}
         assert (events("missed the departure"), events("seat confirmed")) == (1, 0)
+
+
+def withdraw(offer: Reservation, officer) -> Household:
+    return household_withdraw(
+        household=Household.objects.get(pk=offer.household_id), by=officer, reason="abroad"
+    )
+
+
+def test_a_withdrawal_as_the_offer_is_accepted_leaves_no_home_held_by_a_withdrawn_household(
+    offer, kalbajar_officer
+):
+    outcomes = at_once(
+        [
+            lambda: withdraw(offer, kalbajar_officer),
+            lambda: offer_accept(offer=Reservation.objects.get(pk=offer.pk), by=kalbajar_officer),
+        ]
+    )
+    offer.refresh_from_db()
+    assert Household.objects.get(pk=offer.household_id).status == "withdrawn"
+    assert offer.status == "released"
+    assert HousingUnit.objects.get(pk=offer.unit_id).status == "ready"
+    # Accepted first, then freed by the withdrawal; or refused, the offer already ended.
+    assert sum(refusals(outcomes).values()) == (0 if offer.answer == "accepted" else 1)
+    assert unit_log_repeats(offer.unit_id) == []
+
+
+def test_of_a_withdrawal_and_a_handover_at_once_exactly_one_happens(accepted, kalbajar_officer):
+    outcomes = at_once(
+        [
+            lambda: withdraw(accepted, kalbajar_officer),
+            lambda: keys_hand_over(
+                offer=Reservation.objects.get(pk=accepted.pk),
+                by=kalbajar_officer,
+                date=timezone.localdate(),
+                keys=2,
+                signed_form="HF",
+                outside_departure_reason="came home by car",
+            ),
+        ]
+    )
+    said = refusals(outcomes)
+    household = Household.objects.get(pk=accepted.household_id)
+    unit = HousingUnit.objects.get(pk=accepted.unit_id)
+    if household.status == "withdrawn":
+        assert said == {"Keys are handed over only for an accepted offer.": 1}
+        assert (KeyHandover.objects.count(), unit.status) == (0, "ready")
+    else:
+        assert said == {
+            f"{household.reference} has returned home: its keys were handed over. A household "
+            "that returned is not withdrawn; record a follow-up visit instead.": 1
+        }
+        assert (KeyHandover.objects.count(), unit.status) == (1, "occupied")
+
+
+def test_a_withdrawal_as_a_run_is_approved_leaves_no_offer_to_a_withdrawn_household(
+    places, make_household, zar_ready, planner, kalbajar_officer
+):
+    leaving = household(make_household, places.zar, 3)
+    run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
+    outcomes = at_once(
+        [
+            lambda: household_withdraw(household=leaving, by=kalbajar_officer, reason="abroad"),
+            lambda: allocation_approve(run=AllocationRun.objects.get(pk=run.pk), by=planner),
+        ]
+    )
+    assert Household.objects.get(pk=leaving.pk).status == "withdrawn"
+    assert not Reservation.objects.filter(household=leaving, status="active").exists()
+    assert not HousingUnit.objects.filter(status="reserved").exists()
+    assert sum(refusals(outcomes).values()) <= 1

@@ -18,10 +18,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from homecoming.accounts.models import Role
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
 from homecoming.registry.models import Household
 from homecoming.registry.services import (
+    change_request_create,
+    change_request_decide,
     consent_record,
     household_intention_record,
     household_verify,
@@ -36,6 +39,7 @@ from homecoming.returns.services import (
     cohort_plan,
     cohorts_schedule,
     follow_up_record,
+    household_withdraw,
     keys_hand_over,
     offer_accept,
     offer_decline,
@@ -60,7 +64,7 @@ def shown(household: Household) -> tuple[Step, list[dt.date]]:
 
 
 def walk(world) -> type[RuleBasedStateMachine]:
-    places, planner, officer, make_household, reached = world
+    places, planner, officer, second, make_household, reached = world
 
     class RoadHome(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -199,6 +203,33 @@ def walk(world) -> type[RuleBasedStateMachine]:
                 gap,
             )
 
+        @precondition(lambda self: self.at != Step.WITHDRAWN)
+        @rule(tried=st.sampled_from([True, *[False] * 7]))
+        def withdraw(self, tried: bool) -> None:
+            """Withdrawn at any step, refused once the keys were handed over; tried one time
+            in eight, so that the walks still reach home."""
+            if not tried:
+                return
+            self.act(
+                lambda on: household_withdraw(
+                    household=Household.objects.get(pk=self.household.pk),
+                    by=officer,
+                    reason="moved abroad",
+                )
+            )
+
+        @precondition(lambda self: self.at == Step.WITHDRAWN)
+        @rule()
+        def reinstate(self) -> None:
+            request = change_request_create(
+                household=Household.objects.get(pk=self.household.pk),
+                by=officer,
+                part="reinstatement",
+                proposed={},
+                reason="came back",
+            )
+            change_request_decide(request=request, by=second, approve=True)
+
         @invariant()
         def the_road_is_walked_along_its_edges_and_in_date_order(self) -> None:
             now, dates = shown(self.household)
@@ -212,10 +243,10 @@ def walk(world) -> type[RuleBasedStateMachine]:
         @invariant()
         def what_the_household_no_longer_holds_is_free(self) -> None:
             active = self.household.reservations.filter(status="active")
-            if self.at in (Step.REGISTERED, Step.VERIFIED, Step.ELIGIBLE):
+            if self.at in (Step.REGISTERED, Step.VERIFIED, Step.ELIGIBLE, Step.WITHDRAWN):
                 assert not active.exists()
                 assert not HousingUnit.objects.filter(status="reserved").exists()
-            if self.at in (Step.ACCEPTED, Step.RETURNED, Step.FOLLOWED_UP):
+            if self.at in (Step.ACCEPTED, Step.RETURNED, Step.FOLLOWED_UP, Step.WITHDRAWN):
                 assert self.passage() is None
             if self.at == Step.SCHEDULED:
                 assert self.passage().cohort.status == Cohort.Status.PLANNED
@@ -224,10 +255,11 @@ def walk(world) -> type[RuleBasedStateMachine]:
 
 
 def test_the_road_home_is_walked_only_along_its_edges_with_dates_in_order(
-    places, zar_ready, planner, kalbajar_officer, make_household
+    places, zar_ready, planner, kalbajar_officer, make_user, make_household
 ):
     reached: set[Step] = set()
-    machine = walk((places, planner, kalbajar_officer, make_household, reached))
+    second = make_user("second", Role.REGISTRATION_OFFICER, (places.kalbajar,))
+    machine = walk((places, planner, kalbajar_officer, second, make_household, reached))
     machine.TestCase.settings = settings(
         max_examples=10,
         stateful_step_count=16,
@@ -237,7 +269,13 @@ def test_the_road_home_is_walked_only_along_its_edges_with_dates_in_order(
     )
     machine.TestCase().runTest()
     # The walks (seeded: the same every run) reach the road's far end.
-    assert {Step.REGISTERED, Step.ELIGIBLE, Step.OFFERED, Step.RETURNED} <= reached, reached
+    assert {
+        Step.REGISTERED,
+        Step.ELIGIBLE,
+        Step.OFFERED,
+        Step.RETURNED,
+        Step.WITHDRAWN,
+    } <= reached, reached
 
 
 def test_every_step_of_the_road_can_be_reached_and_leads_home():
