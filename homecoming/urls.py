@@ -59,6 +59,11 @@ api_patterns = [
     ),
     path("returns/cohorts/", returns_api.CohortListApi.as_view(), name="cohort_list"),
     path(
+        "returns/households/<int:household_id>/road/",
+        returns_api.HouseholdRoadApi.as_view(),
+        name="household_road",
+    ),
+    path(
         "monitoring/discrepancies/",
         monitoring_api.DiscrepancyListApi.as_view(),
         name="discrepancy_list",

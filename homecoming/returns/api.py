@@ -4,11 +4,18 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from homecoming.accounts.personal import no_personal_data
+from homecoming.accounts.models import AccessLog
+from homecoming.accounts.personal import access_shown, no_personal_data, personal_data
 from homecoming.core.api import validated_query
+from homecoming.registry.models import Household
+from homecoming.registry.selectors import household_get_for_user
 from homecoming.returns.models import Cohort
-from homecoming.returns.selectors import cohort_list_for_user
+from homecoming.returns.road import ROAD, State, Step
+from homecoming.returns.selectors import cohort_list_for_user, road_home
 
 
 class CohortFilter(serializers.Serializer):
@@ -56,3 +63,39 @@ class CohortListApi(ListAPIView):
         if filters.get("move_date_to"):
             cohorts = cohorts.filter(move_date__lte=filters["move_date_to"])
         return cohorts.order_by("move_date", "destination__code", "pk")
+
+
+class RoadStepOutput(serializers.Serializer):
+    step = serializers.ChoiceField(choices=[s.value for s in ROAD])
+    state = serializers.ChoiceField(choices=[s.value for s in State])
+    date = serializers.DateField(allow_null=True)
+
+
+class RoadOutput(serializers.Serializer):
+    household = serializers.CharField(help_text="The household's reference.")
+    at = serializers.ChoiceField(
+        choices=[s.value for s in Step], help_text="The step the household stands at."
+    )
+    steps = RoadStepOutput(many=True)
+
+
+@personal_data(AccessLog.Action.API)
+class HouseholdRoadApi(APIView):
+    """A household's road home (``returns/road.py``, as its page draws it): each step done,
+    current or pending, with its date, and the step it stands at."""
+
+    @extend_schema(responses=RoadOutput)
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_for_user(request.user, household_id)
+        access_shown(request, household.reference)
+        road = road_home(household)
+        withdrawn = household.status == Household.Status.WITHDRAWN
+        return Response(
+            RoadOutput(
+                {
+                    "household": household.reference,
+                    "at": Step.WITHDRAWN if withdrawn else [s.name for s in road if s.done][-1],
+                    "steps": [{"step": s.name, "state": s.state, "date": s.date} for s in road],
+                }
+            ).data
+        )

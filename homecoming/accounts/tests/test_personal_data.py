@@ -79,6 +79,7 @@ READS = {
     "access_log": ("/accounts/access-log/?action=refused", "view", "{path}"),
     "api:household_list": ("/api/registry/households/?q=elvin", "api", "{path}"),
     "api:household_detail": ("/api/registry/households/{a}/", "api", "{ref_a}"),
+    "api:household_road": ("/api/returns/households/{a}/road/", "api", "{ref_a}"),
     "import_detail": ("/imports/{run_of_file}/", "view", "import spring.csv"),
     "import_annotated": ("/imports/{run_of_file}/errors.csv", "export", "import spring.csv"),
 }

@@ -265,6 +265,21 @@ def test_the_road_home_of_a_returned_household_shows_its_dates_and_no_deadline(
     assert f'<time datetime="{LEFT_ON:%Y-%m-%d}">' in body
 
 
+def test_the_api_answers_the_road_its_page_draws(on_board, kalbajar_officer, api_for, make_user):
+    boarding, _ = on_board
+    household = boarding.reservation.household
+    answer = api_for(kalbajar_officer).get(f"/api/returns/households/{household.pk}/road/")
+    assert answer.status_code == 200
+    road = answer.json()
+    assert (road["household"], road["at"]) == (household.reference, "boarded")
+    assert [(s["step"], s["state"], s["date"]) for s in road["steps"]] == [
+        (s.name, s.state, s.date.isoformat() if s.date else None) for s in road_home(household)
+    ]
+    assert [s["state"] for s in road["steps"]][-3:] == ["done", "current", "pending"]
+    outsider = make_user("outsider", "registration_officer", ())
+    assert api_for(outsider).get(f"/api/returns/households/{household.pk}/road/").status_code == 404
+
+
 def test_each_step_stands_done_current_or_pending_in_order():
     facts = Facts(registered_on=dt.date(2024, 11, 1), verified_on=dt.date(2025, 1, 5))
     assert position(facts) == Step.VERIFIED
