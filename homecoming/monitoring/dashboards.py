@@ -97,8 +97,9 @@ def held_back(monthly: list[float]) -> list[float]:
 
 
 def figure(value: Shown) -> str:
-    """A count as the page writes it: with thousands separators, or the hidden sign."""
-    return value if isinstance(value, str) else f"{value:,}"
+    """A count as the page writes it: with the language's thousands separators, or the
+    hidden sign."""
+    return value if isinstance(value, str) else number(value)
 
 
 def number(value: float, decimals: int = 0) -> str:
@@ -276,7 +277,7 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
             "homes_ready": sum(d[HousingUnit.Status.READY] for d in units.values()),
             "homes_occupied": sum(d[HousingUnit.Status.OCCUPIED] for d in units.values()),
             "finance": [
-                (f.currency, f"{f.spent / 1e6:,.1f}", f"{f.budget / 1e6:,.1f}")
+                (f.currency, number(f.spent / 1e6, 1), number(f.budget / 1e6, 1))
                 for f in reconstruction_finance(None)
             ],
         },
@@ -386,7 +387,8 @@ def returns_over_time(
             "text": [
                 f"{number(float(t.target.value))} · {_(STATUS_LABELS[t.status])}" for t in shown
             ],
-            "textposition": "middle left",
+            "textposition": "top center",
+            "cliponaxis": False,  # a label at the axis's edge is drawn whole
             "marker": {
                 "symbol": "diamond",
                 "size": 11,
@@ -410,9 +412,13 @@ def returns_over_time(
     top = max(10.0, achieved * 1.15)
     near = [t for t in targets if float(t.target.value) <= top]
     zoomed = forecast_traces() + ([target_trace(near)] if near else [])
+    highest = max([achieved, *(float(t.target.value) for t in targets)])
     held_back = not audience.exact
     return {
-        "targets_chart": panel(forecast_traces() + [target_trace(targets)]),
+        # Room above the highest target for its label.
+        "targets_chart": panel(
+            forecast_traces() + [target_trace(targets)], [0, max(10.0, highest * 1.15)]
+        ),
         "zoom_chart": panel(zoomed, [0, top]),
         "recent": {
             "held_back": held_back,

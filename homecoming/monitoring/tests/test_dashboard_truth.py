@@ -142,7 +142,8 @@ def contradictions(response) -> list[str]:
             found.append(f"target {value}: status {status} is not said in words: {cell[3]!r}")
         if f'<meter class="{status}"' not in cells:
             found.append(f"target {value}: the bar's colour is not its status {status}")
-        if now.isdigit() and deadline >= TODAY and (int(now) >= value) != (status == "met"):
+        shown = re.fullmatch(r"[\d,\s]+", now)  # not hidden ([c])
+        if shown and deadline >= TODAY and (number(now) >= value) != (status == "met"):
             found.append(f"target {value}: {now} now, yet {words}")
         if deadline < TODAY and status not in ("met", "missed"):
             found.append(f"target {value}: its deadline {deadline} passed, yet {words}")
