@@ -66,9 +66,14 @@ class OutlookOutput(serializers.Serializer):
     at_deadline_high = serializers.FloatField()
     shortfall = serializers.FloatField(help_text="Value minus the median at the deadline.")
     pace_per_month = serializers.FloatField(
-        help_text="Returned persons a month over the last six months."
+        help_text="Returned persons a month over the last six months (the current one so far"
+        " included)."
     )
     at_current_pace = serializers.DateField(allow_null=True)
+    status = serializers.CharField(
+        help_text="met, missed, on_track (the band's low edge reaches the value by the"
+        " deadline), off_track (its high edge does not), at_risk (in between)."
+    )
 
 
 class TargetOutput(serializers.Serializer):
@@ -123,6 +128,7 @@ def _outlook(target_id: int, outlook: Outlook | None) -> dict | None:
         "shortfall": outlook.shortfall,
         "pace_per_month": outlook.pace_per_month,
         "at_current_pace": outlook.at_current_pace,
+        "status": outlook.status,
     }
 
 

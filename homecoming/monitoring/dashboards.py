@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
@@ -46,7 +46,14 @@ from homecoming.monitoring.computed import (
     settlement_states,
     units_by_status,
 )
-from homecoming.monitoring.forecast import Band, Forecast, Outlook
+from homecoming.monitoring.forecast import (
+    Band,
+    Forecast,
+    Outlook,
+    Status,
+    reached_at_pace,
+    recent_returns,
+)
 from homecoming.monitoring.models import Figure
 from homecoming.monitoring.published import PlaceTable, Shown, registered_table, returned_table
 from homecoming.monitoring.selectors import TargetProgress, programme_forecast
@@ -90,8 +97,34 @@ def held_back(monthly: list[float]) -> list[float]:
 
 
 def figure(value: Shown) -> str:
-    """A count as the page writes it: with thousands separators, or the hidden sign."""
-    return value if isinstance(value, str) else f"{value:,}"
+    """A count as the page writes it: with the language's thousands separators, or the
+    hidden sign."""
+    return value if isinstance(value, str) else number(value)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A figure in the page's language: 140,000 and 1,234.5 in English, 140 000 and
+    1 234,5 in Azerbaijani."""
+    return formats.number_format(
+        round(value, decimals), decimals, use_l10n=True, force_grouping=True
+    )
+
+
+STATUS_LABELS = {
+    Status.MET: gettext_noop("met"),
+    Status.MISSED: gettext_noop("missed"),
+    Status.ON_TRACK: gettext_noop("on track"),
+    Status.AT_RISK: gettext_noop("at risk"),
+    Status.OFF_TRACK: gettext_noop("off track"),
+}
+# The bar's colour says the status at a glance; the words beside it say it to everyone.
+STATUS_COLOURS = {
+    Status.MET: "#1e6b3a",
+    Status.ON_TRACK: "#2a9d8f",
+    Status.AT_RISK: "#d9822b",
+    Status.OFF_TRACK: "#b3261e",
+    Status.MISSED: "#6b1d18",
+}
 
 
 def target_now(audience: Audience, progress: TargetProgress, returned: PlaceTable) -> Shown:
@@ -141,6 +174,8 @@ def recorded_returns(audience: Audience, months: list[dt.date]) -> list[float]:
     short of a shown one."""
     monthly = by_month(returned_persons(audience.districts))
     per_month = [monthly.get(m, 0.0) for m in months]
+    if months:  # the axis starts at the first real return: what came before counts there
+        per_month[0] += sum(v for m, v in monthly.items() if m < months[0])
     if audience.exact:
         return [sum(per_month[: i + 1]) for i in range(len(per_month))]
     series = held_back(per_month)
@@ -160,7 +195,8 @@ def forecast_shown(
     audience: Audience, projection: Forecast, progress: list[TargetProgress]
 ) -> tuple[Forecast, list[TargetProgress]]:
     """The forecast and the targets' outlooks as ``audience`` may read them: exact, or every
-    figure of persons rounded to :data:`FORECAST_ROUNDING`."""
+    figure of persons rounded to :data:`FORECAST_ROUNDING`, and the month reached at the
+    current pace worked out from the rounded figures (the exact ones would give the pace away)."""
     if audience.exact:
         return projection, progress
 
@@ -171,12 +207,15 @@ def forecast_shown(
         if o is None:
             return None
         low, median, high = rounded(o.at_deadline)
+        returned, pace = rounded([o.returned, o.pace_per_month])
+        now = projection.months[sum(a is not None for a in projection.actual) - 1]
         return replace(
             o,
-            returned=rounded([o.returned])[0],
+            returned=returned,
             at_deadline=(low, median, high),
             shortfall=max(0, rounded([o.shortfall])[0]),
-            pace_per_month=rounded([o.pace_per_month])[0],
+            pace_per_month=pace,
+            at_current_pace=reached_at_pace(o.target.value, returned=returned, pace=pace, now=now),
         )
 
     band = projection.projected
@@ -228,6 +267,7 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
         persons, households = returned.country("persons"), returned.country("households")
     published = returned if returned is not None or not targets else returned_table()
     now = {t.target.pk: target_now(audience, t, published) for t in targets}
+    returns = returns_over_time(audience, projection, targets, today=today)
     return {
         "tiles": {
             "persons_returned": figure(persons),
@@ -237,7 +277,7 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
             "homes_ready": sum(d[HousingUnit.Status.READY] for d in units.values()),
             "homes_occupied": sum(d[HousingUnit.Status.OCCUPIED] for d in units.values()),
             "finance": [
-                (f.currency, f"{f.spent / 1e6:,.1f}", f"{f.budget / 1e6:,.1f}")
+                (f.currency, number(f.spent / 1e6, 1), number(f.budget / 1e6, 1))
                 for f in reconstruction_finance(None)
             ],
         },
@@ -246,12 +286,18 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
                 "progress": t,
                 "computed": figure(now[t.target.pk]),
                 "share": share_shown(t, now[t.target.pk]),
+                "status": t.status,
+                "status_label": _(STATUS_LABELS[t.status]),
+                "deadline_passed": t.target.deadline < today,
+                "time_gone": None if t.time_elapsed is None else max(0.0, t.time_elapsed),
             }
             for t in targets
         ],
         "forecast": projection,
+        "recent": returns["recent"],
         "charts": {
-            "returns-chart": _returns_chart(projection, targets, audience),
+            "returns-chart": returns["targets_chart"],
+            "returns-zoom-chart": returns["zoom_chart"],
             "funnel-chart": _funnel_chart(audience, registered, returned),
             "land-chart": _land_chart(released),
             "housing-chart": _housing_chart(units),
@@ -271,66 +317,119 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _returns_chart(projection, targets: list[TargetProgress], audience: Audience) -> dict:
-    months = [m.isoformat() for m in projection.months]
+def returns_over_time(
+    audience: Audience, projection: Forecast, targets: list[TargetProgress], *, today: dt.date
+) -> dict[str, Any]:
+    """The returns chart's two panels and the sentence on recent returns beside them, all
+    read from one series — the recorded returns as the chart draws them (held back for an
+    audience that may not see small counts) — so that the words cannot contradict the line.
+
+    The first panel sets the series against the targets; the second is zoomed to what has
+    been achieved and forecast, where the line and the band are visible whatever the size
+    of the targets (docs/monitoring.md says why not a log scale)."""
     now = len([a for a in projection.actual if a is not None]) - 1
     actual_months = projection.months[: now + 1]
     cumulative = recorded_returns(audience, actual_months)
-    future = months[now:]
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("band: 10th to 90th percentile of the runs"),
-            "x": future,
-            "y": projection.projected.low[now:],
-            "line": {"width": 0},
-            "showlegend": False,
-            "hoverinfo": "skip",
-            "marker": {"color": PALETTE[1]},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("forecast band (10–90 %)"),
-            "x": future,
-            "y": projection.projected.high[now:],
-            "fill": "tonexty",
-            "fillcolor": "rgba(217,130,43,0.25)",
-            "line": {"width": 0},
-            "marker": {"color": PALETTE[1]},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("forecast (median)"),
-            "x": future,
-            "y": projection.projected.median[now:],
-            "line": {"dash": "dash", "width": 2},
-            "marker": {"color": PALETTE[1]},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": _("returned persons (recorded)"),
-            "x": [m.isoformat() for m in actual_months],
-            "y": cumulative,
-            "marker": {"color": PALETTE[0]},
-        },
-        {
+    recent = recent_returns(actual_months, cumulative, today)
+    future = [m.isoformat() for m in projection.months[now:]]
+    band = projection.projected
+
+    def forecast_traces() -> list[dict]:
+        return [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("band: 10th to 90th percentile of the runs"),
+                "x": future,
+                "y": band.low[now:],
+                "line": {"width": 0},
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "marker": {"color": PALETTE[1]},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("forecast band (10–90 %)"),
+                "x": future,
+                "y": band.high[now:],
+                "fill": "tonexty",
+                "fillcolor": "rgba(217,130,43,0.25)",
+                "line": {"width": 0},
+                "marker": {"color": PALETTE[1]},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("forecast (median)"),
+                "x": future,
+                "y": band.median[now:],
+                "line": {"dash": "dash", "width": 2},
+                "marker": {"color": PALETTE[1]},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("returned persons (recorded)"),
+                "x": [m.isoformat() for m in actual_months],
+                "y": cumulative,
+                "marker": {"color": PALETTE[0]},
+            },
+        ]
+
+    def target_trace(shown: list[TargetProgress]) -> dict:
+        return {
             "type": "scatter",
             "mode": "markers+text",
             "name": _("targets"),
-            "x": [t.target.deadline.isoformat() for t in targets],
-            "y": [float(t.target.value) for t in targets],
-            "text": [f"{float(t.target.value):,.0f}" for t in targets],
-            "textposition": "middle left",
-            "marker": {"symbol": "diamond", "size": 11, "color": PALETTE[3]},
+            "x": [t.target.deadline.isoformat() for t in shown],
+            "y": [float(t.target.value) for t in shown],
+            "text": [
+                f"{number(float(t.target.value))} · {_(STATUS_LABELS[t.status])}" for t in shown
+            ],
+            "textposition": "top center",
+            "cliponaxis": False,  # a label at the axis's edge is drawn whole
+            "marker": {
+                "symbol": "diamond",
+                "size": 11,
+                "color": [STATUS_COLOURS[t.status] for t in shown],
+            },
+        }
+
+    def panel(traces: list[dict], y_range: list[float] | None = None) -> dict:
+        spec = chart(traces, y_title=_("returned persons, cumulative"))
+        layout = spec["layout"]
+        layout["xaxis"]["type"] = "date"
+        layout["separators"] = formats.get_format("DECIMAL_SEPARATOR") + formats.get_format(
+            "THOUSAND_SEPARATOR"
+        )
+        if y_range is not None:
+            layout["yaxis"]["range"] = y_range
+            layout["yaxis"]["autorange"] = False
+        return spec
+
+    achieved = max([*cumulative, *band.high[now:], 0.0])
+    top = max(10.0, achieved * 1.15)
+    near = [t for t in targets if float(t.target.value) <= top]
+    zoomed = forecast_traces() + ([target_trace(near)] if near else [])
+    highest = max([achieved, *(float(t.target.value) for t in targets)])
+    held_back = not audience.exact
+    return {
+        # Room above the highest target for its label.
+        "targets_chart": panel(
+            forecast_traces() + [target_trace(targets)], [0, max(10.0, highest * 1.15)]
+        ),
+        "zoom_chart": panel(zoomed, [0, top]),
+        "recent": {
+            "held_back": held_back,
+            "any": recent.persons > 0,
+            "persons": number(recent.persons),
+            "per_month": number(recent.per_month),
+            "since": recent.since,
+            "until": recent.until,
+            "last_month": recent.last_month,
         },
-    ]
-    spec = chart(traces, y_title=_("returned persons, cumulative"))
-    spec["layout"]["xaxis"]["type"] = "date"
-    return spec
+    }
 
 
 def _funnel_chart(

@@ -82,6 +82,10 @@ class ForecastInputs:
     offers_declined: int = 0
     # Cohort seats (persons) scheduled per month (first day of the month).
     seats_by_month: Mapping[dt.date, int] = field(default_factory=dict)
+    # The programme's start: the series of months begins at the first return on or after
+    # it, so that a stray early date (a handover typed as 1990) does not stretch the axis;
+    # returns before it are counted in that first month's total.
+    start: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,99 @@ class Band:
     high: list[float]
 
 
+class Status:
+    """Whether a target is on track, read from its outlook; each has its words on the page."""
+
+    MET = "met"  # reached (by the deadline, when it has passed)
+    MISSED = "missed"  # the deadline passed before it was reached
+    ON_TRACK = "on_track"  # the band's low edge reaches it by the deadline (9 runs in 10)
+    AT_RISK = "at_risk"  # the band straddles it at the deadline
+    OFF_TRACK = "off_track"  # the band's high edge falls short of it (1 run in 10 at most)
+
+
+def target_status(
+    *,
+    value: float,
+    returned: float,
+    deadline: dt.date,
+    today: dt.date,
+    at_deadline: tuple[float, float, float] | None,
+) -> str:
+    """A target's :class:`Status`: met or missed once decided, else where the forecast's band
+    lies at the deadline (None: no forecast for its place — at risk, since nobody can say).
+
+    >>> target_status(value=100, returned=40, deadline=dt.date(2027, 1, 1),
+    ...               today=dt.date(2026, 1, 1), at_deadline=(60, 90, 120))
+    'at_risk'
+    """
+    if deadline < today:
+        reached = (at_deadline[1] if at_deadline is not None else returned) >= value
+        return Status.MET if reached else Status.MISSED
+    if returned >= value:
+        return Status.MET
+    if at_deadline is None:
+        return Status.AT_RISK
+    low, _median, high = at_deadline
+    if low >= value:
+        return Status.ON_TRACK
+    if high < value:
+        return Status.OFF_TRACK
+    return Status.AT_RISK
+
+
+@dataclass(frozen=True)
+class Recent:
+    """Returns of the last ``PACE_MONTHS`` calendar months, the current one so far included."""
+
+    since: dt.date  # the first month of the window
+    until: dt.date  # the current month
+    persons: float  # returned in the window
+    last_month: dt.date | None  # the last month with a return, in the window or before it
+
+    @property
+    def per_month(self) -> float:
+        return self.persons / PACE_MONTHS
+
+
+def recent_returns(months: Sequence[dt.date], cumulative: Sequence[float], now: dt.date) -> Recent:
+    """What a cumulative monthly series says of recent returns: one reading for the forecast's
+    pace and for the dashboard's sentence beside the chart, so that they cannot disagree.
+
+    >>> months = [dt.date(2026, m, 1) for m in range(1, 12)]
+    >>> r = recent_returns(months, [5] * 10 + [8], dt.date(2026, 11, 20))
+    >>> (r.since, r.persons, r.last_month)
+    (datetime.date(2026, 6, 1), 3, datetime.date(2026, 11, 1))
+    """
+    until = _month(now)
+    since = add_months(until, 1 - PACE_MONTHS)
+    before = [c for m, c in zip(months, cumulative, strict=True) if m < since]
+    upto = [c for m, c in zip(months, cumulative, strict=True) if m <= until]
+    start, end = (before[-1] if before else 0), (upto[-1] if upto else 0)
+    last = None
+    previous = 0
+    for m, c in zip(months, cumulative, strict=True):
+        if m > until:
+            break
+        if c > previous:
+            last = m
+        previous = c
+    return Recent(since=since, until=until, persons=end - start, last_month=last)
+
+
+def reached_at_pace(value: float, *, returned: float, pace: float, now: dt.date) -> dt.date | None:
+    """The month ``value`` is reached from ``returned`` at ``pace`` a month; None when not
+    within ``MAX_HORIZON_MONTHS`` (at 1 a month, 140,000 would take millennia).
+
+    >>> reached_at_pace(1300, returned=300, pace=50, now=dt.date(2026, 1, 1))
+    datetime.date(2027, 9, 1)
+    """
+    if returned >= value:
+        return now
+    if pace <= 0 or (value - returned) / pace > MAX_HORIZON_MONTHS:
+        return None
+    return add_months(now, math.ceil((value - returned) / pace))
+
+
 @dataclass(frozen=True)
 class Outlook:
     """What the projection says about one target."""
@@ -113,7 +210,9 @@ class Outlook:
     at_deadline: tuple[float, float, float]  # low, median, high
     shortfall: float  # value minus the median at the deadline, when missed
     pace_per_month: float  # returned persons per month over the last PACE_MONTHS months
-    at_current_pace: dt.date | None  # when the value is reached at that pace
+    at_current_pace: dt.date | None  # when the value is reached at that pace (None: not
+    # within MAX_HORIZON_MONTHS)
+    status: str  # a Status
 
 
 @dataclass(frozen=True)
@@ -281,7 +380,8 @@ def forecast(
         horizon=horizon,
     )
 
-    first = min(past_months) if past_months else now
+    real = [m for m in past_months if inputs.start is None or m >= _month(inputs.start)]
+    first = min(real) if real else now
     lead = _months_between(_month(first), now)
     months = [add_months(now, m) for m in range(-lead, horizon + 1)]
     history = _history(inputs.returned, districts=None, months=months[: lead + 1])
@@ -413,12 +513,14 @@ def _history(
     districts: frozenset[str] | None,
     months: list[dt.date],
 ) -> list[float]:
+    """Cumulative returns at each of ``months``; the first counts every return before it."""
     per_month: dict[dt.date, float] = {}
     for district, values in returned.items():
         if districts is None or district in districts:
             for month, value in values.items():
                 per_month[_month(month)] = per_month.get(_month(month), 0) + value
-    cumulative, result = 0.0, []
+    cumulative = sum(v for m, v in per_month.items() if months and m < months[0])
+    result = []
     for month in months:
         cumulative += per_month.get(month, 0)
         result.append(cumulative)
@@ -465,17 +567,14 @@ def _outlook(
         deadline = min(deadline, paths.shape[1] - 1)
         at_deadline = (spread.low[deadline], spread.median[deadline], spread.high[deadline])
         probability = float(np.mean(paths[:, deadline] >= target.value))
-    recent_months = [add_months(now, -n) for n in range(PACE_MONTHS, 0, -1)]
-    pace = (
-        _history(inputs.returned, districts=target.districts, months=recent_months)[-1]
-        / PACE_MONTHS
+    recent_months = [add_months(now, -n) for n in range(PACE_MONTHS, -1, -1)]
+    recent = recent_returns(
+        recent_months,
+        _history(inputs.returned, districts=target.districts, months=recent_months),
+        now,
     )
-    if returned >= target.value:
-        at_pace = now
-    elif pace > 0:
-        at_pace = add_months(now, math.ceil((target.value - returned) / pace))
-    else:
-        at_pace = None
+    pace = recent.per_month
+    at_pace = reached_at_pace(target.value, returned=returned, pace=pace, now=now)
     return Outlook(
         target=target,
         returned=returned,
@@ -486,4 +585,11 @@ def _outlook(
         shortfall=max(0.0, target.value - at_deadline[1]),
         pace_per_month=pace,
         at_current_pace=at_pace,
+        status=target_status(
+            value=target.value,
+            returned=returned,
+            deadline=target.deadline,
+            today=inputs.today,
+            at_deadline=at_deadline,
+        ),
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, F, QuerySet
 
@@ -26,6 +26,7 @@ from homecoming.monitoring.forecast import (
     UnitBatch,
     add_months,
     forecast,
+    target_status,
 )
 from homecoming.monitoring.models import Discrepancy, Figure, Target
 from homecoming.places.models import Area, Settlement
@@ -99,6 +100,7 @@ class TargetProgress:
     share_done: float
     time_elapsed: float | None  # None when the period's start is not known
     outlook: Outlook | None  # None for a target on a single settlement (forecasts are by district)
+    status: str  # forecast.Status: from the outlook, else from the count now and the deadline
 
 
 def target_list() -> QuerySet[Target]:
@@ -141,13 +143,30 @@ def targets_progress(*, today: dt.date, projection: Forecast | None = None) -> l
         elapsed = None
         if t.start and t.deadline:
             elapsed = (today - t.start).days / max(1, (t.deadline - t.start).days)
+        outlook = outlooks.get(str(t.pk))
+        if outlook is not None:
+            status = outlook.status
+        else:
+            by_deadline = total(
+                amounts.get(t.indicator.code, []),
+                place=place_of_records(t.place),
+                end=min(today, t.deadline),
+            )
+            status = target_status(
+                value=float(t.value),
+                returned=by_deadline,
+                deadline=t.deadline,
+                today=today,
+                at_deadline=None,
+            )
         rows.append(
             TargetProgress(
                 target=t,
                 computed=done,
                 share_done=done / float(t.value) if t.value else 0.0,
                 time_elapsed=elapsed,
-                outlook=outlooks.get(str(t.pk)),
+                outlook=outlook,
+                status=status,
             )
         )
     return rows
@@ -259,5 +278,7 @@ def programme_forecast(
     """The forecast of returns with every target's outlook, and the targets' progress
     (``land`` as for :func:`forecast_inputs`)."""
     targets = list(target_list())
-    projection = forecast(forecast_inputs(today, land=land), target_specs(targets))
+    starts = [t.start for t in targets if t.start is not None]
+    inputs = replace(forecast_inputs(today, land=land), start=min(starts, default=None))
+    projection = forecast(inputs, target_specs(targets))
     return projection, targets_progress(today=today, projection=projection)

@@ -149,3 +149,53 @@ def test_the_current_pace_extrapolates_the_last_six_months():
     outlook = result.outlooks[0]
     assert outlook.pace_per_month == 50  # 300 persons over six months
     assert outlook.at_current_pace == dt.date(2027, 9, 1)  # 1,000 more at 50 a month
+
+
+def test_returns_of_the_current_month_count_in_the_pace_of_the_last_six_months():
+    returned = {"KAL": {dt.date(2025, 3, 1): 254, dt.date(2026, 1, 1): 3}}  # three this month
+    result = forecast(
+        inputs(returned=returned), [TargetSpec("t", 400, dt.date(2030, 1, 1))], runs=20
+    )
+    assert result.outlooks[0].pace_per_month == 0.5  # 3 persons over six months
+
+
+def test_a_pace_too_slow_to_reach_the_target_within_the_horizon_gives_no_date():
+    returned = {"KAL": {dt.date(2026, 1, 1): 7}}
+    result = forecast(
+        inputs(returned=returned), [TargetSpec("t", 140_000, dt.date(2030, 1, 1))], runs=20
+    )
+    assert result.outlooks[0].at_current_pace is None  # 120,000 months away
+
+
+def test_the_months_begin_at_the_first_return_since_the_programme_started():
+    returned = {"KAL": {dt.date(1990, 1, 1): 4, dt.date(2025, 9, 1): 254}}  # 1990: a stray date
+    result = forecast(inputs(returned=returned, start=dt.date(2022, 1, 1)), runs=20)
+    assert result.months[0] == dt.date(2025, 9, 1)
+    assert result.actual[0] == 258  # the stray family still counts
+
+
+@pytest.mark.parametrize(
+    ("returned", "deadline", "at_deadline", "status"),
+    [
+        (100, dt.date(2027, 1, 1), (100, 100, 100), "met"),
+        (90, dt.date(2025, 12, 31), (90, 90, 90), "missed"),
+        (100, dt.date(2025, 12, 31), (100, 100, 100), "met"),
+        (40, dt.date(2027, 1, 1), (100, 120, 150), "on_track"),
+        (40, dt.date(2027, 1, 1), (60, 100, 150), "at_risk"),
+        (40, dt.date(2027, 1, 1), (60, 80, 99), "off_track"),
+    ],
+)
+def test_a_target_is_on_track_when_the_band_reaches_it_by_the_deadline(
+    returned, deadline, at_deadline, status
+):
+    assert (
+        forecast_module.target_status(
+            value=100, returned=returned, deadline=deadline, today=TODAY, at_deadline=at_deadline
+        )
+        == status
+    )
+
+
+def test_an_outlook_carries_its_status():
+    result = forecast(inputs(), [TargetSpec("t", 300, dt.date(2026, 12, 31))], runs=50)
+    assert result.outlooks[0].status == "on_track"  # 100 homes for 254 + up to 400 persons
