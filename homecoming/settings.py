@@ -360,6 +360,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2621440)
 # Import files are measured before they are parsed (core/safety.py): the file itself, and
 # an XLSX's zip entries (how many, how large once expanded, how strongly compressed).
 IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", 50)
+# How long a browser import's check keeps what it checked (personal data, for the confirmed
+# import to write without reading the file again): removed after this many hours unconfirmed;
+# a later confirmation reads and checks the uploaded file again (site/services.py).
+IMPORT_CHECK_KEPT_HOURS = envint("IMPORT_CHECK_KEPT_HOURS", 72)
 XLSX_MAX_EXPANDED_MB = envint("XLSX_MAX_EXPANDED_MB", 200)
 XLSX_MAX_ENTRIES = envint("XLSX_MAX_ENTRIES", 1000)
 XLSX_MAX_COMPRESSION_RATIO = envint("XLSX_MAX_COMPRESSION_RATIO", 100)

@@ -8,6 +8,7 @@ with its checksum, the worker doing the long part, and the history of who import
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
@@ -130,13 +131,36 @@ def import_run_process(*, run_id: int) -> None:
         report = ImportReport(kind=run.kind, file=run.file_name, dry_run=dry_run)
         report.errors.append(RowError(0, "", exc.message))
     except Exception as exc:  # a defect: the run says so, the worker logs the traceback
+        kept.unlink(missing_ok=True)
         run.status, run.failure, run.finished_at = Status.FAILED, repr(exc), timezone.now()
         run.save(update_fields=["status", "failure", "finished_at"])
         raise
     finally:
         if not dry_run:
             kept.unlink(missing_ok=True)
+    if not report.ok:  # nothing a confirmation could import
+        kept.unlink(missing_ok=True)
     _record(run, report, table)
+    import_checks_expire()
+
+
+def import_checks_expire(*, now: dt.datetime | None = None) -> int:
+    """Remove what the checks of runs left unconfirmed for ``IMPORT_CHECK_KEPT_HOURS``
+    kept (it holds the file's people): each run under its lock, so a confirmation at that
+    moment either comes first (and its import writes the kept file) or finds it gone and
+    reads and checks the uploaded file again. Run by the worker after each run; returns
+    how many were removed."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_CHECK_KEPT_HOURS)
+    removed = 0
+    stale = ImportRun.objects.filter(status=Status.CHECKED, finished_at__lt=cutoff)
+    for run_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = locked(ImportRun(pk=run_id))
+            kept = kept_path(run)
+            if run.status == Status.CHECKED and kept.exists():
+                kept.unlink()
+                removed += 1
+    return removed
 
 
 def kept_path(run: ImportRun) -> Path:

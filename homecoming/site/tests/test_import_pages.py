@@ -28,6 +28,7 @@ from homecoming.site.imports import (
 )
 from homecoming.site.models import ImportRun
 from homecoming.site.services import (
+    import_checks_expire,
     import_run_confirm,
     import_run_process,
     import_run_upload,
@@ -325,6 +326,35 @@ def test_a_confirmed_import_writes_what_its_check_read_without_reading_the_file_
     assert (run.status, run.created, run.rows) == (ImportRun.Status.DONE, 2, 3)
     assert sorted(Household.objects.values_list("reference", flat=True)) == ["W-001", "W-002"]
     assert not kept_path(run).exists()  # what the check kept goes with the import
+
+
+def test_a_check_left_unconfirmed_loses_what_it_kept_and_a_late_confirmation_checks_again(
+    kalbajar_officer, settings, tmp_path
+):
+    """What a check keeps holds the file's people: it goes when the check is refused, and
+    after IMPORT_CHECK_KEPT_HOURS unconfirmed; a confirmation after that still imports,
+    from the uploaded file, checked again."""
+    settings.MEDIA_ROOT = tmp_path
+    refused, waiting = (
+        import_run_upload(
+            user=kalbajar_officer, kind="households", upload=SimpleUploadedFile(name, text.encode())
+        )
+        for name, text in (("bad.csv", BAD), ("spring.csv", GOOD))
+    )
+    for run in (refused, waiting):
+        import_run_process(run_id=run.pk)
+    assert not kept_path(refused).exists()
+    assert kept_path(waiting).exists()
+
+    in_time = ImportRun.objects.get(pk=waiting.pk).finished_at + dt.timedelta(hours=71)
+    assert import_checks_expire(now=in_time) == 0
+    assert import_checks_expire(now=in_time + dt.timedelta(hours=2)) == 1
+    assert not kept_path(waiting).exists()
+
+    import_run_confirm(user=kalbajar_officer, run=waiting)
+    import_run_process(run_id=waiting.pk)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.created) == (ImportRun.Status.DONE, 2)
 
 
 def test_the_import_of_a_kept_check_keeps_to_the_confirming_officers_districts(
