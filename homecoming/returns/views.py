@@ -125,7 +125,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 # Offers on a page of the offers list.
-OFFERS_PER_PAGE = 50
+OFFERS_PER_PAGE = 25
 
 
 @personal_data(AccessLog.Action.VIEW)
@@ -444,6 +444,12 @@ def passenger_answer_view(request: HttpRequest, passenger_id: int) -> HttpRespon
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(reference)s: recorded.")
+            % {"reference": passenger.reservation.household.reference},
+        )
     return redirect("returns:cohort_detail", cohort_id=passenger.cohort_id)
 
 
