@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -10,10 +11,11 @@ from django.core.paginator import Paginator
 
 from conftest import make_table
 from homecoming.accounts.models import AccessLog
+from homecoming.housing.models import HousingUnit
 from homecoming.mineaction.services import hazards_import
 from homecoming.mineaction.tests.fixtures import hazard_row, square
 from homecoming.monitoring.models import Figure
-from homecoming.returns.models import AllocationResult, AllocationRun
+from homecoming.returns.models import AllocationResult, AllocationRun, Reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def one_per_page(monkeypatch):
 
 
 @pytest.fixture
-def two_of_each(admin, places, make_household):
+def two_of_each(admin, places, make_household, zar_ready):
     """Two rows on each list, each matching the filter the walk uses."""
     assert hazards_import(
         table=make_table(
@@ -52,9 +54,20 @@ def two_of_each(admin, places, make_household):
     run = AllocationRun.objects.create(
         created_by=admin, kind=AllocationRun.Kind.WHAT_IF, scope="settlement", policy={}
     )
-    for household in (make_household(places.zar), make_household(places.zar)):
+    units = HousingUnit.objects.order_by("pk")
+    for household, unit in zip(
+        (make_household(places.zar), make_household(places.zar)), units, strict=True
+    ):
         AllocationResult.objects.create(
             run=run, household=household, priority=1, priority_breakdown={}, explanation="-"
+        )
+        Reservation.objects.create(
+            unit=unit,
+            household=household,
+            run=run,
+            created_by=admin,
+            offered_on=dt.date(2026, 11, 1),
+            offer_deadline=dt.date(2026, 11, 15),
         )
     return run
 
@@ -68,6 +81,7 @@ def test_every_paginated_list_keeps_its_filters_on_the_next_and_previous_page(
         "/mineaction/hazard-areas/": "status=open",
         f"/returns/runs/{two_of_each.pk}/": "show=waiting",
         "/accounts/access-log/": "action=search",
+        "/returns/offers/": "answer=pending",
     }
     client = client_for(admin)
     for path, kept in lists.items():

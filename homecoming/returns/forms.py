@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.places.models import Settlement
-from homecoming.returns.models import FollowUpVisit
+from homecoming.returns.models import AllocationRun, FollowUpVisit, Reservation
 
 
 class CohortForm(forms.Form):
@@ -28,3 +28,47 @@ class FollowUpForm(forms.Form):
     problems = forms.CharField(
         label=_("Problems"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})
     )
+
+
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AllocationRun) -> str:
+        return _("Run %(n)d of %(date)s") % {"n": obj.pk, "date": f"{obj.created_at:%Y-%m-%d}"}
+
+
+class OfferFilterForm(forms.Form):
+    """The offers list's filters: each one narrows ``selectors.offers_filtered``."""
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    destination = forms.ModelChoiceField(
+        label=_("Settlement of the home"),
+        queryset=Settlement.objects.filter(buildings__isnull=False).distinct().order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any settlement"),
+    )
+    run = RunChoiceField(
+        label=_("Allocation run"),
+        queryset=AllocationRun.objects.filter(kind=AllocationRun.Kind.PROPOSAL),
+        required=False,
+        empty_label=_("Any run"),
+    )
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("", _("Any answer")), *Reservation.Answer.choices],
+        required=False,
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        choices=[
+            ("", _("Any deadline")),
+            ("overdue", _("Past the deadline")),
+            ("soon", _("Due within 7 days")),
+        ],
+        required=False,
+    )
+
+    def filters(self) -> dict:
+        """The chosen filters, for ``offers_filtered``: a value that is not one of the
+        choices (an old link's run) is left out, the others kept."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

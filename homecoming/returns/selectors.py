@@ -10,14 +10,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -29,8 +33,8 @@ from homecoming.housing.models import HousingUnit, Utility
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.places.models import Area, Settlement
-from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
-from homecoming.registry.selectors import household_list_for_user
+from homecoming.registry.models import COLLECTIVE, Consent, DuplicateCandidate, Household, Member
+from homecoming.registry.selectors import household_list_for_user, household_search
 from homecoming.returns.models import (
     PASSAGE_OPEN,
     AllocationResult,
@@ -459,3 +463,111 @@ def held_by(household: Household) -> tuple[Reservation | None, Passenger | None]
         else None
     )
     return offer, seat
+
+
+# The offers list's deadline filter: past the deadline, or due within a week.
+DEADLINE_SOON_DAYS = 7
+
+
+def offers_filtered(
+    user: User,
+    *,
+    today: dt.date,
+    q: str = "",
+    destination: Settlement | None = None,
+    run: AllocationRun | None = None,
+    answer: str = "",
+    deadline: str = "",
+) -> QuerySet[Reservation]:
+    """The offers ``user`` may see, narrowed: the settlement of the home offered, the
+    allocation run, the answer, the deadline (``overdue``: waiting past it; ``soon``:
+    waiting, due within ``DEADLINE_SOON_DAYS``), and ``q`` found by the registry's search
+    (``registry.selectors.household_search``: the reference, a name in any spelling, a
+    document or phone). Each offer carries ``has_consent``; the offers waiting for an
+    answer come first, the nearest deadline first, then those waiting for their keys, then
+    the latest answers."""
+    offers = offer_list_for_user(user)
+    if q.strip():
+        found = household_search(household_list_for_user(user), q=q)
+        offers = offers.filter(household__in=found.values("pk"))
+    if destination is not None:
+        offers = offers.filter(unit__building__settlement=destination)
+    if run is not None:
+        offers = offers.filter(run=run)
+    if answer:
+        offers = offers.filter(answer=answer)
+    waiting = Q(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    if deadline == "overdue":
+        offers = offers.filter(waiting, offer_deadline__lt=today)
+    elif deadline == "soon":
+        offers = offers.filter(
+            waiting,
+            offer_deadline__gte=today,
+            offer_deadline__lte=today + dt.timedelta(days=DEADLINE_SOON_DAYS),
+        )
+    consents = Consent.objects.filter(household=OuterRef("household"), withdrawn_on=None)
+    return offers.annotate(
+        has_consent=Exists(consents),
+        rank=Case(
+            When(waiting, then=Value(0)),
+            When(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.ACCEPTED, then=1),
+            default=Value(2),
+        ),
+    ).order_by("rank", "offer_deadline", F("answered_on").desc(nulls_last=True), "pk")
+
+
+def with_heads(households: list[Household]) -> list[Household]:
+    """``households``, each with ``head`` (its current head or ``None``), ``present`` (its
+    current members, the head first) and ``phone_to_call``: one query for them all."""
+    members = Member.objects.filter(household__in=[h.pk for h in households], left_on=None)
+    present: defaultdict[int, list[Member]] = defaultdict(list)
+    for member in members.order_by("household", "pk"):
+        present[member.household_id].append(member)
+    for household in households:
+        rows = sorted(present[household.pk], key=lambda m: m.relation != Member.Relation.HEAD)
+        household.present = rows
+        household.head = rows[0] if rows and rows[0].relation == Member.Relation.HEAD else None
+        # The number to call: the household's, else the first member's who has one.
+        household.phone_to_call = household.phone or next((m.phone for m in rows if m.phone), "")
+    return households
+
+
+@dataclass(frozen=True)
+class PassengerRow:
+    """A household on a passenger list, as the assembly point reads it."""
+
+    passenger: Passenger
+    household: Household
+    head: Member | None
+    members: list[Member]  # present members, the head first
+    phone: str  # the household's phone, else the first member's who has one
+
+    @property
+    def names(self) -> list[str]:
+        return [member_name(m) for m in self.members]
+
+
+def member_name(member: Member) -> str:
+    """A person's name as written on a list: given name, patronymic, family name."""
+    return " ".join(p for p in (member.given_name, member.patronymic, member.family_name) if p)
+
+
+def passenger_list(user: User, cohort: Cohort) -> list[PassengerRow]:
+    """The passengers of ``cohort`` whose household ``user`` may see, by reference, each
+    with its head, its members and a phone to call: two queries."""
+    passengers = list(
+        cohort.passengers.filter(
+            reservation__household__in=household_list_for_user(user).values("pk")
+        ).select_related("reservation__household__origin_settlement", "reservation__unit")
+    )
+    households = with_heads([p.reservation.household for p in passengers])
+    return [
+        PassengerRow(
+            passenger=p,
+            household=h,
+            head=h.head,
+            members=h.present,
+            phone=h.phone_to_call,
+        )
+        for p, h in zip(passengers, households, strict=True)
+    ]

@@ -502,13 +502,13 @@ def passenger_answer(*, passenger: Passenger, by: User, travels: bool, note: str
     """
     require(by, HOUSEHOLD_CHANGE)
     if not travels and not note.strip():
-        raise ApplicationError("Say why the household did not travel.")
+        raise ApplicationError(_("Say why the household did not travel."))
     with transaction.atomic():
         passenger = locked(passenger)
         if passenger.status not in PASSAGE_OPEN:
-            raise ApplicationError("This household's journey is already recorded.")
+            raise ApplicationError(_("This household's journey is already recorded."))
         if travels and passenger.status == Passenger.Status.CONFIRMED:
-            raise ApplicationError("This household's seat is already confirmed.")
+            raise ApplicationError(_("This household's seat is already confirmed."))
         passenger.status = Passenger.Status.CONFIRMED if travels else Passenger.Status.NO_SHOW
         passenger.note = note.strip()
         passenger.save(update_fields=["status", "note"])
@@ -653,3 +653,65 @@ def follow_up_record(
         )
         household_event(household, by, "follow-up visit", finding=finding, date=date.isoformat())
     return visit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a bulk action did to one record: done, or refused with the reason in words."""
+
+    record: Reservation | Passenger  # as it is after the action
+    reference: str  # the household's reference
+    refusal: str = ""  # empty when done
+
+    @property
+    def done(self) -> bool:
+        return not self.refusal
+
+
+def offers_remind(*, offers: list[Reservation], by: User) -> list[Outcome]:
+    """Record a reminder to answer on each offer still waiting for one, in its household's
+    history. The system sends nothing itself (it has no SMS gateway): the event says an
+    officer is to call or write, and the page lists whom, with their phones.
+
+    Each offer is read again under its own lock: one answered meanwhile is refused with
+    the reason, the others are reminded."""
+    require(by, HOUSEHOLD_CHANGE)
+    outcomes = []
+    for offer in offers:
+        with transaction.atomic():
+            offer = locked(offer)
+            household = offer.household
+            if (
+                offer.status != Reservation.Status.ACTIVE
+                or offer.answer != Reservation.Answer.PENDING
+            ):
+                outcomes.append(
+                    Outcome(offer, household.reference, _("This offer has already been answered."))
+                )
+                continue
+            household_event(
+                household,
+                by,
+                "reminded to answer the offer",
+                unit=str(offer.unit),
+                date=offer.offer_deadline.isoformat(),
+            )
+            outcomes.append(Outcome(offer, household.reference))
+    return outcomes
+
+
+def passengers_confirm(*, passengers: list[Passenger], by: User) -> list[Outcome]:
+    """Confirm the seats of ``passengers``, each through :func:`passenger_answer` in its own
+    transaction and lock: one refused (its journey already recorded, its seat already
+    confirmed) is reported with the reason, and does not undo the others."""
+    require(by, HOUSEHOLD_CHANGE)
+    outcomes = []
+    for passenger in passengers:
+        reference = passenger.reservation.household.reference
+        try:
+            confirmed = passenger_answer(passenger=passenger, by=by, travels=True)
+        except ApplicationError as exc:
+            outcomes.append(Outcome(passenger, reference, str(exc.message)))
+        else:
+            outcomes.append(Outcome(confirmed, reference))
+    return outcomes

@@ -3,25 +3,37 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require, user_can
+from homecoming.accounts.access import (
+    HOUSEHOLD_CHANGE,
+    HOUSEHOLD_EXPORT,
+    RETURN_PLAN,
+    require,
+    user_can,
+)
 from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import acts_on_personal_data, no_personal_data, personal_data
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
-from homecoming.returns.forms import CohortForm, FollowUpForm
-from homecoming.returns.models import AllocationRun, Passenger, Reservation
+from homecoming.returns.exports import departure_title, passenger_workbook
+from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
+from homecoming.returns.models import AllocationRun, Passenger
 from homecoming.returns.selectors import (
     cohort_list_for_user,
     offer_list_for_user,
+    offers_filtered,
+    passenger_list,
     run_by_settlement,
+    with_heads,
 )
 from homecoming.returns.services import (
     allocation_approve,
@@ -34,7 +46,9 @@ from homecoming.returns.services import (
     offer_accept,
     offer_appeal,
     offer_decline,
+    offers_remind,
     passenger_answer,
+    passengers_confirm,
 )
 
 
@@ -110,21 +124,97 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     return redirect("returns:run_detail", run_id=run.pk)
 
 
+# Offers on a page of the offers list.
+OFFERS_PER_PAGE = 25
+
+
 @personal_data(AccessLog.Action.VIEW)
 def offer_list(request: HttpRequest) -> HttpResponse:
+    """The offers, filtered and paged: the answers to record, reminders to send."""
     require(request.user, HOUSEHOLD_CHANGE)
-    offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
-    pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
-    # The latest answers first: the accepted offers waiting for their keys are recent ones.
-    answered = (
-        offers.exclude(answer=Reservation.Answer.PENDING)
-        .select_related("handover")
-        .order_by("-answered_on", "household__reference")[:50]
+    form = OfferFilterForm(request.GET)
+    today = timezone.localdate()
+    offers = offers_filtered(request.user, today=today, **form.filters())
+    page = Paginator(offers.select_related("handover"), OFFERS_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    with_heads([offer.household for offer in page])
     return render(
         request,
         "returns/offer_list.html",
-        {"pending": pending, "answered": answered, "today": timezone.localdate()},
+        {"form": form, "page": page, "today": today, "filters": _filters(request)},
+    )
+
+
+def _filters(request: HttpRequest) -> str:
+    """The list's filters as a query string, without its page: where an action returns."""
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def _back_to_offers(request: HttpRequest) -> HttpResponse:
+    """The offers list, with the filters the action was sent from."""
+    kept = QueryDict(request.POST.get("filters", ""))
+    query = kept.urlencode()
+    return redirect(reverse("returns:offer_list") + (f"?{query}" if query else ""))
+
+
+def _chosen(request: HttpRequest, name: str) -> list[int]:
+    """The ids ticked in the list's ``name`` checkboxes."""
+    return [int(value) for value in request.POST.getlist(name) if value.isdecimal()]
+
+
+@acts_on_personal_data
+@require_POST
+def offers_remind_view(request: HttpRequest) -> HttpResponse:
+    """Record a reminder for each chosen offer, then show whom to call, with their phones."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    offers = list(offer_list_for_user(request.user).filter(pk__in=_chosen(request, "offer")))
+    if not offers:
+        messages.error(request, _("Choose the offers whose households are to be reminded."))
+        return _back_to_offers(request)
+    outcomes = offers_remind(offers=offers, by=request.user)
+    reminded = [o.record.pk for o in outcomes if o.done]
+    if reminded:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is recorded in the history of %(n)d household.",
+                "A reminder is recorded in the history of %(n)d households.",
+                len(reminded),
+            )
+            % {"n": len(reminded)},
+        )
+    for outcome in outcomes:
+        if not outcome.done:
+            messages.error(
+                request,
+                _("%(reference)s not reminded: %(reason)s")
+                % {"reference": outcome.reference, "reason": outcome.refusal},
+            )
+    query = QueryDict(mutable=True)
+    query.setlist("offer", [str(pk) for pk in reminded])
+    query["filters"] = request.POST.get("filters", "")
+    return redirect(reverse("returns:offer_calls") + f"?{query.urlencode()}")
+
+
+@personal_data(AccessLog.Action.VIEW)
+def offer_calls(request: HttpRequest) -> HttpResponse:
+    """The households of the chosen offers with their phones: the calls a reminder asks
+    an officer to make (the system sends no message itself)."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    offers = list(
+        offer_list_for_user(request.user)
+        .filter(pk__in=[int(v) for v in request.GET.getlist("offer") if v.isdecimal()])
+        .order_by("offer_deadline", "household__reference")
+    )
+    with_heads([offer.household for offer in offers])
+    query = QueryDict(request.GET.get("filters", "")).urlencode()
+    return render(
+        request,
+        "returns/offer_calls.html",
+        {"offers": offers, "back": reverse("returns:offer_list") + (f"?{query}" if query else "")},
     )
 
 
@@ -147,7 +237,7 @@ def offer_answer(request: HttpRequest, offer_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Recorded."))
-    return redirect("returns:offer_list")
+    return _back_to_offers(request)
 
 
 @acts_on_personal_data
@@ -158,7 +248,7 @@ def offer_handover(request: HttpRequest, offer_id: int) -> HttpResponse:
     form = HandoverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date, the number of keys and the signed form."))
-        return redirect("returns:offer_list")
+        return _back_to_offers(request)
     try:
         keys_hand_over(offer=offer, by=request.user, **form.cleaned_data)
     except ApplicationError as exc:
@@ -168,7 +258,7 @@ def offer_handover(request: HttpRequest, offer_id: int) -> HttpResponse:
             request,
             _("Keys handed over: %(ref)s has returned.") % {"ref": offer.household.reference},
         )
-    return redirect("returns:offer_list")
+    return _back_to_offers(request)
 
 
 class HandoverForm(forms.Form):
@@ -254,21 +344,71 @@ def cohorts_schedule_view(request: HttpRequest) -> HttpResponse:
 
 @personal_data(AccessLog.Action.VIEW)
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """A departure's passenger list: the check-in at the assembly point, printed on A4."""
     cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
-    passengers = cohort.passengers.select_related(
-        "reservation__household__origin_settlement", "reservation__unit__building"
-    )
-    visible = household_list_for_user(request.user).values("pk")
     return render(
         request,
         "returns/cohort_detail.html",
         {
             "cohort": cohort,
-            "passengers": passengers.filter(reservation__household__in=visible),
+            "heading": departure_title(cohort),
+            "rows": passenger_list(request.user, cohort),
             "can_answer": user_can(request.user, HOUSEHOLD_CHANGE),
             "today": timezone.localdate(),
         },
     )
+
+
+@personal_data(AccessLog.Action.EXPORT)
+def cohort_passengers_export(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The passenger list as a workbook, its columns in the language of the page."""
+    require(request.user, HOUSEHOLD_EXPORT)
+    cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
+    response = HttpResponse(
+        passenger_workbook(cohort, passenger_list(request.user, cohort)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"passengers-{cohort.destination.code}-{cohort.move_date:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@acts_on_personal_data
+@require_POST
+def passengers_confirm_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """Confirm the seats ticked on the passenger list; say which were, and which were
+    refused and why."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    cohort = get_object_or_404(cohort_list_for_user(request.user), pk=cohort_id)
+    passengers = list(
+        cohort.passengers.filter(
+            pk__in=_chosen(request, "passenger"),
+            reservation__household__in=household_list_for_user(request.user).values("pk"),
+        ).select_related("reservation__household")
+    )
+    if not passengers:
+        messages.error(request, _("Choose the households whose seats are confirmed."))
+        return redirect("returns:cohort_detail", cohort_id=cohort.pk)
+    outcomes = passengers_confirm(passengers=passengers, by=request.user)
+    confirmed = [o.reference for o in outcomes if o.done]
+    if confirmed:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d seat confirmed: %(references)s.",
+                "%(n)d seats confirmed: %(references)s.",
+                len(confirmed),
+            )
+            % {"n": len(confirmed), "references": ", ".join(confirmed)},
+        )
+    for outcome in outcomes:
+        if not outcome.done:
+            messages.error(
+                request,
+                _("%(reference)s not confirmed: %(reason)s")
+                % {"reference": outcome.reference, "reason": outcome.refusal},
+            )
+    return redirect("returns:cohort_detail", cohort_id=cohort.pk)
 
 
 @acts_on_personal_data
@@ -304,6 +444,12 @@ def passenger_answer_view(request: HttpRequest, passenger_id: int) -> HttpRespon
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(reference)s: recorded.")
+            % {"reference": passenger.reservation.household.reference},
+        )
     return redirect("returns:cohort_detail", cohort_id=passenger.cohort_id)
 
 

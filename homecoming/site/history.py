@@ -338,6 +338,7 @@ _EVENTS = {
     "document held elsewhere": gettext_lazy("Document registered elsewhere, not stored"),
     "offer accepted": gettext_lazy("Offer accepted"),
     "offer declined": gettext_lazy("Offer declined"),
+    "reminded to answer the offer": gettext_lazy("Reminded to answer the offer"),
     "appeal recorded": gettext_lazy("Appeal recorded"),
     "keys handed over": gettext_lazy("Keys handed over"),
     "scheduled": gettext_lazy("Scheduled to travel"),

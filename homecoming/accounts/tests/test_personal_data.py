@@ -74,7 +74,13 @@ READS = {
     ),
     "returns:run_detail": ("/returns/runs/{run}/", "view", "{path}"),
     "returns:offer_list": ("/returns/offers/", "view", "{path}"),
+    "returns:offer_calls": ("/returns/offers/calls/?offer=1", "view", "{path}"),
     "returns:cohort_detail": ("/returns/cohorts/{cohort}/", "view", "{path}"),
+    "returns:cohort_passengers_export": (
+        "/returns/cohorts/{cohort}/passengers.xlsx",
+        "export",
+        "{path}",
+    ),
     "record_history": ("/accounts/history/household/{a}/", "history", "{ref_a}"),
     "access_log": ("/accounts/access-log/?action=refused", "view", "{path}"),
     "api:household_list": ("/api/registry/households/?q=elvin", "api", "{path}"),

@@ -63,7 +63,7 @@ def test_declining_returns_the_unit_to_the_pool(offer, kalbajar_officer):
 
 def test_an_officer_of_another_district_does_not_see_the_offer(offer, khojaly_officer, client_for):
     client = client_for(khojaly_officer)
-    assert list(client.get("/returns/offers/").context["pending"]) == []
+    assert list(client.get("/returns/offers/").context["page"]) == []
     assert (
         client.post(
             f"/returns/offers/{offer.pk}/answer/", {"answer": "decline", "reason": "x"}
