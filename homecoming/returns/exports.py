@@ -58,7 +58,7 @@ def passenger_workbook(cohort: Cohort, rows: list[PassengerRow]) -> bytes:
                 row.household.origin_settlement.display_name,
                 str(row.passenger.reservation.unit),
                 row.passenger.get_status_display(),
-                row.passenger.note,
+                row.passenger.note_in_words,
             ]
         )
     for cell in (cell for line in sheet.iter_rows(min_row=2) for cell in line):

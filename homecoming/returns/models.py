@@ -211,6 +211,19 @@ class Passenger(models.Model):
     def __str__(self) -> str:
         return f"{self.reservation.household} on {self.cohort}"
 
+    @property
+    def note_in_words(self) -> str:
+        """The note in the page's language: an officer's as typed, a service's in words."""
+        return str(SERVICE_NOTES.get(self.note, self.note))
+
+
+# The notes the services write on a passage, stored as written here and shown in words.
+SERVICE_NOTES = {
+    "missed the departure": _("missed the departure"),
+    "household withdrawn": _("the household was withdrawn"),
+    "withdrawn as a duplicate": _("withdrawn as the duplicate of another household"),
+}
+
 
 # A passage still to travel: it holds its seats and keeps the household off other lists.
 PASSAGE_OPEN = (Passenger.Status.SCHEDULED, Passenger.Status.CONFIRMED)
