@@ -49,9 +49,7 @@ def two_of_each(admin, places, make_household):
         )
     for record in ("A", "B"):
         AccessLog.objects.create(user=admin, action=AccessLog.Action.SEARCH, record=record)
-    run = AllocationRun.objects.create(
-        created_by=admin, kind=AllocationRun.Kind.WHAT_IF, scope="settlement", policy={}
-    )
+    run = AllocationRun.objects.create(created_by=admin, scope="settlement", policy={})
     for household in (make_household(places.zar), make_household(places.zar)):
         AllocationResult.objects.create(
             run=run, household=household, priority=1, priority_breakdown={}, explanation="-"

@@ -13,13 +13,16 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -36,10 +39,11 @@ from homecoming.returns.models import (
     AllocationResult,
     AllocationRun,
     Cohort,
+    IneligibleHousehold,
     Passenger,
     Reservation,
 )
-from homecoming.returns.priority import priority_score
+from homecoming.returns.priority import priority_in_words, priority_score
 from homecoming.returns.road import Facts, State, Step, milestones
 
 # Passenger statuses of a household on its way home or arrived.
@@ -441,3 +445,70 @@ def run_by_settlement(run: AllocationRun) -> list[tuple[str, int, int]]:
     return sorted(
         (row["household__origin_settlement__name"], row["housed"], row["waiting"]) for row in rows
     )
+
+
+@dataclass(frozen=True)
+class IneligibleGroup:
+    """One reason a run left households out: how many, and the first of them."""
+
+    reason: str
+    count: int
+    households: list[Household]  # the first few, by reference; empty if not recorded
+
+
+def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[IneligibleGroup]:
+    """The reasons ``run`` left households out, most households first, each with its
+    count and its ``first`` households — all read in one query. Runs made before the
+    households were recorded (``IneligibleHousehold``) give the counts alone."""
+    ranked = (
+        IneligibleHousehold.objects.filter(run=run)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("reason")], order_by=F("household__reference").asc()
+            )
+        )
+        .filter(rank__lte=first)
+        .select_related("household__origin_settlement")
+        .order_by("reason", "household__reference")
+    )
+    households: defaultdict[str, list[Household]] = defaultdict(list)
+    for row in ranked:
+        households[row.reason].append(row.household)
+    counts = sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0]))
+    return [IneligibleGroup(reason, n, households[reason]) for reason, n in counts]
+
+
+def run_ineligible_households(run: AllocationRun, reason: str) -> QuerySet[Household]:
+    """Every household ``run`` left out for ``reason``, by reference (for paging)."""
+    return (
+        Household.objects.filter(
+            pk__in=IneligibleHousehold.objects.filter(run=run, reason=reason).values("household")
+        )
+        .select_related("origin_settlement")
+        .order_by("reference")
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdPriority:
+    """A household's priority score and its factors in words: from the latest run that
+    considered it, or — when none did — as a run would score it today."""
+
+    score: int
+    words: list[str]
+    run: AllocationRun | None  # None: scored now, not by a run
+
+
+def household_priority(household: Household, *, today: dt.date | None = None) -> HouseholdPriority:
+    result = (
+        AllocationResult.objects.filter(household=household)
+        .select_related("run__approved_by")
+        .order_by("-run__created_at", "-run__pk")
+        .first()
+    )
+    if result is not None:
+        return HouseholdPriority(result.priority, result.priority_words, result.run)
+    score, breakdown = planner_households([household], today or timezone.localdate())[1][
+        household.pk
+    ]
+    return HouseholdPriority(score, priority_in_words(breakdown), None)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require, user_can
@@ -22,6 +26,8 @@ from homecoming.returns.selectors import (
     cohort_list_for_user,
     offer_list_for_user,
     run_by_settlement,
+    run_ineligible_groups,
+    run_ineligible_households,
 )
 from homecoming.returns.services import (
     allocation_approve,
@@ -66,14 +72,32 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("returns:run_detail", run_id=run.pk)
-    runs = AllocationRun.objects.prefetch_related("districts").select_related("created_by")[:30]
+    runs = AllocationRun.objects.prefetch_related("districts").select_related(
+        "created_by", "approved_by"
+    )[:30]
     return render(request, "returns/run_list.html", {"form": form, "runs": runs})
 
 
 @personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run: its figures and decision, why households were left out (grouped by
+    reason, or one reason's households paged with ``?reason=``), and each household's
+    home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
-    run = get_object_or_404(AllocationRun, pk=run_id)
+    run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
+    reason = request.GET.get("reason", "")
+    if reason:
+        households = run_ineligible_households(run, reason)
+        return render(
+            request,
+            "returns/run_ineligible.html",
+            {
+                "run": run,
+                "reason": reason,
+                "count": run.ineligible_reasons.get(reason, 0),
+                "page": Paginator(households, 100).get_page(request.GET.get("page")),
+            },
+        )
     results = run.results.select_related(
         "household__origin_settlement", "unit__building__settlement"
     )
@@ -92,22 +116,74 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "by_settlement": by_settlement,
             "housed": sum(row[1] for row in by_settlement),
             "waiting": sum(row[2] for row in by_settlement),
+            "ineligible": run_ineligible_groups(run),
         },
     )
 
 
 @acts_on_personal_data
-@require_POST
 def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Confirm, then approve: the page says what approving does (homes reserved, offers
+    made with their answer date) before anything changes."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun, pk=run_id)
-    try:
-        reserved = allocation_approve(run=run, by=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(n)d homes reserved.") % {"n": reserved})
-    return redirect("returns:run_detail", run_id=run.pk)
+    if request.method == "POST":
+        try:
+            reserved = allocation_approve(run=run, by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Run approved: %(n)d home reserved, its offer made.",
+                    "Run approved: %(n)d homes reserved, their offers made.",
+                    reserved,
+                )
+                % {"n": reserved},
+            )
+        return redirect("returns:run_detail", run_id=run.pk)
+    if run.approved:
+        return redirect("returns:run_detail", run_id=run.pk)
+    housed = run.results.exclude(unit=None).count()
+    waiting = run.results.filter(unit=None).count()
+    deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
+    consequences = [
+        ngettext(
+            "%(n)d household is offered a home.",
+            "%(n)d households are offered a home.",
+            housed,
+        )
+        % {"n": housed},
+        ngettext(
+            "%(n)d home is reserved for its household and leaves the homes free to allocate.",
+            "%(n)d homes are reserved for their households and leave the homes free to allocate.",
+            housed,
+        )
+        % {"n": housed},
+        _("Each household is asked to answer by %(date)s; an officer records its answer.")
+        % {"date": f"{deadline:%Y-%m-%d}"},
+        _(
+            "Approval cannot be undone; a home returns to the pool when its household "
+            "declines the offer."
+        ),
+        _("The run then says that you approved it, today."),
+    ]
+    if waiting:
+        consequences.insert(
+            3,
+            ngettext(
+                "%(n)d eligible household is not housed by this run and waits for a later one.",
+                "%(n)d eligible households are not housed by this run and wait for a later one.",
+                waiting,
+            )
+            % {"n": waiting},
+        )
+    return render(
+        request,
+        "returns/run_approve.html",
+        {"run": run, "housed": housed, "consequences": consequences},
+    )
 
 
 @personal_data(AccessLog.Action.VIEW)
