@@ -59,15 +59,27 @@ class AllocationRun(models.Model):
 
 
 class IneligibleHousehold(models.Model):
-    """A household a run left out, with one reason (a household held back for two reasons
-    has two rows): the run page lists the households of each reason."""
+    """A household a run left out, with one reason and its kind (a household held back for
+    two reasons has two rows): the run page groups the households by kind, then reason."""
+
+    class Why(models.TextChoices):
+        NOT_VERIFIED = "not_verified", _("Registration not verified")
+        INTENTION = "intention", _("Does not wish to return now")
+        DUPLICATE = "duplicate", _("A possible duplicate is under review")
+        LAND = "land", _("Land around the home settlement not released")
+        SERVICES = "services", _("A required service not working in the home settlement")
+        OTHER = "other", _("Another reason")
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="ineligible")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    why = models.CharField(max_length=16, choices=Why.choices)
     reason = models.TextField()
 
     class Meta:
-        indexes = [models.Index(fields=["run", "reason"], name="ineligible_by_run_reason")]
+        indexes = [
+            models.Index(fields=["run", "why"], name="ineligible_by_run_why"),
+            models.Index(fields=["run", "reason"], name="ineligible_by_run_reason"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.run}: {self.household} ({self.reason})"

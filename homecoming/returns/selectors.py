@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, DenseRank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -447,43 +447,104 @@ def run_by_settlement(run: AllocationRun) -> list[tuple[str, int, int]]:
     )
 
 
+def reason_why(reason: str) -> str:
+    """The kind of an ineligibility reason (``IneligibleHousehold.Why``), read from the
+    words :func:`eligibility` writes — also those of runs stored before kinds were kept."""
+    Why = IneligibleHousehold.Why
+    if reason.startswith("registration ") and reason.endswith(", not verified"):
+        return Why.NOT_VERIFIED
+    if reason.startswith("intention: "):
+        return Why.INTENTION
+    if reason == "a possible duplicate is under review":
+        return Why.DUPLICATE
+    if reason.startswith("land around ") and " not released" in reason:
+        return Why.LAND
+    if " not commissioned in " in reason:
+        return Why.SERVICES
+    return Why.OTHER
+
+
 @dataclass(frozen=True)
 class IneligibleGroup:
-    """One reason a run left households out: how many, and the first of them."""
+    """One kind of reason a run left households out: how many households (``None`` for a
+    run made before its households were kept), each reason of the kind with its count,
+    and the first of its households."""
 
-    reason: str
-    count: int
-    households: list[Household]  # the first few, by reference; empty if not recorded
+    why: str  # IneligibleHousehold.Why
+    households: int | None
+    reasons: list[ReasonRow]
+    first: list[Household]
+
+    @property
+    def label(self) -> str:
+        return str(IneligibleHousehold.Why(self.why).label)
 
 
 def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[IneligibleGroup]:
-    """The reasons ``run`` left households out, most households first, each with its
-    count and its ``first`` households — all read in one query. Runs made before the
-    households were recorded (``IneligibleHousehold``) give the counts alone."""
+    """Why ``run`` left households out, by kind of reason, most households first: each
+    kind with its households counted once, its reasons with their counts, and its
+    ``first`` households by reference (two queries, whatever the number of reasons)."""
+    rows = IneligibleHousehold.objects.filter(run=run)
+    counts = dict(rows.order_by().values_list("why").annotate(n=Count("household", distinct=True)))
     ranked = (
-        IneligibleHousehold.objects.filter(run=run)
-        .annotate(
+        rows.annotate(
             rank=Window(
-                RowNumber(), partition_by=[F("reason")], order_by=F("household__reference").asc()
+                DenseRank(), partition_by=[F("why")], order_by=F("household__reference").asc()
             )
         )
         .filter(rank__lte=first)
         .select_related("household__origin_settlement")
-        .order_by("reason", "household__reference")
+        .order_by("why", "household__reference")
     )
-    households: defaultdict[str, list[Household]] = defaultdict(list)
+    households: defaultdict[str, dict[int, Household]] = defaultdict(dict)
     for row in ranked:
-        households[row.reason].append(row.household)
-    counts = sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0]))
-    return [IneligibleGroup(reason, n, households[reason]) for reason, n in counts]
+        households[row.why].setdefault(row.household_id, row.household)
+    reasons: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+    for reason, n in sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0])):
+        reasons[reason_why(reason)].append((reason, n))
+    groups = [
+        IneligibleGroup(why, counts.get(why), _merged(why, listed), list(households[why].values()))
+        for why, listed in reasons.items()
+    ]
+    return sorted(groups, key=lambda g: -(g.households or sum(r.households for r in g.reasons)))
 
 
-def run_ineligible_households(run: AllocationRun, reason: str) -> QuerySet[Household]:
-    """Every household ``run`` left out for ``reason``, by reference (for paging)."""
-    return (
-        Household.objects.filter(
-            pk__in=IneligibleHousehold.objects.filter(run=run, reason=reason).values("household")
+@dataclass(frozen=True)
+class ReasonRow:
+    text: str  # in words
+    households: int
+    reason: str  # the stored reason whose households the row links to
+
+
+def _merged(why: str, reasons: list[tuple[str, int]]) -> list[ReasonRow]:
+    """The reasons of a kind as rows; the services missing in one settlement, which hold
+    back the same households, are one row: "clinic, water not commissioned in Vang"."""
+    if why != IneligibleHousehold.Why.SERVICES:
+        return [ReasonRow(reason, n, reason) for reason, n in reasons]
+    by_settlement: dict[str, list[tuple[str, int, str]]] = {}
+    for reason, n in reasons:
+        service, _sep, settlement = reason.partition(" not commissioned in ")
+        by_settlement.setdefault(settlement, []).append((service, n, reason))
+    return [
+        ReasonRow(
+            _("%(services)s not commissioned in %(settlement)s")
+            % {"services": ", ".join(sorted(s for s, _n, _r in rows)), "settlement": settlement},
+            max(n for _s, n, _r in rows),
+            rows[0][2],
         )
+        for settlement, rows in by_settlement.items()
+    ]
+
+
+def run_ineligible_households(
+    run: AllocationRun, *, why: str = "", reason: str = ""
+) -> QuerySet[Household]:
+    """Every household ``run`` left out for a kind of reason or for one reason, by
+    reference (for paging)."""
+    rows = IneligibleHousehold.objects.filter(run=run)
+    rows = rows.filter(reason=reason) if reason else rows.filter(why=why)
+    return (
+        Household.objects.filter(pk__in=rows.values("household"))
         .select_related("origin_settlement")
         .order_by("reference")
     )

@@ -40,6 +40,7 @@ from homecoming.returns.selectors import (
     households_in,
     planner_households,
     planner_units,
+    reason_why,
     seats_taken,
     waiting_to_travel,
 )
@@ -96,7 +97,9 @@ def allocation_run(*, by: User, districts: list[Area], scope: str) -> Allocation
         )
         IneligibleHousehold.objects.bulk_create(
             [
-                IneligibleHousehold(run=run, household=e.household, reason=reason)
+                IneligibleHousehold(
+                    run=run, household=e.household, why=reason_why(reason), reason=reason
+                )
                 for e in checked
                 for reason in e.reasons
             ],

@@ -21,7 +21,12 @@ from homecoming.core.errors import ApplicationError
 from homecoming.places.models import Area
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
 from homecoming.returns.forms import CohortForm, FollowUpForm
-from homecoming.returns.models import AllocationRun, Passenger, Reservation
+from homecoming.returns.models import (
+    AllocationRun,
+    IneligibleHousehold,
+    Passenger,
+    Reservation,
+)
 from homecoming.returns.selectors import (
     cohort_list_for_user,
     offer_list_for_user,
@@ -81,21 +86,24 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run: its figures and decision, why households were left out (grouped by
-    reason, or one reason's households paged with ``?reason=``), and each household's
+    kind of reason, or the households of one kind or reason paged with ``?why=`` or
+    ``?reason=``), and each household's
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
     reason = request.GET.get("reason", "")
-    if reason:
-        households = run_ineligible_households(run, reason)
+    why = request.GET.get("why", "")
+    if reason or why in IneligibleHousehold.Why.values:
+        households = run_ineligible_households(run, why=why, reason=reason)
+        page = Paginator(households, 100).get_page(request.GET.get("page"))
         return render(
             request,
             "returns/run_ineligible.html",
             {
                 "run": run,
-                "reason": reason,
-                "count": run.ineligible_reasons.get(reason, 0),
-                "page": Paginator(households, 100).get_page(request.GET.get("page")),
+                "heading": reason or IneligibleHousehold.Why(why).label,
+                "count": page.paginator.count,
+                "page": page,
             },
         )
     results = run.results.select_related(

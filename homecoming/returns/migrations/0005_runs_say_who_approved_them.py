@@ -66,12 +66,13 @@ class Migration(migrations.Migration):
             name='IneligibleHousehold',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('why', models.CharField(choices=[('not_verified', 'Registration not verified'), ('intention', 'Does not wish to return now'), ('duplicate', 'A possible duplicate is under review'), ('land', 'Land around the home settlement not released'), ('services', 'A required service not working in the home settlement'), ('other', 'Another reason')], max_length=16)),
                 ('reason', models.TextField()),
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.household')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ineligible', to='returns.allocationrun')),
             ],
             options={
-                'indexes': [models.Index(fields=['run', 'reason'], name='ineligible_by_run_reason')],
+                'indexes': [models.Index(fields=['run', 'why'], name='ineligible_by_run_why'), models.Index(fields=['run', 'reason'], name='ineligible_by_run_reason')],
             },
         ),
         migrations.RunPython(record_approvals, migrations.RunPython.noop),

@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from homecoming.registry.models import Member
+from homecoming.registry.models import DuplicateCandidate, Household, Member
 from homecoming.returns.models import AllocationRun, IneligibleHousehold, Reservation
 from homecoming.returns.priority import priority_in_words
+from homecoming.returns.selectors import eligibility, reason_why
 from homecoming.returns.services import allocation_approve, allocation_run
 from homecoming.returns.tests.fixtures import household
 
@@ -145,19 +146,51 @@ def test_the_household_page_shows_its_priority_from_the_latest_run_or_as_of_toda
     assert not any(code in after for code in FACTOR_CODES)
 
 
+def ineligible_section(html: str) -> str:
+    return html.split('id="ineligible"')[1].split("</section>")[0]
+
+
 def test_households_left_out_are_grouped_by_reason_with_counts_then_listed(
     run, places, planner, client_for
 ):
     assert IneligibleHousehold.objects.filter(run=run).count() == 2
     client = client_for(planner)
-    page = client.get(f"/returns/runs/{run.pk}/").content.decode()
-    section = page.split('id="ineligible"')[1].split("</section>")[0]
+    section = ineligible_section(client.get(f"/returns/runs/{run.pk}/").content.decode())
     assert section.count("<details") == 1
-    assert "intention: return later" in section
+    assert "Does not wish to return now</span> — <strong" in section
     assert "2 households" in section
+    assert "intention: return later" in section
     assert household_links(section) == 2
-    listed = client.get(f"/returns/runs/{run.pk}/", {"reason": "intention: return later"})
-    assert household_links(listed.content.decode()) == 2
+    for query in ({"reason": "intention: return later"}, {"why": "intention"}):
+        listed = client.get(f"/returns/runs/{run.pk}/", query).content.decode()
+        assert household_links(listed) == 2
+
+
+def test_a_household_held_back_by_several_services_is_counted_once_in_its_group(
+    places, make_household, zar_ready, planner, client_for
+):
+    for _ in range(3):
+        household(make_household, places.ballija, 2)  # Ballija has no service at all
+    run = allocation_run(by=planner, districts=[places.khojaly], scope="settlement")
+    section = ineligible_section(
+        client_for(planner).get(f"/returns/runs/{run.pk}/").content.decode()
+    )
+    assert section.count("<details") == 1
+    assert "A required service not working in the home settlement</span> — <strong" in section
+    assert "3 households</strong>" in section
+    assert "clinic, electricity, school, water not commissioned in Ballija" in section
+    assert household_links(section) == 3
+
+
+def test_every_reason_eligibility_gives_has_its_kind(places, make_household, zar_ready):
+    household(make_household, places.ballija, 3, status="registered", intention="unknown")
+    ok = household(make_household, places.zar, 4)
+    other = household(make_household, places.zar, 4)
+    DuplicateCandidate.objects.create(household_a=ok, household_b=other, probability=0.9)
+    kinds = {reason_why(r) for e in eligibility(Household.objects.all()) for r in e.reasons}
+    assert kinds == {"not_verified", "intention", "duplicate", "services"}
+    assert reason_why("land around Zar not released: HA-1, 2.0 ha") == "land"
+    assert reason_why("something new") == "other"
 
 
 def test_each_reason_shows_its_first_households_and_links_to_all_of_them(
@@ -167,19 +200,23 @@ def test_each_reason_shows_its_first_households_and_links_to_all_of_them(
         household(make_household, places.zar, 2, intention="return_later")
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
     client = client_for(planner)
-    page = client.get(f"/returns/runs/{run.pk}/").content.decode()
-    section = page.split('id="ineligible"')[1].split("</section>")[0]
+    section = ineligible_section(client.get(f"/returns/runs/{run.pk}/").content.decode())
     assert household_links(section) == 10
     assert "All 12 households of this reason" in section
-    assert "?reason=intention%3A%20return%20later" in section
-    listed = client.get(f"/returns/runs/{run.pk}/?reason=intention%3A%20return%20later")
-    assert household_links(listed.content.decode()) == 12
+    assert f'href="/returns/runs/{run.pk}/?why=intention"' in section
+    listed = client.get(f"/returns/runs/{run.pk}/?why=intention").content.decode()
+    assert household_links(listed) == 12
+    assert "12 households were left out of run" in listed
 
 
 def test_a_run_made_before_households_were_recorded_gives_its_counts_alone(
     run, planner, client_for
 ):
     IneligibleHousehold.objects.all().delete()
-    page = client_for(planner).get(f"/returns/runs/{run.pk}/").content.decode()
-    assert "2 households" in page
-    assert "were not recorded: the run was made before they were" in page
+    section = ineligible_section(
+        client_for(planner).get(f"/returns/runs/{run.pk}/").content.decode()
+    )
+    assert "households not recorded" in section
+    assert "intention: return later" in section
+    assert "were not recorded: the run was made before they were" in section
+    assert household_links(section) == 0
