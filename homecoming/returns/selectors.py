@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Window,
 )
-from django.db.models.functions import Coalesce, DenseRank
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -457,11 +457,41 @@ def reason_why(reason: str) -> str:
         return Why.INTENTION
     if reason == "a possible duplicate is under review":
         return Why.DUPLICATE
-    if reason.startswith("land around ") and " not released" in reason:
+    if reason.startswith("land around ") and " not released: " in reason:
         return Why.LAND
     if " not commissioned in " in reason:
         return Why.SERVICES
     return Why.OTHER
+
+
+# The kinds of reason that come from the household's origin settlement: every household
+# of the settlement has the same ones, so they are kept once per household and kind, and
+# shown by settlement.
+BY_SETTLEMENT = (IneligibleHousehold.Why.LAND, IneligibleHousehold.Why.SERVICES)
+
+
+def ineligible_rows(run: AllocationRun, checked: list[Eligibility]) -> list[IneligibleHousehold]:
+    """What ``run`` keeps of the households it left out: one row per household and kind
+    of reason, with the kind's first reason (a settlement's reasons are all its
+    households'), so that a national run keeps a few rows per household, not one per
+    missing service and hazard area."""
+    rows = []
+    for e in checked:
+        kinds: dict[str, str] = {}
+        for reason in e.reasons:
+            kinds.setdefault(reason_why(reason), reason)
+        rows += [
+            IneligibleHousehold(run=run, household=e.household, why=why, reason=reason)
+            for why, reason in kinds.items()
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    text: str  # in words
+    households: int
+    query: dict[str, str]  # the run page's query that lists its households
 
 
 @dataclass(frozen=True)
@@ -489,60 +519,69 @@ def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[Inelig
     ranked = (
         rows.annotate(
             rank=Window(
-                DenseRank(), partition_by=[F("why")], order_by=F("household__reference").asc()
+                RowNumber(), partition_by=[F("why")], order_by=F("household__reference").asc()
             )
         )
         .filter(rank__lte=first)
         .select_related("household__origin_settlement")
         .order_by("why", "household__reference")
     )
-    households: defaultdict[str, dict[int, Household]] = defaultdict(dict)
+    households: defaultdict[str, list[Household]] = defaultdict(list)
     for row in ranked:
-        households[row.why].setdefault(row.household_id, row.household)
+        households[row.why].append(row.household)
     reasons: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
     for reason, n in sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0])):
         reasons[reason_why(reason)].append((reason, n))
     groups = [
-        IneligibleGroup(why, counts.get(why), _merged(why, listed), list(households[why].values()))
+        IneligibleGroup(why, counts.get(why), _rows(why, listed), households[why])
         for why, listed in reasons.items()
     ]
     return sorted(groups, key=lambda g: -(g.households or sum(r.households for r in g.reasons)))
 
 
-@dataclass(frozen=True)
-class ReasonRow:
-    text: str  # in words
-    households: int
-    reason: str  # the stored reason whose households the row links to
-
-
-def _merged(why: str, reasons: list[tuple[str, int]]) -> list[ReasonRow]:
-    """The reasons of a kind as rows; the services missing in one settlement, which hold
-    back the same households, are one row: "clinic, water not commissioned in Vang"."""
-    if why != IneligibleHousehold.Why.SERVICES:
-        return [ReasonRow(reason, n, reason) for reason, n in reasons]
-    by_settlement: dict[str, list[tuple[str, int, str]]] = {}
+def _rows(why: str, reasons: list[tuple[str, int]]) -> list[ReasonRow]:
+    """The reasons of a kind as rows; a settlement's reasons, which hold back the same
+    households, make one row: "clinic, water not commissioned in Vang"."""
+    if why not in BY_SETTLEMENT:
+        return [ReasonRow(reason, n, {"reason": reason}) for reason, n in reasons]
+    by_settlement: dict[str, list[tuple[str, int]]] = {}
     for reason, n in reasons:
-        service, _sep, settlement = reason.partition(" not commissioned in ")
-        by_settlement.setdefault(settlement, []).append((service, n, reason))
+        if why == IneligibleHousehold.Why.SERVICES:
+            part, _sep, settlement = reason.partition(" not commissioned in ")
+        else:
+            settlement, _sep, part = reason.removeprefix("land around ").partition(
+                " not released: "
+            )
+        by_settlement.setdefault(settlement, []).append((part, n))
+    words = (
+        _("%(services)s not commissioned in %(settlement)s")
+        if why == IneligibleHousehold.Why.SERVICES
+        else _("land around %(settlement)s not released: %(areas)s")
+    )
     return [
         ReasonRow(
-            _("%(services)s not commissioned in %(settlement)s")
-            % {"services": ", ".join(sorted(s for s, _n, _r in rows)), "settlement": settlement},
-            max(n for _s, n, _r in rows),
-            rows[0][2],
+            words
+            % {
+                "services": ", ".join(sorted(part for part, _n in parts)),
+                "areas": "; ".join(part for part, _n in parts),
+                "settlement": settlement,
+            },
+            max(n for _part, n in parts),
+            {"why": why, "settlement": settlement},
         )
-        for settlement, rows in by_settlement.items()
+        for settlement, parts in by_settlement.items()
     ]
 
 
 def run_ineligible_households(
-    run: AllocationRun, *, why: str = "", reason: str = ""
+    run: AllocationRun, *, why: str = "", reason: str = "", settlement: str = ""
 ) -> QuerySet[Household]:
-    """Every household ``run`` left out for a kind of reason or for one reason, by
-    reference (for paging)."""
+    """Every household ``run`` left out for a kind of reason (in one origin settlement,
+    by name) or for one reason, by reference (for paging)."""
     rows = IneligibleHousehold.objects.filter(run=run)
     rows = rows.filter(reason=reason) if reason else rows.filter(why=why)
+    if settlement:
+        rows = rows.filter(household__origin_settlement__name=settlement)
     return (
         Household.objects.filter(pk__in=rows.values("household"))
         .select_related("origin_settlement")

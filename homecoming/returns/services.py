@@ -38,9 +38,9 @@ from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
+    ineligible_rows,
     planner_households,
     planner_units,
-    reason_why,
     seats_taken,
     waiting_to_travel,
 )
@@ -95,16 +95,7 @@ def allocation_run(*, by: User, districts: list[Area], scope: str) -> Allocation
             ],
             batch_size=2000,
         )
-        IneligibleHousehold.objects.bulk_create(
-            [
-                IneligibleHousehold(
-                    run=run, household=e.household, why=reason_why(reason), reason=reason
-                )
-                for e in checked
-                for reason in e.reasons
-            ],
-            batch_size=2000,
-        )
+        IneligibleHousehold.objects.bulk_create(ineligible_rows(run, checked), batch_size=2000)
     return run
 
 

@@ -86,22 +86,24 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run: its figures and decision, why households were left out (grouped by
-    kind of reason, or the households of one kind or reason paged with ``?why=`` or
-    ``?reason=``), and each household's
+    kind of reason, or the households of one kind (``?why=``, ``&settlement=``) or
+    reason (``?reason=``), paged), and each household's
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
     reason = request.GET.get("reason", "")
     why = request.GET.get("why", "")
+    settlement = request.GET.get("settlement", "")
     if reason or why in IneligibleHousehold.Why.values:
-        households = run_ineligible_households(run, why=why, reason=reason)
+        households = run_ineligible_households(run, why=why, reason=reason, settlement=settlement)
         page = Paginator(households, 100).get_page(request.GET.get("page"))
+        heading = reason or IneligibleHousehold.Why(why).label
         return render(
             request,
             "returns/run_ineligible.html",
             {
                 "run": run,
-                "heading": reason or IneligibleHousehold.Why(why).label,
+                "heading": f"{heading} · {settlement}" if settlement else heading,
                 "count": page.paginator.count,
                 "page": page,
             },

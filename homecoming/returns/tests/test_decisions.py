@@ -180,6 +180,13 @@ def test_a_household_held_back_by_several_services_is_counted_once_in_its_group(
     assert "3 households</strong>" in section
     assert "clinic, electricity, school, water not commissioned in Ballija" in section
     assert household_links(section) == 3
+    # One row per household and kind is kept, not one per missing service.
+    assert IneligibleHousehold.objects.filter(run=run).count() == 3
+    link = f"/returns/runs/{run.pk}/?why=services&amp;settlement=Ballija"
+    assert link in section
+    listed = client_for(planner).get(link.replace("&amp;", "&")).content.decode()
+    assert household_links(listed) == 3
+    assert "3 households were left out of run" in listed
 
 
 def test_every_reason_eligibility_gives_has_its_kind(places, make_household, zar_ready):
