@@ -51,9 +51,7 @@ def two_of_each(admin, places, make_household, zar_ready):
         )
     for record in ("A", "B"):
         AccessLog.objects.create(user=admin, action=AccessLog.Action.SEARCH, record=record)
-    run = AllocationRun.objects.create(
-        created_by=admin, kind=AllocationRun.Kind.WHAT_IF, scope="settlement", policy={}
-    )
+    run = AllocationRun.objects.create(created_by=admin, scope="settlement", policy={})
     units = HousingUnit.objects.order_by("pk")
     for household, unit in zip(
         (make_household(places.zar), make_household(places.zar)), units, strict=True

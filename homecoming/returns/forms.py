@@ -48,7 +48,7 @@ class OfferFilterForm(forms.Form):
     )
     run = RunChoiceField(
         label=_("Allocation run"),
-        queryset=AllocationRun.objects.filter(kind=AllocationRun.Kind.PROPOSAL),
+        queryset=AllocationRun.objects.filter(approved_on__isnull=False),
         required=False,
         empty_label=_("Any run"),
     )

@@ -10,12 +10,13 @@ from simple_history.models import HistoricalRecords
 from homecoming.housing.models import HousingUnit
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import Household
+from homecoming.returns.priority import priority_in_words
 
 
 class AllocationRun(models.Model):
-    class Kind(models.TextChoices):
-        WHAT_IF = "what_if", _("What-if (changes nothing)")
-        PROPOSAL = "proposal", _("Proposal")
+    """A run is a draft that changes nothing until a planner approves it: then its homes
+    are reserved and the run names who approved it and the day (its offers' day).
+    ``approved_by`` is empty only on runs approved before approvals were recorded."""
 
     class Scope(models.TextChoices):
         SETTLEMENT = "settlement", _("Origin settlement only")
@@ -26,7 +27,6 @@ class AllocationRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     districts = models.ManyToManyField(Area, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
     scope = models.CharField(max_length=16, choices=Scope.choices)
     policy = models.JSONField(help_text=_("The rooms table and priority weights used."))
     status = models.CharField(max_length=16, default="optimal")
@@ -36,13 +36,53 @@ class AllocationRun(models.Model):
     units_considered = models.PositiveIntegerField(default=0)
     # Why households were not eligible: each reason and how many households it stopped.
     ineligible_reasons = models.JSONField(default=dict)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"run {self.pk} ({self.kind})"
+        return f"run {self.pk} ({'approved' if self.approved else 'draft'})"
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_on is not None
+
+
+class IneligibleHousehold(models.Model):
+    """A household a run left out, with one reason and its kind (a household held back for
+    two reasons has two rows): the run page groups the households by kind, then reason."""
+
+    class Why(models.TextChoices):
+        NOT_VERIFIED = "not_verified", _("Registration not verified")
+        INTENTION = "intention", _("Does not wish to return now")
+        DUPLICATE = "duplicate", _("A possible duplicate is under review")
+        LAND = "land", _("Land around the home settlement not released")
+        SERVICES = "services", _("A required service not working in the home settlement")
+        OTHER = "other", _("Another reason")
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="ineligible")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    why = models.CharField(max_length=16, choices=Why.choices)
+    reason = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["run", "why"], name="ineligible_by_run_why"),
+            models.Index(fields=["run", "reason"], name="ineligible_by_run_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.household} ({self.reason})"
 
 
 class AllocationResult(models.Model):
@@ -66,6 +106,11 @@ class AllocationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run}: {self.household} → {self.unit or '—'}"
+
+    @property
+    def priority_words(self) -> list[str]:
+        """The breakdown in words of the page's language (``priority_in_words``)."""
+        return priority_in_words(self.priority_breakdown)
 
 
 class Reservation(models.Model):

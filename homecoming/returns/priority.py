@@ -13,7 +13,9 @@ Weights come from ``settings.RETURN_PRIORITY_WEIGHTS`` (docs/architecture.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+from django.utils.translation import gettext, ngettext
 
 DEFAULT_WEIGHTS = {
     "vulnerable_members": 15,
@@ -39,3 +41,42 @@ def priority_score(factors: Mapping[str, int], weights: Mapping[str, int]) -> tu
         for name, weight in weights.items()
     }
     return sum(part["points"] for part in breakdown.values()), breakdown
+
+
+# Each factor in words, given its value: the person reads these, never the factor's name.
+FACTOR_WORDS: dict[str, Callable[[int], str]] = {
+    "collective_accommodation": lambda n: gettext("lives in collective accommodation"),
+    "vulnerable_members": lambda n: (
+        ngettext("%(n)d vulnerable member", "%(n)d vulnerable members", n) % {"n": n}
+    ),
+    "members": lambda n: ngettext("%(n)d member", "%(n)d members", n) % {"n": n},
+    "years_displaced": lambda n: (
+        ngettext("%(n)d year displaced", "%(n)d years displaced", n) % {"n": n}
+    ),
+}
+
+
+def priority_in_words(breakdown: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """Each factor that gave points, in words with its points and weight, highest first:
+    ``["2 vulnerable members +30 (15 each)", "lives in collective accommodation +10", …]``.
+
+    A factor worth nothing is left out; a factor this version does not know (from a
+    policy of another version) is said as "another factor", never by its name.
+    """
+    parts = sorted(
+        ((name, part) for name, part in breakdown.items() if part.get("points")),
+        key=lambda item: (-item[1]["points"], item[0]),
+    )
+    words = []
+    for name, part in parts:
+        factor = FACTOR_WORDS.get(name, lambda n: gettext("another factor"))(part["value"])
+        if part["value"] == 1:
+            words.append(
+                gettext("%(factor)s +%(points)d") % {"factor": factor, "points": part["points"]}
+            )
+        else:
+            words.append(
+                gettext("%(factor)s +%(points)d (%(weight)d each)")
+                % {"factor": factor, "points": part["points"], "weight": part["weight"]}
+            )
+    return words

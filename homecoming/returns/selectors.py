@@ -22,8 +22,10 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -40,10 +42,11 @@ from homecoming.returns.models import (
     AllocationResult,
     AllocationRun,
     Cohort,
+    IneligibleHousehold,
     Passenger,
     Reservation,
 )
-from homecoming.returns.priority import priority_score
+from homecoming.returns.priority import priority_in_words, priority_score
 from homecoming.returns.road import Facts, State, Step, milestones
 
 # Passenger statuses of a household on its way home or arrived.
@@ -571,3 +574,170 @@ def passenger_list(user: User, cohort: Cohort) -> list[PassengerRow]:
         )
         for p, h in zip(passengers, households, strict=True)
     ]
+
+
+def reason_why(reason: str) -> str:
+    """The kind of an ineligibility reason (``IneligibleHousehold.Why``), read from the
+    words :func:`eligibility` writes — also those of runs stored before kinds were kept."""
+    Why = IneligibleHousehold.Why
+    if reason.startswith("registration ") and reason.endswith(", not verified"):
+        return Why.NOT_VERIFIED
+    if reason.startswith("intention: "):
+        return Why.INTENTION
+    if reason == "a possible duplicate is under review":
+        return Why.DUPLICATE
+    if reason.startswith("land around ") and " not released: " in reason:
+        return Why.LAND
+    if " not commissioned in " in reason:
+        return Why.SERVICES
+    return Why.OTHER
+
+
+# The kinds of reason that come from the household's origin settlement: every household
+# of the settlement has the same ones, so they are kept once per household and kind, and
+# shown by settlement.
+BY_SETTLEMENT = (IneligibleHousehold.Why.LAND, IneligibleHousehold.Why.SERVICES)
+
+
+def ineligible_rows(run: AllocationRun, checked: list[Eligibility]) -> list[IneligibleHousehold]:
+    """What ``run`` keeps of the households it left out: one row per household and kind
+    of reason, with the kind's first reason (a settlement's reasons are all its
+    households'), so that a national run keeps a few rows per household, not one per
+    missing service and hazard area."""
+    rows = []
+    for e in checked:
+        kinds: dict[str, str] = {}
+        for reason in e.reasons:
+            kinds.setdefault(reason_why(reason), reason)
+        rows += [
+            IneligibleHousehold(run=run, household=e.household, why=why, reason=reason)
+            for why, reason in kinds.items()
+        ]
+    return rows
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    text: str  # in words
+    households: int
+    query: dict[str, str]  # the run page's query that lists its households
+
+
+@dataclass(frozen=True)
+class IneligibleGroup:
+    """One kind of reason a run left households out: how many households (``None`` for a
+    run made before its households were kept), each reason of the kind with its count,
+    and the first of its households."""
+
+    why: str  # IneligibleHousehold.Why
+    households: int | None
+    reasons: list[ReasonRow]
+    first: list[Household]
+
+    @property
+    def label(self) -> str:
+        return str(IneligibleHousehold.Why(self.why).label)
+
+
+def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[IneligibleGroup]:
+    """Why ``run`` left households out, by kind of reason, most households first: each
+    kind with its households counted once, its reasons with their counts, and its
+    ``first`` households by reference (two queries, whatever the number of reasons)."""
+    rows = IneligibleHousehold.objects.filter(run=run)
+    counts = dict(rows.order_by().values_list("why").annotate(n=Count("household", distinct=True)))
+    ranked = (
+        rows.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("why")], order_by=F("household__reference").asc()
+            )
+        )
+        .filter(rank__lte=first)
+        .select_related("household__origin_settlement")
+        .order_by("why", "household__reference")
+    )
+    households: defaultdict[str, list[Household]] = defaultdict(list)
+    for row in ranked:
+        households[row.why].append(row.household)
+    reasons: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+    for reason, n in sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0])):
+        reasons[reason_why(reason)].append((reason, n))
+    groups = [
+        IneligibleGroup(why, counts.get(why), _rows(why, listed), households[why])
+        for why, listed in reasons.items()
+    ]
+    return sorted(groups, key=lambda g: -(g.households or sum(r.households for r in g.reasons)))
+
+
+def _rows(why: str, reasons: list[tuple[str, int]]) -> list[ReasonRow]:
+    """The reasons of a kind as rows; a settlement's reasons, which hold back the same
+    households, make one row: "clinic, water not commissioned in Vang"."""
+    if why not in BY_SETTLEMENT:
+        return [ReasonRow(reason, n, {"reason": reason}) for reason, n in reasons]
+    by_settlement: dict[str, list[tuple[str, int]]] = {}
+    for reason, n in reasons:
+        if why == IneligibleHousehold.Why.SERVICES:
+            part, _sep, settlement = reason.partition(" not commissioned in ")
+        else:
+            settlement, _sep, part = reason.removeprefix("land around ").partition(
+                " not released: "
+            )
+        by_settlement.setdefault(settlement, []).append((part, n))
+    words = (
+        _("%(services)s not commissioned in %(settlement)s")
+        if why == IneligibleHousehold.Why.SERVICES
+        else _("land around %(settlement)s not released: %(areas)s")
+    )
+    return [
+        ReasonRow(
+            words
+            % {
+                "services": ", ".join(sorted(part for part, _n in parts)),
+                "areas": "; ".join(part for part, _n in parts),
+                "settlement": settlement,
+            },
+            max(n for _part, n in parts),
+            {"why": why, "settlement": settlement},
+        )
+        for settlement, parts in by_settlement.items()
+    ]
+
+
+def run_ineligible_households(
+    run: AllocationRun, *, why: str = "", reason: str = "", settlement: str = ""
+) -> QuerySet[Household]:
+    """Every household ``run`` left out for a kind of reason (in one origin settlement,
+    by name) or for one reason, by reference (for paging)."""
+    rows = IneligibleHousehold.objects.filter(run=run)
+    rows = rows.filter(reason=reason) if reason else rows.filter(why=why)
+    if settlement:
+        rows = rows.filter(household__origin_settlement__name=settlement)
+    return (
+        Household.objects.filter(pk__in=rows.values("household"))
+        .select_related("origin_settlement")
+        .order_by("reference")
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdPriority:
+    """A household's priority score and its factors in words: from the latest run that
+    considered it, or — when none did — as a run would score it today."""
+
+    score: int
+    words: list[str]
+    run: AllocationRun | None  # None: scored now, not by a run
+
+
+def household_priority(household: Household, *, today: dt.date | None = None) -> HouseholdPriority:
+    result = (
+        AllocationResult.objects.filter(household=household)
+        .select_related("run__approved_by")
+        .order_by("-run__created_at", "-run__pk")
+        .first()
+    )
+    if result is not None:
+        return HouseholdPriority(result.priority, result.priority_words, result.run)
+    score, breakdown = planner_households([household], today or timezone.localdate())[1][
+        household.pk
+    ]
+    return HouseholdPriority(score, priority_in_words(breakdown), None)

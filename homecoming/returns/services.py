@@ -30,6 +30,7 @@ from homecoming.returns.models import (
     AllocationRun,
     Cohort,
     FollowUpVisit,
+    IneligibleHousehold,
     KeyHandover,
     Passenger,
     Reservation,
@@ -38,6 +39,7 @@ from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
+    ineligible_rows,
     planner_households,
     planner_units,
     seats_taken,
@@ -45,12 +47,11 @@ from homecoming.returns.selectors import (
 )
 
 
-def allocation_run(
-    *, by: User, districts: list[Area], scope: str, kind: str = AllocationRun.Kind.WHAT_IF
-) -> AllocationRun:
+def allocation_run(*, by: User, districts: list[Area], scope: str) -> AllocationRun:
     """Run the planner on the eligible households and ready units of ``districts``.
 
-    A what-if changes no household and no unit: it records the run and its explanations.
+    The run is a draft: it changes no household and no unit until it is approved. It
+    records its explanations and each household it left out, with the reasons.
     """
     require(by, RETURN_PLAN)
     if not districts:
@@ -67,7 +68,6 @@ def allocation_run(
     with transaction.atomic():
         run = AllocationRun.objects.create(
             created_by=by,
-            kind=kind,
             scope=scope,
             policy=policy | {"priority_weights": settings.RETURN_PRIORITY_WEIGHTS},
             status=plan.status,
@@ -96,6 +96,7 @@ def allocation_run(
             ],
             batch_size=2000,
         )
+        IneligibleHousehold.objects.bulk_create(ineligible_rows(run, checked), batch_size=2000)
     return run
 
 
@@ -112,7 +113,7 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
     try:
         with transaction.atomic():
             run = locked(run)
-            if run.kind == AllocationRun.Kind.PROPOSAL:
+            if run.approved:
                 raise ApplicationError("This run has already been approved.")
             results = list(run.results.exclude(unit=None))
             # The households before their homes, in the order a withdrawal locks them: one
@@ -176,8 +177,8 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
                     reason=f"allocation run {run.pk}",
                     by_returns=True,
                 )
-            run.kind = AllocationRun.Kind.PROPOSAL
-            run.save(update_fields=["kind"])
+            run.approved_by, run.approved_on = by, on
+            run.save(update_fields=["approved_by", "approved_on"])
     except IntegrityError as exc:
         raise ApplicationError(
             "Another approval reserved some of these homes at the same "

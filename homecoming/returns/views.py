@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -26,13 +29,19 @@ from homecoming.places.models import Area
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
 from homecoming.returns.exports import departure_title, passenger_workbook
 from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
-from homecoming.returns.models import AllocationRun, Passenger
+from homecoming.returns.models import (
+    AllocationRun,
+    IneligibleHousehold,
+    Passenger,
+)
 from homecoming.returns.selectors import (
     cohort_list_for_user,
     offer_list_for_user,
     offers_filtered,
     passenger_list,
     run_by_settlement,
+    run_ineligible_groups,
+    run_ineligible_households,
     with_heads,
 )
 from homecoming.returns.services import (
@@ -80,14 +89,37 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("returns:run_detail", run_id=run.pk)
-    runs = AllocationRun.objects.prefetch_related("districts").select_related("created_by")[:30]
+    runs = AllocationRun.objects.prefetch_related("districts").select_related(
+        "created_by", "approved_by"
+    )[:30]
     return render(request, "returns/run_list.html", {"form": form, "runs": runs})
 
 
 @personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run: its figures and decision, why households were left out (grouped by
+    kind of reason, or the households of one kind (``?why=``, ``&settlement=``) or
+    reason (``?reason=``), paged), and each household's
+    home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
-    run = get_object_or_404(AllocationRun, pk=run_id)
+    run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
+    reason = request.GET.get("reason", "")
+    why = request.GET.get("why", "")
+    settlement = request.GET.get("settlement", "")
+    if reason or why in IneligibleHousehold.Why.values:
+        households = run_ineligible_households(run, why=why, reason=reason, settlement=settlement)
+        page = Paginator(households, 100).get_page(request.GET.get("page"))
+        heading = reason or IneligibleHousehold.Why(why).label
+        return render(
+            request,
+            "returns/run_ineligible.html",
+            {
+                "run": run,
+                "heading": f"{heading} · {settlement}" if settlement else heading,
+                "count": page.paginator.count,
+                "page": page,
+            },
+        )
     results = run.results.select_related(
         "household__origin_settlement", "unit__building__settlement"
     )
@@ -106,22 +138,74 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "by_settlement": by_settlement,
             "housed": sum(row[1] for row in by_settlement),
             "waiting": sum(row[2] for row in by_settlement),
+            "ineligible": run_ineligible_groups(run),
         },
     )
 
 
 @acts_on_personal_data
-@require_POST
 def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Confirm, then approve: the page says what approving does (homes reserved, offers
+    made with their answer date) before anything changes."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun, pk=run_id)
-    try:
-        reserved = allocation_approve(run=run, by=request.user)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(n)d homes reserved.") % {"n": reserved})
-    return redirect("returns:run_detail", run_id=run.pk)
+    if request.method == "POST":
+        try:
+            reserved = allocation_approve(run=run, by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Run approved: %(n)d home reserved, its offer made.",
+                    "Run approved: %(n)d homes reserved, their offers made.",
+                    reserved,
+                )
+                % {"n": reserved},
+            )
+        return redirect("returns:run_detail", run_id=run.pk)
+    if run.approved:
+        return redirect("returns:run_detail", run_id=run.pk)
+    housed = run.results.exclude(unit=None).count()
+    waiting = run.results.filter(unit=None).count()
+    deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
+    consequences = [
+        ngettext(
+            "%(n)d household is offered a home.",
+            "%(n)d households are offered a home.",
+            housed,
+        )
+        % {"n": housed},
+        ngettext(
+            "%(n)d home is reserved for its household and leaves the homes free to allocate.",
+            "%(n)d homes are reserved for their households and leave the homes free to allocate.",
+            housed,
+        )
+        % {"n": housed},
+        _("Each household is asked to answer by %(date)s; an officer records its answer.")
+        % {"date": f"{deadline:%Y-%m-%d}"},
+        _(
+            "Approval cannot be undone; a home returns to the pool when its household "
+            "declines the offer."
+        ),
+        _("The run then says that you approved it, today."),
+    ]
+    if waiting:
+        consequences.insert(
+            3,
+            ngettext(
+                "%(n)d eligible household is not housed by this run and waits for a later one.",
+                "%(n)d eligible households are not housed by this run and wait for a later one.",
+                waiting,
+            )
+            % {"n": waiting},
+        )
+    return render(
+        request,
+        "returns/run_approve.html",
+        {"run": run, "housed": housed, "consequences": consequences},
+    )
 
 
 # Offers on a page of the offers list.

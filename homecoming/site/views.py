@@ -63,6 +63,7 @@ from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.road import Step
 from homecoming.returns.selectors import (
     held_by,
+    household_priority,
     households_by_eligibility,
     households_with_eligibility,
     pipeline,
@@ -254,6 +255,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "pending": household.change_requests.filter(status=ChangeRequest.Status.PENDING),
             "duplicates": duplicate_reviews_of(request.user, household),
             "road": road,
+            "priority": household_priority(household),
             "returned": any(s.name == Step.RETURNED and s.done for s in road),
             "follow_ups": household.follow_ups.select_related("officer"),
             "follow_up_form": FollowUpForm(),

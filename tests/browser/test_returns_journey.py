@@ -24,7 +24,8 @@ def test_a_what_if_run_for_kalbajar(demo, page, screenshot):  # noqa: F811
     not_housed = page.locator("#explanations tbody tr", has_text="Not housed")
     expect(not_housed).to_have_count(min(waiting, 100))
     page.get_by_role("link", name="All", exact=True).click()
-    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("link", name="Approve").click()
+    page.locator("#confirm-approve").click()
     expect(page.get_by_text("homes reserved")).to_be_visible()
     expect(page.locator("#approve")).to_have_count(0)
 
