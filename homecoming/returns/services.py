@@ -104,9 +104,9 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
     """Turn a run into reservations: each allocated unit is reserved for its household,
     offered ``on`` (default: today), never before the household was verified.
 
-    All or nothing. The run, then its units, are locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked to be still
-    free, and the partial unique constraints on active reservations stop a second
+    All or nothing. The run, its households, then its units are locked (``SELECT … FOR
+    UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked
+    to be still free and not withdrawn, and the partial unique constraints on active reservations stop a second
     approval racing this one. Returns the number of reservations made.
     """
     require(by, RETURN_PLAN)
