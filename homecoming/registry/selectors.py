@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_VIEW, district_scope, require
@@ -263,6 +263,22 @@ def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
             "proposed_district",
             "requested_by",
             "decided_by",
+        )
+    )
+
+
+def change_requests_to_decide(user: User) -> QuerySet[ChangeRequest]:
+    """The pending changes ``user`` may decide (``services._require_decider``): asked by
+    another officer, and either keeping the household in its district or moving it into
+    one of the user's own."""
+    return (
+        change_request_list_for_user(user)
+        .filter(status=ChangeRequest.Status.PENDING)
+        .exclude(requested_by=user)
+        .filter(
+            Q(proposed_district=None)
+            | Q(proposed_district=F("household__origin_settlement__district"))
+            | Q(proposed_district__in=user.districts.values("pk"))
         )
     )
 

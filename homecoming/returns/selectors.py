@@ -36,6 +36,8 @@ from homecoming.returns.models import (
     AllocationResult,
     AllocationRun,
     Cohort,
+    FollowUpVisit,
+    KeyHandover,
     Passenger,
     Reservation,
 )
@@ -218,6 +220,35 @@ def offer_list_for_user(user: User) -> QuerySet[Reservation]:
     return Reservation.objects.filter(
         household__in=household_list_for_user(user).values("pk")
     ).select_related("household__origin_settlement", "unit__building__settlement")
+
+
+def offers_awaiting_answer(offers: QuerySet[Reservation]) -> QuerySet[Reservation]:
+    """``offers`` still held for their household and not yet answered."""
+    return offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+
+
+def departures_unconfirmed(cohorts: QuerySet[Cohort], *, today: dt.date) -> QuerySet[Cohort]:
+    """``cohorts`` still to leave within ``settings.WORKLIST_DEPARTURE_DAYS`` of ``today``
+    (today included) with a seat not yet confirmed: someone must call those households."""
+    ahead = today + dt.timedelta(days=settings.WORKLIST_DEPARTURE_DAYS)
+    unconfirmed = Passenger.objects.filter(cohort=OuterRef("pk"), status=Passenger.Status.SCHEDULED)
+    return cohorts.filter(
+        Exists(unconfirmed), status=Cohort.Status.PLANNED, move_date__range=(today, ahead)
+    )
+
+
+def households_follow_up_due(
+    households: QuerySet[Household], *, today: dt.date
+) -> QuerySet[Household]:
+    """``households`` that got their keys ``settings.FOLLOW_UP_DUE_DAYS`` days ago or more
+    and have had no follow-up visit since. A visit cannot be dated before the keys
+    (``road.py``), so any visit recorded is one since."""
+    cutoff = today - dt.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+    returned = KeyHandover.objects.filter(
+        date__lte=cutoff, reservation__status=Reservation.Status.FULFILLED
+    ).values("reservation__household")
+    visited = FollowUpVisit.objects.filter(household=OuterRef("pk"))
+    return households.filter(~Exists(visited), pk__in=returned)
 
 
 def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,9 @@ from homecoming.returns.forms import CohortForm, FollowUpForm
 from homecoming.returns.models import AllocationRun, Passenger, Reservation
 from homecoming.returns.selectors import (
     cohort_list_for_user,
+    departures_unconfirmed,
     offer_list_for_user,
+    offers_awaiting_answer,
     run_by_settlement,
 )
 from homecoming.returns.services import (
@@ -114,7 +117,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
 def offer_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
     offers = offer_list_for_user(request.user).order_by("offer_deadline", "household__reference")
-    pending = offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    pending = offers_awaiting_answer(offers)
     # The latest answers first: the accepted offers waiting for their keys are recent ones.
     answered = (
         offers.exclude(answer=Reservation.Answer.PENDING)
@@ -183,7 +186,12 @@ class HandoverForm(forms.Form):
 @no_personal_data
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """The cohort planner: departures by date with their seats used, plan one, schedule."""
-    cohorts = list(cohort_list_for_user(request.user).order_by("move_date", "destination__name"))
+    cohorts = cohort_list_for_user(request.user)
+    # "?seats=unconfirmed": the departures the worklist counts (site/worklist.py).
+    unconfirmed = request.GET.get("seats") == "unconfirmed"
+    if unconfirmed:
+        cohorts = departures_unconfirmed(cohorts, today=timezone.localdate())
+    cohorts = list(cohorts.order_by("move_date", "destination__name"))
     can_plan = user_can(request.user, RETURN_PLAN)
     form = CohortForm(request.POST or None) if can_plan else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -222,6 +230,8 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             "schedule_form": RunForm(prefix="schedule") if can_plan else None,
             "capacity_chart": capacity if cohorts else None,
             "today": timezone.localdate(),
+            "unconfirmed": unconfirmed,
+            "departure_days": settings.WORKLIST_DEPARTURE_DAYS,
         },
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from homecoming.accounts.access import district_scope
@@ -27,3 +27,17 @@ def import_run_list_for_user(user: User) -> QuerySet[ImportRun]:
 
 def import_run_get_for_user(user: User, run_id: int) -> ImportRun:
     return get_object_or_404(import_run_list_for_user(user), pk=run_id)
+
+
+def import_runs_failed(runs: QuerySet[ImportRun]) -> QuerySet[ImportRun]:
+    """``runs`` that imported nothing (refused by their check, or failed) and that their
+    uploader has not yet followed with an import of the same kind that went through."""
+    imported_since = ImportRun.objects.filter(
+        kind=OuterRef("kind"),
+        uploaded_by=OuterRef("uploaded_by"),
+        uploaded_at__gt=OuterRef("uploaded_at"),
+        status=ImportRun.Status.DONE,
+    )
+    return runs.filter(
+        ~Exists(imported_since), status__in=[ImportRun.Status.REFUSED, ImportRun.Status.FAILED]
+    )

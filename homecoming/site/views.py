@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homecoming.accounts.access import (
@@ -51,11 +52,13 @@ from homecoming.returns.forms import FollowUpForm
 from homecoming.returns.road import Step
 from homecoming.returns.selectors import (
     households_by_eligibility,
+    households_follow_up_due,
     households_with_eligibility,
     pipeline,
     road_home,
 )
 from homecoming.site.history import household_events, record_history_for_user
+from homecoming.site.worklist import worklist
 
 
 @no_personal_data
@@ -84,6 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "households": household_list_for_user(user).count()
         if user_can(user, HOUSEHOLD_VIEW)
         else None,
+        "worklist": worklist(user, today=timezone.localdate()),
     }
     return render(request, "core/home.html", context)
 
@@ -206,6 +210,8 @@ def _households_filtered(request: HttpRequest) -> tuple[HouseholdFilterForm, Que
     eligible = form.chosen_eligibility()
     if eligible is not None:
         households = households_by_eligibility(households, eligible=eligible)
+    if form.chosen_follow_up_due():
+        households = households_follow_up_due(households, today=timezone.localdate())
     return form, households
 
 
