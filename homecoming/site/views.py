@@ -54,19 +54,20 @@ from homecoming.returns.selectors import (
     households_by_eligibility,
     households_follow_up_due,
     households_with_eligibility,
-    pipeline,
     road_home,
 )
 from homecoming.site.history import household_events, record_history_for_user
+from homecoming.site.selectors import home_figures
 from homecoming.site.worklist import worklist
 
 
 @no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    today = timezone.localdate()
     scope = district_scope(user)
     districts = Area.objects.filter(level=Area.Level.DISTRICT)
-    funnel = pipeline(household_list_for_user(user)) if user_can(user, HOUSEHOLD_VIEW) else []
+    households, funnel = home_figures(user, today=today)
     context = {
         "funnel_chart": chart(
             [
@@ -84,10 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "districts": districts.count(),
         "settlements": Settlement.objects.count(),
         "my_districts": None if scope is None else districts.filter(pk__in=scope).order_by("name"),
-        "households": household_list_for_user(user).count()
-        if user_can(user, HOUSEHOLD_VIEW)
-        else None,
-        "worklist": worklist(user, today=timezone.localdate()),
+        "households": households,
+        "worklist": worklist(user, today=today),
     }
     return render(request, "core/home.html", context)
 
