@@ -30,7 +30,6 @@ from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.places.models import Area, Settlement
 from homecoming.registry.models import COLLECTIVE, DuplicateCandidate, Household, Member
-from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.models import (
     PASSAGE_OPEN,
     AllocationResult,
@@ -216,10 +215,16 @@ def planner_units(districts: list[Area]) -> list[dict]:
 
 
 def offer_list_for_user(user: User) -> QuerySet[Reservation]:
-    """Offers to households the user may see (the registry's district scope)."""
-    return Reservation.objects.filter(
-        household__in=household_list_for_user(user).values("pk")
-    ).select_related("household__origin_settlement", "unit__building__settlement")
+    """Offers to households the user may see (``household_list_for_user``'s district scope,
+    applied by a join: the offers are read, not the registry)."""
+    require(user, HOUSEHOLD_VIEW)
+    offers = Reservation.objects.select_related(
+        "household__origin_settlement", "unit__building__settlement"
+    )
+    scope = district_scope(user)
+    if scope is None:
+        return offers
+    return offers.filter(household__origin_settlement__district_id__in=scope)
 
 
 def offers_awaiting_answer(offers: QuerySet[Reservation]) -> QuerySet[Reservation]:
