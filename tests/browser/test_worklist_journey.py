@@ -75,7 +75,11 @@ def work(demo):  # noqa: F811
     )
     first, second, third = waiting[:3]
     change_request_create(
-        household=household_withdraw(household=first, by=admin, reason="moved abroad"), by=admin, part="reinstatement", proposed={}, reason="came back"
+        household=household_withdraw(household=first, by=admin, reason="moved abroad"),
+        by=admin,
+        part="reinstatement",
+        proposed={},
+        reason="came back",
     )
     DuplicateCandidate.objects.create(household_a=second, household_b=third, probability=0.93)
 
@@ -114,6 +118,7 @@ def test_the_officer_follows_each_task_of_the_worklist_to_where_it_is_done(
     if language == "en":
         expect(offers).to_contain_text("past their deadline")
         expect(worklist).to_contain_text("follow-up visits due")
+    expect(page.locator("#pipeline")).to_have_attribute("data-drawn", "true")
     shoot(page, screenshot, "worklist-officer", language)
     follow_each_task(
         page,
@@ -135,5 +140,6 @@ def test_the_planner_follows_the_departures_to_confirm_to_the_cohorts(
 ):
     enter(page, "planner", language)
     expect(page.locator("#worklist")).to_be_visible()
+    expect(page.locator("#pipeline")).to_have_attribute("data-drawn", "true")
     shoot(page, screenshot, "worklist-planner", language)
     follow_each_task(page, {"/returns/cohorts/"})
