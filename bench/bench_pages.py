@@ -52,6 +52,10 @@ PAGES = {  # locust name → target p95 in ms
     "household page": 150,
     "settlement page": 150,
     "dashboard": 300,
+    # The home page with its worklist (site/worklist.py), as each role that has one.
+    "home page (officer)": 150,
+    "home page (planner)": 150,
+    "home page (administrator)": 150,
 }
 QUICK = {"persons": 5000, "seconds": 10, "warmup": 3}
 PASSWORD = "bench-pages-password"  # noqa: S105 (a throwaway account in a throwaway database)
@@ -76,6 +80,7 @@ def prepare(sample_path: str) -> None:
     import django
 
     django.setup()
+    from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
     from homecoming.accounts.models import Role, User
@@ -83,6 +88,26 @@ def prepare(sample_path: str) -> None:
     from homecoming.registry.models import AccommodationKind, Household, Member
 
     user = User.objects.create_user("bench", password=PASSWORD, role=Role.RETURN_PLANNER)
+    # The home page's worklist as each role that has one: an officer of the district with
+    # the most households, and an administrator (every task, every district).
+    officer = User.objects.create_user(
+        "bench-officer", password=PASSWORD, role=Role.REGISTRATION_OFFICER
+    )
+    busiest = (
+        Household.objects.values("origin_settlement__district")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("origin_settlement__district", flat=True)
+        .first()
+    )
+    officer.districts.set([busiest] if busiest else [])
+    User.objects.create_user(
+        "bench-admin",
+        password=PASSWORD,
+        role=Role.ADMINISTRATOR,
+        is_superuser=True,
+        is_staff=True,
+    )
     rng = random.Random(5)
     last = Household.objects.order_by("-pk").values_list("pk", flat=True).first()
     households = [rng.randint(1, last) for _ in range(500)]
@@ -95,6 +120,7 @@ def prepare(sample_path: str) -> None:
     sample = {
         "username": user.username,
         "password": PASSWORD,
+        "homes": {"officer": "bench-officer", "planner": "bench", "administrator": "bench-admin"},
         "households": households,
         "settlements": list(Settlement.objects.values_list("code", flat=True)),
         # the origin as someone types it: the Russian name, else the English one (the

@@ -28,11 +28,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from homecoming.accounts.models import Role, User  # noqa: E402
 from homecoming.places.models import Settlement  # noqa: E402
+from homecoming.registry.models import Household  # noqa: E402
 
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
 LIST = "/registry/households/"
@@ -52,6 +54,7 @@ def pages() -> dict[str, str]:
         "settlement list": "/places/settlements/",
         "hazard area list": "/mineaction/hazard-areas/?status=open",
         "figure list": "/monitoring/figures/",
+        "home page (planner)": "/",
     }
 
 
@@ -94,6 +97,25 @@ def main() -> None:
         following = explain(client, name, url)
         if following and "sort=" in url:
             explain(client, f"{name}, page 2", following)
+    # The home page's worklist as the other roles that have one (bench_pages.py: prepare).
+    busiest = (
+        Household.objects.values("origin_settlement__district")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("origin_settlement__district", flat=True)
+        .first()
+    )
+    officer, _ = User.objects.get_or_create(
+        username="bench-explain-officer", defaults={"role": Role.REGISTRATION_OFFICER}
+    )
+    officer.districts.set([busiest] if busiest else [])
+    administrator, _ = User.objects.get_or_create(
+        username="bench-explain-admin",
+        defaults={"role": Role.ADMINISTRATOR, "is_superuser": True, "is_staff": True},
+    )
+    for role, user in [("officer", officer), ("administrator", administrator)]:
+        client.force_login(user)
+        explain(client, f"home page ({role})", "/")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import random
 import re
 
 from locust import HttpUser, between, task
+from locust.clients import HttpSession
 
 SAMPLE = json.loads(open(os.environ["BENCH_PAGES_SAMPLE"], encoding="utf-8").read())  # noqa: SIM115 (read once at start)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -30,17 +31,28 @@ class Officer(HttpUser):
     wait_time = between(0.05, 0.25)
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="sign in")
+        self.sign_in(self.client, SAMPLE["username"])
+        # One more session per role whose home page (its worklist) is measured.
+        self.homes = {}
+        for role, username in SAMPLE["homes"].items():
+            session = HttpSession(self.host, self.environment.events.request, self)
+            self.sign_in(session, username)
+            self.homes[role] = session
+
+    @staticmethod
+    def sign_in(session: HttpSession, username: str) -> None:
+        page = session.get("/accounts/login/", name="sign in")
         token = TOKEN.search(page.text).group(1)
-        self.client.post(
+        session.post(
             "/accounts/login/",
-            {
-                "username": SAMPLE["username"],
-                "password": SAMPLE["password"],
-                "csrfmiddlewaretoken": token,
-            },
+            {"username": username, "password": SAMPLE["password"], "csrfmiddlewaretoken": token},
             name="sign in",
         )
+
+    @task(3)
+    def home(self) -> None:
+        role = random.choice(list(self.homes))
+        self.homes[role].get("/", name=f"home page ({role})")
 
     @task(4)
     def search(self) -> None:

@@ -342,6 +342,11 @@ RETURN_REQUIRED_SERVICES = envlist(
 # above the table use its last row), and the weights of the priority score.
 RETURN_ROOMS_POLICY = [[1, 1, 2], [2, 1, 2], [3, 2, 3], [4, 2, 3], [5, 3, 4], [6, 3, 4], [7, 4, 5]]
 OFFER_ANSWER_DAYS = envint("OFFER_ANSWER_DAYS", 14)  # days a household has to answer an offer
+# The worklist (docs/operations.md, The worklist): departures this many days ahead whose seats
+# are not all confirmed, and returned households this many days after their keys with no
+# follow-up visit yet.
+WORKLIST_DEPARTURE_DAYS = envint("WORKLIST_DEPARTURE_DAYS", 14)
+FOLLOW_UP_DUE_DAYS = envint("FOLLOW_UP_DUE_DAYS", 30)
 RETURN_PRIORITY_WEIGHTS = {
     "vulnerable_members": envint("PRIORITY_WEIGHT_VULNERABLE", 15),
     "collective_accommodation": envint("PRIORITY_WEIGHT_COLLECTIVE", 10),

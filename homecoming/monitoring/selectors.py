@@ -59,6 +59,15 @@ def _source(figure: Figure) -> str:
     return f"{figure.publisher}: {figure.title}{published}"
 
 
+def discrepancy_list(*, status: str = "") -> QuerySet[Discrepancy]:
+    """The discrepancies that still hold (the figures still disagree), of ``status`` if
+    given (a ``Discrepancy.Status`` value; another is ignored)."""
+    discrepancies = Discrepancy.objects.filter(still_holds=True)
+    if status in Discrepancy.Status.values:
+        discrepancies = discrepancies.filter(status=status)
+    return discrepancies
+
+
 def discrepancy_rows() -> list[dict]:
     """The discrepancies that hold, as flat rows with both figures and their sources."""
     rows = []

@@ -35,12 +35,10 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 
 @no_personal_data
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
-    discrepancies = Discrepancy.objects.filter(still_holds=True).select_related(
+    status = request.GET.get("status", "")
+    discrepancies = selectors.discrepancy_list(status=status).select_related(
         "figure_a", "figure_b", "annotated_by"
     )
-    status = request.GET.get("status", "")
-    if status in Discrepancy.Status.values:
-        discrepancies = discrepancies.filter(status=status)
     return render(
         request,
         "monitoring/discrepancy_list.html",

@@ -420,6 +420,12 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         choices=[("", _("Eligible or not")), ("yes", _("Eligible now")), ("no", _("Not eligible"))],
     )
+    # Narrowed by returns (site/views.py), as the worklist counts them (site/worklist.py).
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up visit"),
+        required=False,
+        choices=[("", _("Due or not")), ("due", _("Due"))],
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
     def filters(self) -> dict[str, str]:
@@ -432,6 +438,9 @@ class HouseholdFilterForm(forms.Form):
         """True or False when the list is narrowed by eligibility, else None."""
         choice = self.cleaned_data.get("eligible") if self.is_valid() else ""
         return {"yes": True, "no": False}.get(choice or "")
+
+    def chosen_follow_up_due(self) -> bool:
+        return self.is_valid() and self.cleaned_data.get("follow_up") == "due"
 
     def chosen_sort(self) -> str:
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or "reference"

@@ -420,6 +420,10 @@ class DuplicateCandidate(models.Model):
 
     class Meta:
         ordering = ["-probability", "id"]
+        # The review queue and the worklist's count: the open pairs, most likely first.
+        indexes = [
+            models.Index(fields=["status", "-probability", "id"], name="duplicate_queue"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["household_a", "household_b"], name="one_candidate_per_pair"
@@ -500,6 +504,10 @@ class FieldSubmission(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("field submission")
+        # The review list and the worklist's count: those pending, the oldest first.
+        indexes = [
+            models.Index(fields=["status", "received_at", "id"], name="field_submission_queue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.form}: {self.version} ({self.status})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_VIEW, district_scope, require
@@ -252,17 +252,35 @@ def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
     household into one of the user's own districts, which an officer of that district
     decides. ``can_open`` says whether the user may open the request's household."""
     visible = household_list_for_user(user)
-    return (
-        ChangeRequest.objects.filter(
-            Q(household__in=visible.values("pk"))
+    requests = ChangeRequest.objects.all()
+    scope = district_scope(user)
+    if scope is not None:  # household_list_for_user's scope, by a join: the registry unread
+        requests = requests.filter(
+            Q(household__origin_settlement__district_id__in=scope)
             | Q(proposed_district__in=user.districts.values("pk"))
         )
-        .annotate(can_open=Exists(visible.filter(pk=OuterRef("household"))))
-        .select_related(
-            "household__origin_settlement__district",
-            "proposed_district",
-            "requested_by",
-            "decided_by",
+    return requests.annotate(
+        can_open=Exists(visible.filter(pk=OuterRef("household")))
+    ).select_related(
+        "household__origin_settlement__district",
+        "proposed_district",
+        "requested_by",
+        "decided_by",
+    )
+
+
+def change_requests_to_decide(user: User) -> QuerySet[ChangeRequest]:
+    """The pending changes ``user`` may decide (``services._require_decider``): asked by
+    another officer, and either keeping the household in its district or moving it into
+    one of the user's own."""
+    return (
+        change_request_list_for_user(user)
+        .filter(status=ChangeRequest.Status.PENDING)
+        .exclude(requested_by=user)
+        .filter(
+            Q(proposed_district=None)
+            | Q(proposed_district=F("household__origin_settlement__district"))
+            | Q(proposed_district__in=user.districts.values("pk"))
         )
     )
 
@@ -288,11 +306,19 @@ def settlements_for_registration(user: User) -> QuerySet[Settlement]:
 
 
 def duplicate_candidate_list_for_user(user: User) -> QuerySet[DuplicateCandidate]:
-    """Pairs whose two households the user may both see."""
-    visible = household_list_for_user(user).values("pk")
-    return DuplicateCandidate.objects.filter(
-        household_a__in=visible, household_b__in=visible
-    ).select_related("household_a__origin_settlement", "household_b__origin_settlement")
+    """Pairs whose two households the user may both see (``household_list_for_user``'s
+    rule, applied to each side by a join: the pairs are read, not the registry)."""
+    require(user, HOUSEHOLD_VIEW)
+    pairs = DuplicateCandidate.objects.select_related(
+        "household_a__origin_settlement", "household_b__origin_settlement"
+    )
+    scope = district_scope(user)
+    if scope is None:
+        return pairs
+    return pairs.filter(
+        household_a__origin_settlement__district_id__in=scope,
+        household_b__origin_settlement__district_id__in=scope,
+    )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from homecoming.registry.models import (
 )
 from homecoming.registry.selectors import (
     change_request_list_for_user,
+    change_requests_to_decide,
     duplicate_candidate_list_for_user,
     field_submission_list_for_user,
     household_get_for_user,
@@ -420,10 +421,16 @@ def household_reinstate(request: HttpRequest, household_id: int) -> HttpResponse
 @personal_data(AccessLog.Action.VIEW)
 def change_request_list(request: HttpRequest) -> HttpResponse:
     require(request.user, HOUSEHOLD_CHANGE)
+    # "?decide=mine": only those the user may decide, as the worklist counts them.
+    mine = request.GET.get("decide") == "mine"
     pending = list(
-        change_request_list_for_user(request.user)
-        .filter(status=ChangeRequest.Status.PENDING)
-        .prefetch_related("household__members__documents")
+        (
+            change_requests_to_decide(request.user)
+            if mine
+            else change_request_list_for_user(request.user).filter(
+                status=ChangeRequest.Status.PENDING
+            )
+        ).prefetch_related("household__members__documents")
     )
     currents = [services.change_request_current(c.household, c.part, c.proposed) for c in pending]
     words = Words([*(c.proposed for c in pending), *currents])
@@ -432,7 +439,9 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
         change.rows = words.proposal(change.part, change.proposed, current)
     own = set(request.user.districts.values_list("pk", flat=True))
     return render(
-        request, "registry/change_request_list.html", {"pending": pending, "own_districts": own}
+        request,
+        "registry/change_request_list.html",
+        {"pending": pending, "own_districts": own, "mine": mine},
     )
 
 

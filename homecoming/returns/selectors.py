@@ -42,7 +42,9 @@ from homecoming.returns.models import (
     AllocationResult,
     AllocationRun,
     Cohort,
+    FollowUpVisit,
     IneligibleHousehold,
+    KeyHandover,
     Passenger,
     Reservation,
 )
@@ -221,24 +223,61 @@ def planner_units(districts: list[Area]) -> list[dict]:
 
 
 def offer_list_for_user(user: User) -> QuerySet[Reservation]:
-    """Offers to households the user may see (the registry's district scope)."""
-    return Reservation.objects.filter(
-        household__in=household_list_for_user(user).values("pk")
-    ).select_related("household__origin_settlement", "unit__building__settlement")
+    """Offers to households the user may see (``household_list_for_user``'s district scope,
+    applied by a join: the offers are read, not the registry)."""
+    require(user, HOUSEHOLD_VIEW)
+    offers = Reservation.objects.select_related(
+        "household__origin_settlement", "unit__building__settlement"
+    )
+    scope = district_scope(user)
+    if scope is None:
+        return offers
+    return offers.filter(household__origin_settlement__district_id__in=scope)
+
+
+def offers_awaiting_answer(offers: QuerySet[Reservation]) -> QuerySet[Reservation]:
+    """``offers`` still held for their household and not yet answered."""
+    return offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+
+
+def departures_unconfirmed(cohorts: QuerySet[Cohort], *, today: dt.date) -> QuerySet[Cohort]:
+    """``cohorts`` still to leave within ``settings.WORKLIST_DEPARTURE_DAYS`` of ``today``
+    (today included) with a seat not yet confirmed: someone must call those households."""
+    ahead = today + dt.timedelta(days=settings.WORKLIST_DEPARTURE_DAYS)
+    unconfirmed = Passenger.objects.filter(cohort=OuterRef("pk"), status=Passenger.Status.SCHEDULED)
+    return cohorts.filter(
+        Exists(unconfirmed), status=Cohort.Status.PLANNED, move_date__range=(today, ahead)
+    )
+
+
+def households_follow_up_due(
+    households: QuerySet[Household], *, today: dt.date
+) -> QuerySet[Household]:
+    """``households`` that got their keys ``settings.FOLLOW_UP_DUE_DAYS`` days ago or more
+    and have had no follow-up visit since. A visit cannot be dated before the keys
+    (``road.py``), so any visit recorded is one since."""
+    cutoff = today - dt.timedelta(days=settings.FOLLOW_UP_DUE_DAYS)
+    returned = KeyHandover.objects.filter(
+        date__lte=cutoff, reservation__status=Reservation.Status.FULFILLED
+    ).values("reservation__household")
+    visited = FollowUpVisit.objects.filter(household=OuterRef("pk"))
+    return households.filter(~Exists(visited), pk__in=returned)
 
 
 def pipeline(households: QuerySet[Household]) -> list[tuple[str, int]]:
     """The road home in numbers: how many households stand at or beyond each step."""
     active = households.exclude(status=Household.Status.WITHDRAWN)
-    checked = eligibility(
-        active.filter(status=Household.Status.VERIFIED, intention=Household.Intention.RETURN_NOW)
+    # Counted by the database, as the lists judge eligibility: at a national scale the
+    # households wishing to return are too many to judge one by one.
+    wishing = active.filter(
+        status=Household.Status.VERIFIED, intention=Household.Intention.RETURN_NOW
     )
     reservations = Reservation.objects.filter(household__in=active)
     return [
         (gettext_noop("registered"), active.count()),
         (gettext_noop("verified"), active.filter(status=Household.Status.VERIFIED).count()),
-        (gettext_noop("wish to return now"), len(checked)),
-        (gettext_noop("eligible"), sum(e.eligible for e in checked)),
+        (gettext_noop("wish to return now"), wishing.count()),
+        (gettext_noop("eligible"), households_by_eligibility(wishing, eligible=True).count()),
         (
             gettext_noop("offered a home"),
             reservations.exclude(status=Reservation.Status.RELEASED).count(),

@@ -106,8 +106,8 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
 
     All or nothing. The run, its households, then its units are locked (``SELECT … FOR
     UPDATE`` on PostgreSQL; SQLite's IMMEDIATE transactions serialise writers) and checked
-    to be still free and not withdrawn, and the partial unique constraints on active reservations stop a second
-    approval racing this one. Returns the number of reservations made.
+    to be still free and not withdrawn, and the partial unique constraints on active
+    reservations stop a second approval racing this one. Returns the number of reservations made.
     """
     require(by, RETURN_PLAN)
     try:

@@ -36,6 +36,7 @@ from homecoming.returns.models import (
 )
 from homecoming.returns.selectors import (
     cohort_list_for_user,
+    departures_unconfirmed,
     offer_list_for_user,
     offers_filtered,
     passenger_list,
@@ -357,7 +358,12 @@ class HandoverForm(forms.Form):
 @no_personal_data
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """The cohort planner: departures by date with their seats used, plan one, schedule."""
-    cohorts = list(cohort_list_for_user(request.user).order_by("move_date", "destination__name"))
+    cohorts = cohort_list_for_user(request.user)
+    # "?seats=unconfirmed": the departures the worklist counts (site/worklist.py).
+    unconfirmed = request.GET.get("seats") == "unconfirmed"
+    if unconfirmed:
+        cohorts = departures_unconfirmed(cohorts, today=timezone.localdate())
+    cohorts = list(cohorts.order_by("move_date", "destination__name"))
     can_plan = user_can(request.user, RETURN_PLAN)
     form = CohortForm(request.POST or None) if can_plan else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -396,6 +402,8 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             "schedule_form": RunForm(prefix="schedule") if can_plan else None,
             "capacity_chart": capacity if cohorts else None,
             "today": timezone.localdate(),
+            "unconfirmed": unconfirmed,
+            "departure_days": settings.WORKLIST_DEPARTURE_DAYS,
         },
     )
 

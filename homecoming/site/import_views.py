@@ -22,7 +22,11 @@ from homecoming.core.errors import ApplicationError
 from homecoming.site import services
 from homecoming.site.forms import ImportUploadForm
 from homecoming.site.imports import DISTRICT_KINDS, import_kinds_for
-from homecoming.site.selectors import import_run_get_for_user, import_run_list_for_user
+from homecoming.site.selectors import (
+    import_run_get_for_user,
+    import_run_list_for_user,
+    import_runs_failed,
+)
 
 # The errors of a check, shown a page at a time (the annotated file holds them all).
 ERRORS_PER_PAGE = 100
@@ -31,8 +35,13 @@ ERRORS_PER_PAGE = 100
 @no_personal_data
 def import_list(request: HttpRequest) -> HttpResponse:
     """The import history: every file uploaded, who checked and imported it, and the result."""
-    page = Paginator(import_run_list_for_user(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "site/import_list.html", {"page": page})
+    runs = import_run_list_for_user(request.user)
+    # "?status=failed": the imports the worklist counts (site/worklist.py).
+    failed = request.GET.get("status") == "failed"
+    if failed:
+        runs = import_runs_failed(runs)
+    page = Paginator(runs, 50).get_page(request.GET.get("page"))
+    return render(request, "site/import_list.html", {"page": page, "failed": failed})
 
 
 @acts_on_personal_data

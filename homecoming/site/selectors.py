@@ -1,13 +1,19 @@
-"""Reading the import history, through the one access rule for it."""
+"""Reading the import history, through the one access rule for it; the home page's figures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from homecoming.accounts.access import district_scope
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
+from homecoming.registry.selectors import household_list_for_user
+from homecoming.returns.selectors import pipeline
 from homecoming.site.imports import import_kinds_for
 from homecoming.site.models import ImportRun
 
@@ -27,3 +33,38 @@ def import_run_list_for_user(user: User) -> QuerySet[ImportRun]:
 
 def import_run_get_for_user(user: User, run_id: int) -> ImportRun:
     return get_object_or_404(import_run_list_for_user(user), pk=run_id)
+
+
+def import_runs_failed(runs: QuerySet[ImportRun]) -> QuerySet[ImportRun]:
+    """``runs`` that imported nothing (refused by their check, or failed) and that their
+    uploader has not yet followed with an import of the same kind that went through."""
+    imported_since = ImportRun.objects.filter(
+        kind=OuterRef("kind"),
+        uploaded_by=OuterRef("uploaded_by"),
+        uploaded_at__gt=OuterRef("uploaded_at"),
+        status=ImportRun.Status.DONE,
+    )
+    return runs.filter(
+        ~Exists(imported_since), status__in=[ImportRun.Status.REFUSED, ImportRun.Status.FAILED]
+    )
+
+
+def home_figures(user: User, *, today: dt.date) -> tuple[int | None, list[tuple[str, int]]]:
+    """The households ``user`` sees (None if they may see none) and the road home in
+    numbers for them (``returns.selectors.pipeline``), below the worklist on the home page.
+
+    Counting a national registry's steps takes longer than a page may, so, like the
+    dashboard's figures, they are counted at most once per ``DASHBOARD_CACHE_SECONDS`` for
+    each set of districts; the worklist above them is counted on every request.
+    """
+    if not user_can(user, HOUSEHOLD_VIEW):
+        return None, []
+    scope = district_scope(user)
+    districts = "all" if scope is None else ",".join(map(str, sorted(scope)))
+    key = f"home:figures:{districts}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        households = household_list_for_user(user)
+        figures = (households.count(), pipeline(households))
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,19 +66,22 @@ from homecoming.returns.selectors import (
     held_by,
     household_priority,
     households_by_eligibility,
+    households_follow_up_due,
     households_with_eligibility,
-    pipeline,
     road_home,
 )
 from homecoming.site.history import household_events, record_history_for_user
+from homecoming.site.selectors import home_figures
+from homecoming.site.worklist import worklist
 
 
 @no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    today = timezone.localdate()
     scope = district_scope(user)
     districts = Area.objects.filter(level=Area.Level.DISTRICT)
-    funnel = pipeline(household_list_for_user(user)) if user_can(user, HOUSEHOLD_VIEW) else []
+    households, funnel = home_figures(user, today=today)
     context = {
         "funnel_chart": chart(
             [
@@ -95,9 +99,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "districts": districts.count(),
         "settlements": Settlement.objects.count(),
         "my_districts": None if scope is None else districts.filter(pk__in=scope).order_by("name"),
-        "households": household_list_for_user(user).count()
-        if user_can(user, HOUSEHOLD_VIEW)
-        else None,
+        "households": households,
+        "worklist": worklist(user, today=today),
     }
     return render(request, "core/home.html", context)
 
@@ -280,6 +283,8 @@ def _households_filtered(request: HttpRequest) -> tuple[HouseholdFilterForm, Que
     eligible = form.chosen_eligibility()
     if eligible is not None:
         households = households_by_eligibility(households, eligible=eligible)
+    if form.chosen_follow_up_due():
+        households = households_follow_up_due(households, today=timezone.localdate())
     return form, households
 
 
