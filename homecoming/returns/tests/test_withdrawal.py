@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
@@ -73,6 +73,8 @@ def test_the_withdrawal_page_names_the_home_and_seat_it_frees_and_frees_them(
     assert "Household withdrawn." in answer.content.decode()
     assert freed(on_a_list) == ("withdrawn", "released", "no_show", "ready")
     assert on_a_list.note == "household withdrawn"
+    with translation.override("az"):  # stored as the service wrote it, shown in words
+        assert on_a_list.note_in_words == "ailənin qeydiyyatı geri götürüldü"
     actions = list(
         on_a_list.reservation.household.events.order_by("pk").values_list("action", flat=True)
     )
