@@ -179,8 +179,9 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
         )
         % {"n": housed},
         ngettext(
-            "%(n)d home is reserved for its household and leaves the homes free to allocate.",
-            "%(n)d homes are reserved for their households and leave the homes free to allocate.",
+            "%(n)d home is reserved for its household: no other run can allocate it meanwhile.",
+            "%(n)d homes are reserved for their households: no other run can allocate them "
+            "meanwhile.",
             housed,
         )
         % {"n": housed},
