@@ -536,9 +536,12 @@ def offers_filtered(
         offers = offers.filter(unit__building__settlement=destination)
     if run is not None:
         offers = offers.filter(run=run)
-    if answer:
-        offers = offers.filter(answer=answer)
+    # Waiting for an answer: still held (an offer ended by a withdrawal was never answered).
     waiting = Q(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    if answer == Reservation.Answer.PENDING:
+        offers = offers.filter(waiting)
+    elif answer:
+        offers = offers.filter(answer=answer)
     if deadline == "overdue":
         offers = offers.filter(waiting, offer_deadline__lt=today)
     elif deadline == "soon":

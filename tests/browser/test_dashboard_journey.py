@@ -97,6 +97,8 @@ def recorded_line(page) -> list[float]:
 
 
 def first_number(text: str) -> int:
+    """The first number of ``text`` that is not a month (Azerbaijani puts the months first)."""
+    text = re.sub(r"\d{4}-\d{2}", "", text)
     return int(re.sub(r"\D", "", re.search(r"\d[\d,\u00a0 ]*", text).group()))
 
 

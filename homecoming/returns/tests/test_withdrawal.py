@@ -123,3 +123,18 @@ def test_an_approval_of_a_run_made_before_a_withdrawal_is_refused(
     with pytest.raises(ApplicationError, match="out of date: .* and 1 withdrawn"):
         allocation_approve(run=run, by=planner)
     assert not Reservation.objects.exists()
+
+
+def test_an_offer_ended_by_a_withdrawal_no_longer_waits_for_an_answer_on_the_offers_list(
+    places, make_household, zar_ready, planner, kalbajar_officer, client_for
+):
+    leaving = household(make_household, places.zar, 3)
+    allocation_approve(
+        run=allocation_run(by=planner, districts=[places.kalbajar], scope="settlement"), by=planner
+    )
+    household_withdraw(household=leaving, by=kalbajar_officer, reason="moved abroad")
+    client = client_for(kalbajar_officer)
+    assert client.get("/returns/offers/?answer=pending").context["page"].paginator.count == 0
+    listed = client.get("/returns/offers/").content.decode()
+    assert "Ended: the household was withdrawn" in listed
+    assert "Waiting for an answer" not in listed.split("<tbody>", 1)[1]

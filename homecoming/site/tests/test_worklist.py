@@ -40,7 +40,7 @@ SHOWN = {
     "registry:change_request_list": lambda context: len(context["pending"]),
     "registry:duplicate_list": lambda context: context["page"].paginator.count,
     "registry:field_submission_list": lambda context: context["page"].paginator.count,
-    "returns:offer_list": lambda context: len(context["pending"]),
+    "returns:offer_list": lambda context: context["page"].paginator.count,
     "returns:cohort_list": lambda context: len(context["cohorts"]),
     "registry:household_list": lambda context: context["count"],
     "monitoring:discrepancy_list": lambda context: len(context["discrepancies"]),
@@ -68,7 +68,11 @@ def work(places, make_household, make_user, zar_ready, planner, kalbajar_officer
     zar = [household(make_household, places.zar, 2) for _ in range(4)]
     ballija = [household(make_household, places.ballija, 2) for _ in range(3)]
     run = AllocationRun.objects.create(
-        created_by=planner, kind=AllocationRun.Kind.PROPOSAL, scope="settlement", policy={}
+        created_by=planner,
+        scope="settlement",
+        policy={},
+        approved_by=planner,
+        approved_on=timezone.localdate(),
     )
     first, second = HousingUnit.objects.order_by("pk")
 
