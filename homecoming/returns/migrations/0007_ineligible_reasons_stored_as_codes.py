@@ -132,7 +132,13 @@ def _reasons(reader, counts):
             reason["services"].append(part)
         elif why == "land":
             reason["hazards"].append(part)
-    return sorted(merged.values(), key=lambda r: -r["households"])
+    # In a fixed order, whatever order the database kept the words in.
+    for reason in merged.values():
+        if "services" in reason:
+            reason["services"].sort(key=list(SERVICES).index)
+        if "hazards" in reason:
+            reason["hazards"].sort(key=lambda h: h["code"])
+    return sorted(merged.values(), key=lambda r: (-r["households"], r["why"], r["code"]))
 
 
 def to_codes(apps, schema_editor):

@@ -41,6 +41,13 @@ ENGLISH = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """The Azerbaijani pages below activate their language: it does not outlive the test."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def held_back(places, make_household, zar_ready, zar_hazards, import_activities, planner):
     """A Kalbajar run made in English that left out a household for every kind of reason:
