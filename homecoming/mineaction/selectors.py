@@ -139,11 +139,7 @@ def settlement_land_readiness(settlement: Settlement) -> LandReadiness:
         "hazard_area"
     ):
         activities[activity.hazard_area_id].append(activity)
-    reasons = [
-        hazard_reason(h, activities[h.pk])
-        for h in hazards
-        if h.code in verdict.blocking
-    ]
+    reasons = [hazard_reason(h, activities[h.pk]) for h in hazards if h.code in verdict.blocking]
     releases = sorted(
         (a for acts in activities.values() for a in acts),
         key=lambda a: (a.release_date, a.reference),

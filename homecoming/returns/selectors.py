@@ -71,8 +71,7 @@ def _settlement_blockers(settlement: Settlement) -> list[Reason]:
     its required services not commissioned."""
     readiness = settlement_return_readiness(settlement)
     hazards = tuple(
-        Hazard(r.hazard.code, r.hazard.area_ha, r.method, r.percent)
-        for r in readiness.land.reasons
+        Hazard(r.hazard.code, r.hazard.area_ha, r.method, r.percent) for r in readiness.land.reasons
     )
     services = tuple(check.service for check in readiness.missing_services)
     blockers = []
