@@ -53,8 +53,21 @@ def hazard_state(hazard: HazardArea) -> HazardState:
 
 @dataclass(frozen=True)
 class HazardReason:
+    """Why a hazard area still blocks, as values: its latest land-release activity's
+    method ("" when there is none yet) and the share released, in percent."""
+
     hazard: HazardArea
-    text: str
+    method: str  # LandReleaseActivity.Method, "" when no activity yet
+    percent: int
+
+    @property
+    def text(self) -> str:
+        return hazard_words(
+            code=self.hazard.code,
+            area_ha=self.hazard.area_ha,
+            method=self.method,
+            percent=self.percent,
+        )
 
 
 @dataclass(frozen=True)
@@ -89,17 +102,24 @@ def open_hazards_at(geometry: dict) -> list[HazardArea]:
     return [h for h in nearby.order_by("code") if shape.intersects(shp.shape(h.polygon))]
 
 
-def hazard_reason(hazard: HazardArea, activities: list[LandReleaseActivity]) -> str:
-    """Why a hazard area still blocks: "HA-0231, 12.4 ha, clearance 60 % done"."""
-    size = f"{hazard.code}, {hazard.area_ha:,.1f} ha"
+def hazard_reason(hazard: HazardArea, activities: list[LandReleaseActivity]) -> HazardReason:
+    """Why ``hazard`` still blocks, from its land-release ``activities`` in date order: the
+    method of the latest one still under way (or the latest), and the share released."""
     working = [a for a in activities if a.status != LandReleaseActivity.Status.COMPLETED]
-    if not activities:
+    latest = (working or activities)[-1].method if activities else ""
+    return HazardReason(hazard, latest, int(hazard.released_share * 100))
+
+
+def hazard_words(*, code: str, area_ha: float, method: str, percent: int) -> str:
+    """A hazard area's progress in the active language: "HA-0231, 12.4 ha, clearance 60 %
+    done" (``method`` a ``LandReleaseActivity.Method``, "" when no activity yet)."""
+    size = f"{code}, {area_ha:,.1f} ha"
+    if not method:
         return _("%(hazard)s, no land-release activity yet") % {"hazard": size}
-    latest = (working or activities)[-1]
     return _("%(hazard)s, %(method)s %(percent)d %% done") % {
         "hazard": size,
-        "method": latest.get_method_display().lower(),
-        "percent": int(hazard.released_share * 100),
+        "method": str(LandReleaseActivity.Method(method).label).lower(),
+        "percent": percent,
     }
 
 
@@ -119,11 +139,7 @@ def settlement_land_readiness(settlement: Settlement) -> LandReadiness:
         "hazard_area"
     ):
         activities[activity.hazard_area_id].append(activity)
-    reasons = [
-        HazardReason(h, hazard_reason(h, activities[h.pk]))
-        for h in hazards
-        if h.code in verdict.blocking
-    ]
+    reasons = [hazard_reason(h, activities[h.pk]) for h in hazards if h.code in verdict.blocking]
     releases = sorted(
         (a for acts in activities.values() for a in acts),
         key=lambda a: (a.release_date, a.reference),

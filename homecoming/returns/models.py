@@ -34,8 +34,9 @@ class AllocationRun(models.Model):
     households_considered = models.PositiveIntegerField(default=0)
     households_not_eligible = models.PositiveIntegerField(default=0)
     units_considered = models.PositiveIntegerField(default=0)
-    # Why households were not eligible: each reason and how many households it stopped.
-    ineligible_reasons = models.JSONField(default=dict)
+    # Why households were not eligible: each reason as codes (``returns.reasons.Reason``)
+    # with how many households it held back (docs/data-formats.md).
+    ineligible_reasons = models.JSONField(default=list)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,8 +60,11 @@ class AllocationRun(models.Model):
 
 
 class IneligibleHousehold(models.Model):
-    """A household a run left out, with one reason and its kind (a household held back for
-    two reasons has two rows): the run page groups the households by kind, then reason."""
+    """A household a run left out, with one reason: its kind and its code (a household held
+    back for two reasons has two rows): the run page groups the households by kind, then
+    reason. The code is the reason's ``returns.reasons.Reason.code``: a status, an
+    intention, a settlement's code, nothing for a duplicate, or for ``other`` the words of a
+    reason stored before codes were kept that could not be read."""
 
     class Why(models.TextChoices):
         NOT_VERIFIED = "not_verified", _("Registration not verified")
@@ -73,7 +77,7 @@ class IneligibleHousehold(models.Model):
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="ineligible")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     why = models.CharField(max_length=16, choices=Why.choices)
-    reason = models.TextField()
+    reason = models.TextField(blank=True)
 
     class Meta:
         indexes = [
@@ -82,7 +86,7 @@ class IneligibleHousehold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.run}: {self.household} ({self.reason})"
+        return f"{self.run}: {self.household} ({self.why} {self.reason})"
 
 
 class AllocationResult(models.Model):

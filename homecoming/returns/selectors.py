@@ -49,6 +49,7 @@ from homecoming.returns.models import (
     Reservation,
 )
 from homecoming.returns.priority import priority_in_words, priority_score
+from homecoming.returns.reasons import BY_SETTLEMENT, Hazard, Reason, Why
 from homecoming.returns.road import Facts, State, Step, milestones
 
 # Passenger statuses of a household on its way home or arrived.
@@ -58,23 +59,28 @@ ON_THE_WAY = [*PASSAGE_OPEN, Passenger.Status.MOVED]
 @dataclass(frozen=True)
 class Eligibility:
     household: Household
-    reasons: tuple[str, ...]  # why not, empty when eligible
+    reasons: tuple[Reason, ...]  # why not, at most one of each kind; empty when eligible
 
     @property
     def eligible(self) -> bool:
         return not self.reasons
 
 
-def _settlement_blockers(settlement) -> list[str]:
+def _settlement_blockers(settlement: Settlement) -> list[Reason]:
+    """What holds back every household of ``settlement``: its hazard areas not released,
+    its required services not commissioned."""
     readiness = settlement_return_readiness(settlement)
-    blockers = [
-        f"land around {settlement.name} not released: {reason.text}"
-        for reason in readiness.land.reasons
-    ]
-    blockers += [
-        f"{check.label.lower()} not commissioned in {settlement.name}"
-        for check in readiness.missing_services
-    ]
+    hazards = tuple(
+        Hazard(r.hazard.code, r.hazard.area_ha, r.method, r.percent) for r in readiness.land.reasons
+    )
+    services = tuple(check.service for check in readiness.missing_services)
+    blockers = []
+    if hazards:
+        blockers.append(Reason(Why.LAND, settlement.code, hazards=hazards, settlement=settlement))
+    if services:
+        blockers.append(
+            Reason(Why.SERVICES, settlement.code, services=services, settlement=settlement)
+        )
     return blockers
 
 
@@ -84,16 +90,16 @@ def eligibility(households: QuerySet[Household]) -> list[Eligibility]:
     in_review = set(open_pairs.values_list("household_a", flat=True)) | set(
         open_pairs.values_list("household_b", flat=True)
     )
-    blockers: dict[int, list[str]] = {}
+    blockers: dict[int, list[Reason]] = {}
     result = []
     for household in households.select_related("origin_settlement__district"):
         reasons = []
         if household.status != Household.Status.VERIFIED:
-            reasons.append(f"registration {household.get_status_display().lower()}, not verified")
+            reasons.append(Reason(Why.NOT_VERIFIED, household.status))
         if household.intention != Household.Intention.RETURN_NOW:
-            reasons.append(f"intention: {household.get_intention_display().lower()}")
+            reasons.append(Reason(Why.INTENTION, household.intention))
         if household.pk in in_review:
-            reasons.append("a possible duplicate is under review")
+            reasons.append(Reason(Why.DUPLICATE))
         settlement = household.origin_settlement
         if settlement.pk not in blockers:
             blockers[settlement.pk] = _settlement_blockers(settlement)
@@ -363,7 +369,7 @@ def road_home(household: Household) -> list[RoadStep]:
         followed_up_on=visit.date if visit else None,
     )
     details = {
-        Step.ELIGIBLE: "; ".join(reasons),
+        Step.ELIGIBLE: "; ".join(reason.words for reason in reasons),
         Step.OFFERED: _offer_detail(offer),
         Step.ACCEPTED: _answer_detail(household, offer, declined),
         Step.SCHEDULED: (f"{passage.cohort} ({passage.get_status_display()})" if passage else ""),
@@ -618,44 +624,30 @@ def passenger_list(user: User, cohort: Cohort) -> list[PassengerRow]:
     ]
 
 
-def reason_why(reason: str) -> str:
-    """The kind of an ineligibility reason (``IneligibleHousehold.Why``), read from the
-    words :func:`eligibility` writes — also those of runs stored before kinds were kept."""
-    Why = IneligibleHousehold.Why
-    if reason.startswith("registration ") and reason.endswith(", not verified"):
-        return Why.NOT_VERIFIED
-    if reason.startswith("intention: "):
-        return Why.INTENTION
-    if reason == "a possible duplicate is under review":
-        return Why.DUPLICATE
-    if reason.startswith("land around ") and " not released: " in reason:
-        return Why.LAND
-    if " not commissioned in " in reason:
-        return Why.SERVICES
-    return Why.OTHER
-
-
-# The kinds of reason that come from the household's origin settlement: every household
-# of the settlement has the same ones, so they are kept once per household and kind, and
-# shown by settlement.
-BY_SETTLEMENT = (IneligibleHousehold.Why.LAND, IneligibleHousehold.Why.SERVICES)
-
-
 def ineligible_rows(run: AllocationRun, checked: list[Eligibility]) -> list[IneligibleHousehold]:
-    """What ``run`` keeps of the households it left out: one row per household and kind
-    of reason, with the kind's first reason (a settlement's reasons are all its
-    households'), so that a national run keeps a few rows per household, not one per
-    missing service and hazard area."""
-    rows = []
-    for e in checked:
-        kinds: dict[str, str] = {}
-        for reason in e.reasons:
-            kinds.setdefault(reason_why(reason), reason)
-        rows += [
-            IneligibleHousehold(run=run, household=e.household, why=why, reason=reason)
-            for why, reason in kinds.items()
-        ]
-    return rows
+    """What ``run`` keeps of the households it left out: one row per household and
+    reason, by kind and code (a household has at most one reason of each kind, so a
+    national run keeps a few rows per household, not one per missing service)."""
+    return [
+        IneligibleHousehold(run=run, household=e.household, why=reason.why, reason=reason.code)
+        for e in checked
+        for reason in e.reasons
+    ]
+
+
+def ineligible_counts(checked: list[Eligibility]) -> list[dict]:
+    """``AllocationRun.ineligible_reasons``: each reason as stored (``Reason.to_json``) with
+    the number of households it held back, most first."""
+    counts = Counter(reason for e in checked for reason in e.reasons)
+    return [reason.to_json() | {"households": n} for reason, n in counts.most_common()]
+
+
+def _run_reasons(run: AllocationRun) -> list[tuple[Reason, int]]:
+    """The reasons ``run`` stored, with their counts, their settlements named (one query,
+    only when a reason comes from a settlement)."""
+    codes = {r["code"] for r in run.ineligible_reasons if r["why"] in BY_SETTLEMENT}
+    settlements = Settlement.objects.in_bulk(codes, field_name="code") if codes else {}
+    return [(Reason.from_json(r, settlements), r["households"]) for r in run.ineligible_reasons]
 
 
 @dataclass(frozen=True)
@@ -683,8 +675,8 @@ class IneligibleGroup:
 
 def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[IneligibleGroup]:
     """Why ``run`` left households out, by kind of reason, most households first: each
-    kind with its households counted once, its reasons with their counts, and its
-    ``first`` households by reference (two queries, whatever the number of reasons)."""
+    kind with its households counted once, its reasons in words with their counts, and
+    its ``first`` households by reference."""
     rows = IneligibleHousehold.objects.filter(run=run)
     counts = dict(rows.order_by().values_list("why").annotate(n=Count("household", distinct=True)))
     ranked = (
@@ -700,59 +692,39 @@ def run_ineligible_groups(run: AllocationRun, *, first: int = 10) -> list[Inelig
     households: defaultdict[str, list[Household]] = defaultdict(list)
     for row in ranked:
         households[row.why].append(row.household)
-    reasons: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
-    for reason, n in sorted(run.ineligible_reasons.items(), key=lambda item: (-item[1], item[0])):
-        reasons[reason_why(reason)].append((reason, n))
+    reasons: defaultdict[str, list[ReasonRow]] = defaultdict(list)
+    for reason, n in _run_reasons(run):
+        reasons[reason.why].append(
+            ReasonRow(reason.words, n, {"why": reason.why, "reason": reason.code})
+        )
     groups = [
-        IneligibleGroup(why, counts.get(why), _rows(why, listed), households[why])
+        IneligibleGroup(
+            why,
+            counts.get(why),
+            sorted(listed, key=lambda row: (-row.households, row.text)),
+            households[why],
+        )
         for why, listed in reasons.items()
     ]
     return sorted(groups, key=lambda g: -(g.households or sum(r.households for r in g.reasons)))
 
 
-def _rows(why: str, reasons: list[tuple[str, int]]) -> list[ReasonRow]:
-    """The reasons of a kind as rows; a settlement's reasons, which hold back the same
-    households, make one row: "clinic, water not commissioned in Vang"."""
-    if why not in BY_SETTLEMENT:
-        return [ReasonRow(reason, n, {"reason": reason}) for reason, n in reasons]
-    by_settlement: dict[str, list[tuple[str, int]]] = {}
-    for reason, n in reasons:
-        if why == IneligibleHousehold.Why.SERVICES:
-            part, _sep, settlement = reason.partition(" not commissioned in ")
-        else:
-            settlement, _sep, part = reason.removeprefix("land around ").partition(
-                " not released: "
-            )
-        by_settlement.setdefault(settlement, []).append((part, n))
-    words = (
-        _("%(services)s not commissioned in %(settlement)s")
-        if why == IneligibleHousehold.Why.SERVICES
-        else _("land around %(settlement)s not released: %(areas)s")
+def run_reason(run: AllocationRun, *, why: str, code: str) -> Reason | None:
+    """The reason of kind ``why`` and ``code`` that ``run`` stored, if it did."""
+    return next(
+        (reason for reason, _n in _run_reasons(run) if (reason.why, reason.code) == (why, code)),
+        None,
     )
-    return [
-        ReasonRow(
-            words
-            % {
-                "services": ", ".join(sorted(part for part, _n in parts)),
-                "areas": "; ".join(part for part, _n in parts),
-                "settlement": settlement,
-            },
-            max(n for _part, n in parts),
-            {"why": why, "settlement": settlement},
-        )
-        for settlement, parts in by_settlement.items()
-    ]
 
 
 def run_ineligible_households(
-    run: AllocationRun, *, why: str = "", reason: str = "", settlement: str = ""
+    run: AllocationRun, *, why: str, reason: str = ""
 ) -> QuerySet[Household]:
-    """Every household ``run`` left out for a kind of reason (in one origin settlement,
-    by name) or for one reason, by reference (for paging)."""
-    rows = IneligibleHousehold.objects.filter(run=run)
-    rows = rows.filter(reason=reason) if reason else rows.filter(why=why)
-    if settlement:
-        rows = rows.filter(household__origin_settlement__name=settlement)
+    """Every household ``run`` left out for a kind of reason, or for one reason of the kind
+    (its code), by reference (for paging)."""
+    rows = IneligibleHousehold.objects.filter(run=run, why=why)
+    if reason:
+        rows = rows.filter(reason=reason)
     return (
         Household.objects.filter(pk__in=rows.values("household"))
         .select_related("origin_settlement")

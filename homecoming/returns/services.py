@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,6 +38,7 @@ from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
     eligibility,
     households_in,
+    ineligible_counts,
     ineligible_rows,
     planner_households,
     planner_units,
@@ -75,9 +75,7 @@ def allocation_run(*, by: User, districts: list[Area], scope: str) -> Allocation
             households_considered=len(checked),
             households_not_eligible=len(checked) - len(eligible),
             units_considered=len(units),
-            ineligible_reasons=dict(
-                Counter(reason for e in checked for reason in e.reasons).most_common()
-            ),
+            ineligible_reasons=ineligible_counts(checked),
         )
         run.districts.set(districts)
         AllocationResult.objects.bulk_create(

@@ -43,6 +43,7 @@ from homecoming.returns.selectors import (
     run_by_settlement,
     run_ineligible_groups,
     run_ineligible_households,
+    run_reason,
     with_heads,
 )
 from homecoming.returns.services import (
@@ -99,24 +100,23 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @personal_data(AccessLog.Action.VIEW)
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run: its figures and decision, why households were left out (grouped by
-    kind of reason, or the households of one kind (``?why=``, ``&settlement=``) or
-    reason (``?reason=``), paged), and each household's
+    kind of reason, or the households of one kind (``?why=``) or of one reason of the
+    kind (``&reason=`` its code), paged), and each household's
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
-    reason = request.GET.get("reason", "")
     why = request.GET.get("why", "")
-    settlement = request.GET.get("settlement", "")
-    if reason or why in IneligibleHousehold.Why.values:
-        households = run_ineligible_households(run, why=why, reason=reason, settlement=settlement)
+    if why in IneligibleHousehold.Why.values:
+        code = request.GET.get("reason", "")
+        households = run_ineligible_households(run, why=why, reason=code)
         page = Paginator(households, 100).get_page(request.GET.get("page"))
-        heading = reason or IneligibleHousehold.Why(why).label
+        reason = run_reason(run, why=why, code=code) if code else None
         return render(
             request,
             "returns/run_ineligible.html",
             {
                 "run": run,
-                "heading": f"{heading} · {settlement}" if settlement else heading,
+                "heading": reason.words if reason else IneligibleHousehold.Why(why).label,
                 "count": page.paginator.count,
                 "page": page,
             },

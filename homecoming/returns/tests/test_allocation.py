@@ -12,6 +12,7 @@ from homecoming.housing.models import HousingUnit
 from homecoming.registry.models import DuplicateCandidate, Household, Member
 from homecoming.returns.models import AllocationResult
 from homecoming.returns.priority import priority_score
+from homecoming.returns.reasons import Reason
 from homecoming.returns.selectors import eligibility
 from homecoming.returns.services import allocation_run
 from homecoming.returns.tests.fixtures import household
@@ -35,10 +36,16 @@ def test_eligibility_gives_every_reason(places, make_household, zar_ready, khoja
     other = household(make_household, places.zar, 4)
     DuplicateCandidate.objects.create(household_a=ok, household_b=other, probability=0.9)
     reasons = {e.household: e.reasons for e in eligibility(Household.objects.all())}
-    assert reasons[later] == ("intention: return later",)
-    assert reasons[ok] == ("a possible duplicate is under review",)
-    assert "registration registered, not verified" in reasons[unverified]
-    assert any("not commissioned in Ballija" in r for r in reasons[unverified])
+    assert reasons[later] == (Reason("intention", "return_later"),)
+    assert reasons[ok] == (Reason("duplicate"),)
+    assert reasons[unverified] == (
+        Reason("not_verified", "registered"),
+        Reason(
+            "services",
+            places.ballija.code,
+            services=("electricity", "water", "school", "clinic"),
+        ),
+    )
 
 
 def test_a_what_if_houses_the_highest_priorities_and_explains_the_rest(
@@ -113,7 +120,7 @@ def test_a_run_counts_why_households_were_not_eligible(places, make_household, z
     household(make_household, places.zar, 3, intention="not_return")
     household(make_household, places.zar, 2)
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
-    assert run.ineligible_reasons == {"intention: not return": 2}
+    assert run.ineligible_reasons == [{"why": "intention", "code": "not_return", "households": 2}]
     assert (run.households_considered, run.households_not_eligible) == (3, 2)
 
 
