@@ -479,19 +479,21 @@ def cohort_seats_by_month() -> dict[dt.date, int]:
 
 
 def run_by_settlement(run: AllocationRun) -> list[tuple[str, int, int]]:
-    """Households of ``run`` housed and still waiting, by origin settlement name, counted
-    in the database: ``[(name, housed, waiting), ...]`` in name order."""
+    """Households of ``run`` housed and still waiting, by origin settlement, counted in the
+    database: ``[(name, housed, waiting), ...]``, named and ordered in the page's language."""
     rows = (
         AllocationResult.objects.filter(run=run)
         .order_by()
-        .values("household__origin_settlement__name")
+        .values("household__origin_settlement")
         .annotate(
             housed=Count("pk", filter=Q(unit__isnull=False)),
             waiting=Count("pk", filter=Q(unit__isnull=True)),
         )
     )
+    counts = {row["household__origin_settlement"]: row for row in rows}
     return sorted(
-        (row["household__origin_settlement__name"], row["housed"], row["waiting"]) for row in rows
+        (s.display_name, counts[s.pk]["housed"], counts[s.pk]["waiting"])
+        for s in Settlement.objects.filter(pk__in=counts)
     )
 
 

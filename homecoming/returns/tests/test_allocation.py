@@ -7,13 +7,15 @@ import datetime as dt
 
 import pytest
 from django.db.models.signals import post_init
+from django.utils import translation
 
 from homecoming.housing.models import HousingUnit
+from homecoming.places.models import Settlement
 from homecoming.registry.models import DuplicateCandidate, Household, Member
 from homecoming.returns.models import AllocationResult
 from homecoming.returns.priority import priority_score
 from homecoming.returns.reasons import Reason
-from homecoming.returns.selectors import eligibility
+from homecoming.returns.selectors import eligibility, run_by_settlement
 from homecoming.returns.services import allocation_run
 from homecoming.returns.tests.fixtures import household
 
@@ -111,6 +113,9 @@ def test_the_run_page_counts_by_settlement_in_the_database_and_loads_only_the_pa
     finally:
         post_init.disconnect(count, sender=AllocationResult)
     assert page.context["by_settlement"] == [("Ballija", 0, 120), ("Zar", 1, 0)]
+    Settlement.objects.filter(pk=places.ballija.pk).update(name_az="Ballıca")
+    with translation.override("az"):  # named in the page's language
+        assert run_by_settlement(run)[0] == ("Ballıca", 0, 120)
     assert (page.context["housed"], page.context["waiting"]) == (1, 120)
     assert len(loaded) == 100  # the page shown, not every result of the run
 
