@@ -193,6 +193,7 @@ def child_floor(path: str) -> dict:
         for member_id, record in enumerate(csv.DictReader(handle), start=1):
             if record["household"] != current:
                 current, household_id = record["household"], household_id + 1
+                origin = record["origin_settlement"]  # given on a household's first row
                 registered_on = record["registered_on"] or dt.date.today().isoformat()  # noqa: DTZ011 (as the import does)
                 add(
                     Household,
@@ -250,7 +251,7 @@ def child_floor(path: str) -> dict:
                 patronymic=record["patronymic"],
                 birth_date=dt.date.fromisoformat(f"{birth}-01-01" if len(birth) == 4 else birth),
                 birth_year_only=len(birth) == 4,
-                origin_settlement=record["origin_settlement"],
+                origin_settlement=origin,
             )
             for key in keys:
                 add(MemberSearchKey, member_id=member_id, household_id=household_id, key=key)
