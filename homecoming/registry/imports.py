@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from homecoming.accounts.models import User
 from homecoming.core.audit import records_insert_audited
-from homecoming.core.bulk import ids_take, records_insert
+from homecoming.core.bulk import ids_take, index_deferred, records_insert
 from homecoming.core.tabular import (
     ImportReport,
     Progress,
@@ -42,6 +42,7 @@ from homecoming.registry.models import (
     HouseholdEvent,
     IdentityDocument,
     Member,
+    MemberSearchKey,
     TemporaryAccommodation,
 )
 from homecoming.registry.search_keys import member_name_key, person_door_keys, search_keys
@@ -360,15 +361,21 @@ def households_write(
         origins = array("I", [0]) * len(sizes)
         codes = dict(Settlement.objects.values_list("pk", "code"))
         written: list[str] = []
-        for households, members in batches:
-            report.errors += _rechecked(households, members, districts)
-            if report.errors:  # go on checking, to name every row; nothing will be kept
-                continue
-            _write(households, members, household_ids, (sizes, origins, codes), summary["file"], by)
-            written += (reference for _index, reference, _number, _household in households)
-            done += len(members)
-            if progress:
-                progress(done, total)
+        # A file as large as the registry or larger (a first national load): the search
+        # keys' index, some twenty keys a member, is built once at the end.
+        national = total >= Member.objects.count()
+        with index_deferred(MemberSearchKey, "member_search_key", when=national):
+            for households, members in batches:
+                report.errors += _rechecked(households, members, districts)
+                if report.errors:  # go on checking, to name every row; nothing will be kept
+                    continue
+                _write(
+                    households, members, household_ids, (sizes, origins, codes), summary["file"], by
+                )
+                written += (reference for _index, reference, _number, _household in households)
+                done += len(members)
+                if progress:
+                    progress(done, total)
         if not report.errors:
             # Checked at the door, the whole file at once, in the import's transaction:
             # near-matches go to the review queue.

@@ -6,12 +6,20 @@ import pickle
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import make_table
 from homecoming.core.tabular import Row, Table
 from homecoming.registry import imports
 from homecoming.registry.imports import households_import
-from homecoming.registry.models import Household, HouseholdEvent, IdentityDocument, Member
+from homecoming.registry.models import (
+    Household,
+    HouseholdEvent,
+    IdentityDocument,
+    Member,
+    MemberSearchKey,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +250,59 @@ def test_a_kept_file_that_holds_anything_but_values_and_dates_is_not_read(places
     with pytest.raises(pickle.UnpicklingError, match="is not in a kept households file"):
         imports.households_write(kept=kept)
     assert not Household.objects.exists()
+
+
+def _search_key_index_statements(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"].split(" ON ")[0]
+        for query in queries.captured_queries
+        if "INDEX" in query["sql"] and "member_search_key" in query["sql"]
+    ]
+
+
+def _search_key_index_kept() -> bool:
+    with connection.cursor() as cursor:
+        return "member_search_key" in {
+            index.name
+            for index in MemberSearchKey._meta.indexes
+            if index.name
+            in connection.introspection.get_constraints(cursor, MemberSearchKey._meta.db_table)
+        }
+
+
+def test_a_file_as_large_as_the_registry_builds_the_search_keys_index_once_after_its_rows(
+    places,
+):
+    with CaptureQueriesContext(connection) as queries:
+        assert households_import(table=make_table(GOOD)).ok
+    expected = (
+        ['DROP INDEX "member_search_key"', 'CREATE INDEX "member_search_key"']
+        if connection.vendor == "sqlite"
+        else []  # PostgreSQL would hold every search until the import ends
+    )
+    assert _search_key_index_statements(queries) == expected
+    assert _search_key_index_kept()
+    elvin = Member.objects.get(given_name="Elvin")
+    assert MemberSearchKey.objects.filter(key="AZE1234567").get().member == elvin
+    assert MemberSearchKey.objects.filter(key="gf:elvin|məmmədov", member=elvin).exists()
+
+
+def test_a_file_smaller_than_the_registry_puts_its_keys_in_the_index_as_it_goes(places):
+    assert households_import(table=make_table(GOOD)).ok
+    with CaptureQueriesContext(connection) as queries:
+        assert households_import(table=make_table([member("K-3", "head", "Tural")])).ok
+    assert _search_key_index_statements(queries) == []
+    assert MemberSearchKey.objects.filter(member__given_name="Tural", key__contains=":").exists()
+
+
+def test_a_file_refused_as_it_is_written_leaves_the_search_keys_index_as_it_was(places, tmp_path):
+    kept = tmp_path / "checked"
+    assert imports.households_check(table=make_table(GOOD), keep=kept).ok
+    assert households_import(
+        table=make_table([member("K-9", "head", "Tural", document_number="")])
+    ).ok
+    Household.objects.filter(reference="K-9").update(reference="K-2")  # registered meanwhile
+    report = imports.households_write(kept=kept)
+    assert not report.ok
+    assert (report.created, Household.objects.count()) == (0, 1)
+    assert _search_key_index_kept()
