@@ -241,9 +241,13 @@ def offer_list_for_user(user: User) -> QuerySet[Reservation]:
     return offers.filter(household__origin_settlement__district_id__in=scope)
 
 
+# An offer waiting for an answer: still held (one ended by a withdrawal was never answered).
+AWAITING_ANSWER = Q(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+
+
 def offers_awaiting_answer(offers: QuerySet[Reservation]) -> QuerySet[Reservation]:
     """``offers`` still held for their household and not yet answered."""
-    return offers.filter(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    return offers.filter(AWAITING_ANSWER)
 
 
 def departures_unconfirmed(cohorts: QuerySet[Cohort], *, today: dt.date) -> QuerySet[Cohort]:
@@ -544,8 +548,7 @@ def offers_filtered(
         offers = offers.filter(unit__building__settlement=destination)
     if run is not None:
         offers = offers.filter(run=run)
-    # Waiting for an answer: still held (an offer ended by a withdrawal was never answered).
-    waiting = Q(status=Reservation.Status.ACTIVE, answer=Reservation.Answer.PENDING)
+    waiting = AWAITING_ANSWER
     if answer == Reservation.Answer.PENDING:
         offers = offers.filter(waiting)
     elif answer:
