@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -34,10 +35,22 @@ def shell(request: HttpRequest) -> dict:
         "scope": Scope(user),
         "synthetic_data": Household.objects.filter(is_synthetic=True).exists(),
         "map_settings": {
+            # The offline base layer (core/static/homecoming/basemap/README.md).
+            "basemap": static("homecoming/basemap/caucasus.geojson"),
             "tiles": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
             "detailUrl": reverse("places:settlement_list"),
             "hazardUrl": reverse("mineaction:hazard_list"),
-            "labels": {"approximate": gettext("approximate position")},
+            "labels": {
+                "approximate": gettext("approximate position"),
+                "countries": {
+                    "Azerbaijan": gettext("Azerbaijan"),
+                    "Armenia": gettext("Armenia"),
+                    "Georgia": gettext("Georgia"),
+                    "Iran": gettext("Iran"),
+                    "Russia": gettext("Russia"),
+                    "Turkey": gettext("Türkiye"),
+                },
+            },
         },
     }

@@ -5,9 +5,16 @@
   const element = document.getElementById("map");
   if (!element || !window.L) return;
   const { map, settings } = homecomingMap.create(element);
-  const { escape, localName } = homecomingMap;
+  const { escape, localName, label, declutter } = homecomingMap;
 
   const STATUS_COLOURS = { open: "#b3261e", in_progress: "#d9822b", released: "#1e6b3a" };
+  // Whose name is placed first when names would collide: the page's settlement, then
+  // towns before villages, then exact positions before approximate ones.
+  const KIND_PRIORITY = { city: 3, settlement: 2, village: 1 };
+
+  function priority(p) {
+    return (p.current ? 100 : 0) + 10 * (KIND_PRIORITY[p.kind] || 0) + (p.approximate ? 0 : 1);
+  }
 
   function hazardPopup(p) {
     // A hazard area outside the user's districts is shown without a link (its page is theirs).
@@ -25,8 +32,9 @@
   }
 
   function draw(collection) {
-    // Names stay on the map while they are few enough to read; a small map names only
-    // the settlement the page is about.
+    // Names stay on the map while there are few enough points to place them (those that
+    // would collide are left out, map.js); a small map names only the settlement the page
+    // is about.
     const small = element.classList.contains("small");
     const points = collection.features.filter((f) => f.geometry.type === "Point").length;
     const labelled = (p) => (small ? p.current : points <= 60);
@@ -53,9 +61,11 @@
           return;
         }
         marker.bindPopup(popup(feature.properties));
+        const permanent = labelled(feature.properties);
         marker.bindTooltip(escape(localName(feature.properties)), {
-          permanent: labelled(feature.properties), direction: "right", className: "settlement-label",
+          permanent, direction: "right", className: "settlement-label",
         });
+        if (permanent) label(map, marker.getTooltip(), { marker, priority: priority(feature.properties) });
       },
     }).addTo(map);
     // A page about one settlement frames it and its hazard areas, not the whole district.
@@ -72,6 +82,7 @@
     element.dataset.markers = String(points);
     element.dataset.polygons = String(
       collection.features.filter((f) => f.geometry.type !== "Point").length);
+    declutter(map);
   }
 
   if (element.dataset.points) {
