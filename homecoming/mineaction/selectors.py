@@ -174,7 +174,7 @@ def hazards_geojson(hazards: QuerySet[HazardArea], settlements: QuerySet[Settlem
                 "status_label": h.get_status_display(),
                 "area_ha": round(h.area_ha, 2),
                 "released_percent": int(h.released_share * 100),
-                "district": h.district.name,
+                "district": h.district.display_name,
             },
         }
         for h in hazards.select_related("district")
@@ -188,7 +188,7 @@ def hazards_geojson(hazards: QuerySet[HazardArea], settlements: QuerySet[Settlem
                 "code": s.code,
                 "name": s.name,
                 "name_az": s.name_az,
-                "district": s.district.name,
+                "district": s.district.display_name,
                 "approximate": s.coordinates_approximate,
             },
         }

@@ -67,7 +67,7 @@ def settlements_geojson(settlements: QuerySet[Settlement], *, current: str = "")
                 "name": s.name,
                 "name_az": s.name_az,
                 "kind": s.kind,
-                "district": s.district.name,
+                "district": s.district.display_name,
                 "approximate": s.coordinates_approximate,
                 "current": s.code == current,
             },

@@ -70,9 +70,11 @@ window.homecomingMap = (function () {
   }
 
   // A permanent name on the map, placed by declutter: `marker` is the point it names (the
-  // other points are kept clear of it), `priority` orders who is placed first.
-  function label(map, tooltip, { marker = null, priority = 0 } = {}) {
-    const entry = { tooltip, marker, priority, hidden: false };
+  // other points are kept clear of it), `priority` orders who is placed first, and a name
+  // that `insists` (a town, the page's settlement) may cover another point rather than be
+  // left out.
+  function label(map, tooltip, { marker = null, priority = 0, insists = false } = {}) {
+    const entry = { tooltip, marker, priority, insists, hidden: false };
     map.homecomingLabels.push(entry);
     if (marker) {
       // A name left out is still shown while the pointer is on its point.
@@ -92,8 +94,9 @@ window.homecomingMap = (function () {
   }
 
   // Names never cover one another: in order of priority, each takes the first side of its
-  // point where it is inside the map and touches no name already placed and no other point;
-  // one with no free side is left out (its name is in the point's popup, and on hover).
+  // point where it is inside the map and touches no name already placed and no other point
+  // (for a name that insists, failing that, no name); one with no free side is left out
+  // (its name is in the point's popup, and on hover).
   function declutter(map) {
     const container = map.getContainer();
     const frame = container.getBoundingClientRect();
@@ -108,15 +111,16 @@ window.homecomingMap = (function () {
       const element = entry.tooltip.getElement();
       element.classList.remove("label-hidden");
       const sides = entry.marker ? SIDES : [entry.tooltip.options.direction];
-      const side = sides.find((direction) => {
+      const free = (clearOfPoints) => sides.find((direction) => {
         if (entry.tooltip.options.direction !== direction) {
           entry.tooltip.options.direction = direction;
           entry.tooltip.update();
         }
         const box = element.getBoundingClientRect();
-        return inside(box, frame) && !placed.some((other) => overlaps(box, other)) &&
-          !points.some((point) => point.marker !== entry.marker && overlaps(box, point.box));
+        return inside(box, frame) && !placed.some((other) => overlaps(box, other)) && (!clearOfPoints ||
+          !points.some((point) => point.marker !== entry.marker && overlaps(box, point.box)));
       });
+      const side = free(true) || (entry.insists ? free(false) : undefined);
       entry.hidden = side === undefined;
       if (entry.hidden) {
         element.classList.add("label-hidden");
