@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint system-deps lock messages bench clean
+.PHONY: demo test lint system-deps lock messages bench screenshots clean
 
 # The demo, the checks and the benchmarks run in development mode (the development secret
 # key, plain HTTP); without DEBUG Homecoming refuses to start without a SECRET_KEY of its own.
@@ -64,6 +64,34 @@ bench: $(VENV)/.installed-bench system-deps
 	   for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; echo; done; } > docs/performance.md.new
 	mv docs/performance.md.new docs/performance.md
 	@cat docs/performance.md
+
+# README's screenshots (docs/screenshots/) are taken by the browser journeys that show those
+# screens, so that they cannot go stale: each pair is "README image:journey's screenshot in
+# test-artifacts/"; the journeys' screenshots are removed first, so that only a fresh one is copied.
+SCREENSHOTS := \
+	settlements-map:settlements-map \
+	settlement-page-az:settlement-page-az \
+	home:worklist-officer-en-1280 \
+	household-list:household-list-filtered-en \
+	register-likely-match:register-likely-match-en-1280 \
+	changes-to-approve:record-origin-queue-en-1280 \
+	import-errors:import-errors-en \
+	hazard-map:map-hazards-kalbajar-en-1280
+SCREENSHOT_JOURNEYS := \
+	"tests/browser/test_places_journey.py::test_the_kalbajar_officer_browses_settlements_in_two_languages" \
+	"tests/browser/test_worklist_journey.py::test_the_officer_follows_each_task_of_the_worklist_to_where_it_is_done[en]" \
+	"tests/browser/test_household_list_journey.py::test_page_through_a_filtered_sorted_list_and_open_a_household[en]" \
+	"tests/browser/test_registration_journey.py::test_a_family_registered_again_is_shown_and_opened_instead[en]" \
+	"tests/browser/test_household_record_journey.py::test_an_origin_change_is_approved_with_before_and_after_and_nothing_else_touched[en]" \
+	"tests/browser/test_import_journey.py::test_an_officer_corrects_a_households_file_and_imports_it_with_a_progress_bar[en]" \
+	"tests/browser/test_maps_journey.py::test_the_hazard_map_draws_the_countries_under_the_hazard_areas[en]"
+
+screenshots: $(VENV)/.installed-test system-deps
+	@for pair in $(SCREENSHOTS); do rm -f "test-artifacts/$${pair#*:}.png"; done
+	$(BIN)/pytest -q $(SCREENSHOT_JOURNEYS)
+	@for pair in $(SCREENSHOTS); do \
+	   cp "test-artifacts/$${pair#*:}.png" "docs/screenshots/$${pair%%:*}.png" || exit 1; \
+	   echo "docs/screenshots/$${pair%%:*}.png <- test-artifacts/$${pair#*:}.png"; done
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

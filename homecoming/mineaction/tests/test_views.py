@@ -143,3 +143,12 @@ def test_the_api_lists_activities_and_device_reports_and_rejects_bad_filters(
     response = api.get("/api/mineaction/hazard-areas/", {"status": "gone"})
     assert response.status_code == 400
     assert "status" in response.json()
+
+
+def test_the_hazard_map_feed_names_the_district_in_the_language_of_the_page(
+    client_for, viewer, places, zar_hazards
+):
+    client = client_for(viewer)
+    client.post("/i18n/setlang/", {"language": "az", "next": "/mineaction/map/"})
+    data = client.get("/mineaction/hazard-areas.geojson", {"district": places.kalbajar.code}).json()
+    assert {f["properties"]["district"] for f in data["features"]} == {"Kəlbəcər"}

@@ -54,3 +54,10 @@ def test_the_map_feed_is_geojson_with_the_approximate_flag(client_for, viewer, p
     assert sorted(by_name) == ["Kalbajar city", "Zar"]
     assert by_name["Zar"]["geometry"] == {"type": "Point", "coordinates": [46.2, 40.01]}
     assert by_name["Zar"]["properties"]["approximate"] is True
+
+
+def test_the_map_feed_names_the_district_in_the_language_of_the_page(client_for, viewer, places):
+    client = client_for(viewer)
+    client.post("/i18n/setlang/", {"language": "az", "next": "/places/map/"})
+    data = client.get("/places/settlements.geojson", {"district": places.kalbajar.code}).json()
+    assert {f["properties"]["district"] for f in data["features"]} == {"Kəlbəcər"}
