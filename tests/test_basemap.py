@@ -40,3 +40,16 @@ def test_every_district_of_the_demo_places_lies_in_azerbaijan_on_the_base_layer(
     for row in located:
         point = (float(row["lon"]), float(row["lat"]))
         assert any(inside(polygon[0], point) for polygon in azerbaijan), row["name"]
+
+
+def test_every_place_of_the_demo_lies_in_azerbaijan_on_the_base_layer_positions_made_up_too():
+    from homecoming.demo.loader import demo_places_table
+
+    inside = make_basemap().contains
+    azerbaijan = countries()["Azerbaijan"]
+    located = [row.values for row in demo_places_table().rows if row.values.get("lat")]
+    made_up = [values for values in located if values["coordinates"] == "approximate"]
+    assert len(made_up) > 10
+    for values in located:
+        point = (float(values["lon"]), float(values["lat"]))
+        assert any(inside(polygon[0], point) for polygon in azerbaijan), values["name"]

@@ -2,8 +2,8 @@
 
 Places come from ``data/seed-places.csv`` (copied from the background documents)
 through the same import as any user file. Villages the documents do not locate get
-a position a few kilometres from their district's centre, derived from their name,
-and are flagged approximate. Households and people are generated from a seed, so
+a position a few kilometres from their district's centre, derived from their name and
+kept inside the country on the maps' base layer, and are flagged approximate. Households and people are generated from a seed, so
 two runs give the same demo; they are marked synthetic.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
+import json
 import math
 import random
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from shapely import geometry as shp
 
 from homecoming.accounts.models import Role, User
 from homecoming.core.audit import change_reason
@@ -64,14 +67,31 @@ SEED_KIND = {
 COUNTRY = {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan"}
 
 
+# The country's outline on the maps' base layer: a synthetic position is kept inside it.
+BASEMAP = Path(__file__).resolve().parents[1] / "core/static/homecoming/basemap/caucasus.geojson"
+
+
+@functools.cache
+def _azerbaijan() -> shp.base.BaseGeometry:
+    features = json.loads(BASEMAP.read_text(encoding="utf-8"))["features"]
+    (outline,) = (f for f in features if f["properties"]["name"] == "Azerbaijan")
+    return shp.shape(outline["geometry"])
+
+
 def _approximate_point(name: str, lat: float, lon: float) -> tuple[float, float]:
-    """A stable point 4–18 km from (lat, lon), in a direction and distance drawn from ``name``."""
+    """A stable point 4–18 km from (lat, lon), in a direction and distance drawn from
+    ``name``, turned until it lies in Azerbaijan on the maps' base layer (a district's
+    centre can lie near the border, and a village is never put across it)."""
     digest = hashlib.sha256(name.encode()).digest()
-    bearing = digest[0] / 255 * 2 * math.pi
     km = 4 + digest[1] / 255 * 14
-    dlat = km * math.cos(bearing) / 111.32
-    dlon = km * math.sin(bearing) / (111.32 * math.cos(math.radians(lat)))
-    return round(lat + dlat, 5), round(lon + dlon, 5)
+    for turn in range(12):
+        bearing = digest[0] / 255 * 2 * math.pi + turn * math.pi / 6
+        dlat = km * math.cos(bearing) / 111.32
+        dlon = km * math.sin(bearing) / (111.32 * math.cos(math.radians(lat)))
+        point = round(lat + dlat, 5), round(lon + dlon, 5)
+        if _azerbaijan().contains(shp.Point(point[1], point[0])):
+            return point
+    raise ValueError(f"no point 4–18 km from {lat}, {lon} lies in Azerbaijan")
 
 
 def demo_places_table() -> Table:
