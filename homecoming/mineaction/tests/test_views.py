@@ -143,3 +143,13 @@ def test_the_api_lists_activities_and_device_reports_and_rejects_bad_filters(
     response = api.get("/api/mineaction/hazard-areas/", {"status": "gone"})
     assert response.status_code == 400
     assert "status" in response.json()
+
+
+def test_the_hazard_map_offers_the_districts_where_the_user_sees_a_hazard_area(
+    make_user, client_for, viewer, places, zar_hazards
+):
+    form = client_for(viewer).get("/mineaction/map/").context["form"]
+    assert [d.name for d in form.fields["district"].queryset] == ["Kalbajar"]
+    khojaly = make_user("kh", Role.MINE_ACTION, (places.khojaly,))
+    form = client_for(khojaly).get("/mineaction/map/").context["form"]
+    assert list(form.fields["district"].queryset) == []

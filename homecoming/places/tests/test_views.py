@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_table
+from homecoming.places.services import places_import
+
 pytestmark = pytest.mark.django_db
 
 
@@ -54,3 +57,15 @@ def test_the_map_feed_is_geojson_with_the_approximate_flag(client_for, viewer, p
     assert sorted(by_name) == ["Kalbajar city", "Zar"]
     assert by_name["Zar"]["geometry"] == {"type": "Point", "coordinates": [46.2, 40.01]}
     assert by_name["Zar"]["properties"]["approximate"] is True
+
+
+def test_the_filters_offer_only_districts_and_kinds_that_some_settlement_has(
+    client_for, viewer, places
+):
+    empty = {"kind": "district", "name": "Lachin", "name_az": "Laçın", "parent": "East Zangezur"}
+    assert places_import(table=make_table([empty])).ok
+    for url in ("/places/settlements/", "/places/map/"):
+        form = client_for(viewer).get(url).context["form"]
+        districts = [d.name for d in form.fields["district"].queryset]
+        assert districts == ["Kalbajar", "Khojaly"]
+        assert [value for value, _ in form.fields["kind"].choices] == ["", "city", "village"]
