@@ -47,7 +47,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["NameKey", "name_key", "patronymic_key", "spelling_key", "surname_key"]
+__all__ = [
+    "NameKey",
+    "name_key",
+    "name_prefix_keys",
+    "patronymic_key",
+    "spelling_key",
+    "surname_key",
+]
 
 _INVISIBLE_CATEGORIES = {"Cc", "Cf"}
 
@@ -72,6 +79,11 @@ _DIGRAPHS = [
 ]
 _DIGRAPH_PATTERN = re.compile("|".join(source for source, _ in _DIGRAPHS))
 _DIGRAPH_TARGET = dict(_DIGRAPHS)
+# The beginnings of those digraphs, longest first: a name typed so far may stop inside one
+# ("Кельбад", on the way to "Кельбаджар").
+_DIGRAPH_STARTS = sorted(
+    {source[:n] for source, _ in _DIGRAPHS for n in range(1, len(source))}, key=len, reverse=True
+)
 
 _CLASSES = str.maketrans({
     "ə": "a", "e": "a", "ı": "i", "y": "i", "ö": "o", "ü": "u", "q": "k", "g": "k",
@@ -79,6 +91,7 @@ _CLASSES = str.maketrans({
 })
 # fmt: on
 
+_VOWELS = "aiou"  # of a key, after step 4
 _VOWEL_BEFORE_VOWEL = re.compile(r"[aiou]+(?=[aiou])")
 _DOUBLED = re.compile(r"([a-z])\1+")
 _WORD_SEPARATORS = re.compile(r"[\s\-‐‑–—.,;/()]+")
@@ -155,6 +168,29 @@ def patronymic_key(text: str) -> NameKey:
 
 
 @lru_cache(maxsize=_CACHED_NAMES)
+def name_prefix_keys(text: str) -> tuple[str, ...]:
+    """The keys of a name as typed so far: the key of the whole name holds one of them.
+
+    The last word may stop inside a digraph (the d of дж or dzh, the k of kh): it is left
+    out. Or it may stop on a vowel that the next vowel replaces in the whole name (step 5:
+    "Cəbra" is "cabra", Cəbrayıl "cabril"): the key is given with each vowel in its place.
+
+    >>> name_prefix_keys("Кельбад"), name_prefix_keys("Khod"), name_prefix_keys("Cəbra")
+    (('kalba',), ('ko',), ('cabra', 'cabri', 'cabro', 'cabru'))
+    """
+    *words, last = _words(text) or [""]
+    whole = [_key(_latin_word(word)) for word in words]
+    letters = _latin_letters(last)
+    for start in _DIGRAPH_STARTS:
+        if letters.endswith(start) and len(letters) > len(start):
+            return (_joined([*whole, _key(_digraphs(letters.removesuffix(start)))]),)
+    key = _key(_digraphs(letters))
+    if len(key) < 2 or key[-1] not in _VOWELS:
+        return (_joined([*whole, key]),)
+    return tuple(_joined([*whole, key[:-1] + vowel]) for vowel in _VOWELS)
+
+
+@lru_cache(maxsize=_CACHED_NAMES)
 def spelling_key(text: str) -> str:
     """The name as typed, without case, invisible characters or extra spaces.
 
@@ -197,8 +233,17 @@ def _latin_words(text: str) -> list[str]:
 
 
 def _latin_word(word: str) -> str:
+    return _digraphs(_latin_letters(word))
+
+
+def _latin_letters(word: str) -> str:
+    """Step 2: each letter in Latin."""
     # "yy" from й or ј before е (Бабајев): one y, as in Babayev.
-    latin = "".join(_latin_letter(ch) for ch in word).replace("yy", "y")
+    return "".join(_latin_letter(ch) for ch in word).replace("yy", "y")
+
+
+def _digraphs(latin: str) -> str:
+    """Step 3."""
     return _DIGRAPH_PATTERN.sub(lambda match: _DIGRAPH_TARGET[match.group()], latin)
 
 

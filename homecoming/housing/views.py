@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from homecoming.accounts.personal import no_personal_data
+from homecoming.core.choices import choices_in_use
 from homecoming.housing import selectors
 from homecoming.housing.charts import overview_charts, progress_chart
 from homecoming.housing.models import HousingUnit, Project
@@ -41,14 +42,15 @@ def overview(request: HttpRequest) -> HttpResponse:
 @no_personal_data
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.project_list_for_user(request.user)
+    sectors = choices_in_use(Project.Sector.choices, projects.values_list("sector", flat=True))
     sector = request.GET.get("sector", "")
-    if sector in Project.Sector.values:
+    if sector in dict(sectors):
         projects = projects.filter(sector=sector)
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "housing/project_list.html",
-        {"page": page, "sector": sector, "sectors": Project.Sector.choices},
+        {"page": page, "sector": sector, "sectors": sectors},
     )
 
 
@@ -85,6 +87,7 @@ def settlement_housing(request: HttpRequest, code: str) -> HttpResponse:
     except Settlement.DoesNotExist as exc:
         raise Http404("No such settlement.") from exc
     units = selectors.unit_list_for_user(request.user).filter(building__settlement=settlement)
+    rooms = [str(n) for n in units.order_by("rooms").values_list("rooms", flat=True).distinct()]
     filters = {
         "status": request.GET.get("status", ""),
         "rooms": request.GET.get("rooms", ""),
@@ -108,6 +111,7 @@ def settlement_housing(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "filters": filters,
             "statuses": HousingUnit.Status.choices,
+            "rooms": rooms,
             "readiness": selectors.settlement_return_readiness(settlement),
         },
     )

@@ -14,6 +14,7 @@ from shapely import geometry as shp
 
 from homecoming.accounts.access import CASUALTY_VIEW, district_scope, user_can
 from homecoming.accounts.models import User
+from homecoming.core.choices import rows_in_use
 from homecoming.core.disclosure import disclose
 from homecoming.mineaction.models import (
     Accident,
@@ -28,7 +29,8 @@ from homecoming.mineaction.readiness import (
     SettlementZone,
     land_readiness,
 )
-from homecoming.places.models import Settlement
+from homecoming.places.models import Area, Settlement
+from homecoming.places.selectors import district_list
 
 
 def scoped(queryset: QuerySet, user: User, field: str = "district") -> QuerySet:
@@ -39,6 +41,11 @@ def scoped(queryset: QuerySet, user: User, field: str = "district") -> QuerySet:
 
 def hazard_area_list_for_user(user: User) -> QuerySet[HazardArea]:
     return scoped(HazardArea.objects.select_related("district"), user)
+
+
+def districts_with_hazard_areas(user: User) -> QuerySet[Area]:
+    """The districts where ``user`` sees a hazard area: those the hazard map offers."""
+    return rows_in_use(district_list(), hazard_area_list_for_user(user), "district")
 
 
 def zone_of(settlement: Settlement) -> SettlementZone:

@@ -68,14 +68,17 @@ def hazard_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @no_personal_data
 def hazard_map(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "mineaction/hazard_map.html", {"form": SettlementFilterForm(request.GET)}
+    form = SettlementFilterForm(
+        request.GET, districts=selectors.districts_with_hazard_areas(request.user)
     )
+    return render(request, "mineaction/hazard_map.html", {"form": form})
 
 
 @no_personal_data
 def hazards_geojson(request: HttpRequest) -> JsonResponse:
-    filters = SettlementFilterForm(request.GET).filters()
+    filters = SettlementFilterForm(
+        request.GET, districts=selectors.districts_with_hazard_areas(request.user)
+    ).filters()
     hazards = selectors.hazard_area_list_for_user(request.user)
     if filters["district"]:
         hazards = hazards.filter(district__code=filters["district"])

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from homecoming.housing.models import HousingUnit, Project
 from homecoming.mineaction.models import HazardArea
@@ -30,17 +30,25 @@ from homecoming.monitoring.forecast import (
 )
 from homecoming.monitoring.models import Discrepancy, Figure, Target
 from homecoming.places.models import Area, Settlement
+from homecoming.places.selectors import places_found
 from homecoming.registry.models import Household, Member
 from homecoming.returns.models import KeyHandover, Reservation
 from homecoming.returns.selectors import cohort_seats_by_month
 
 
 def figure_list(*, indicator: str = "", place: str = "") -> QuerySet[Figure]:
+    """The figures of ``indicator`` about ``place``: a place as published ("Liberated
+    territories"), or an area or settlement of the register in any spelling or script
+    ("Кельбаджар" finds the figures about Kalbajar; ``places.selectors.places_found``)."""
     figures = Figure.objects.select_related("area", "settlement")
     if indicator:
         figures = figures.filter(indicator=indicator)
-    if place:
-        figures = figures.filter(place_label__icontains=place)
+    if place.strip():
+        figures = figures.filter(
+            Q(place_label__icontains=place)
+            | Q(area__in=places_found(Area.objects.all(), place))
+            | Q(settlement__in=places_found(Settlement.objects.all(), place))
+        )
     return figures.order_by("place_label", "indicator", "period_start", "id")
 
 

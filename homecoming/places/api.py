@@ -67,7 +67,7 @@ class SettlementFilter(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=100,
-        help_text="words found in any name or the code, any case or accent",
+        help_text="words of any name in any spelling or script (Кельбаджар), or of the code",
     )
     district = serializers.CharField(
         required=False, allow_blank=True, max_length=20, help_text="district code"

@@ -24,7 +24,8 @@ class Place(models.Model):
     coordinates_approximate = models.BooleanField(_("approximate coordinates"), default=False)
     footprint = models.JSONField(_("footprint (GeoJSON)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    # Lower-case ASCII folding of every name, written by the services; search reads it.
+    # The cross-script key of every word of the names (places.search_keys), written by the
+    # places import; search reads it.
     search_key = models.CharField(max_length=700, db_index=True, editable=False, default="")
     # Every change kept with who and when; the search key is derived from the names.
     history = HistoricalRecords(inherit=True, excluded_fields=["search_key"])

@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+import operator
+from functools import reduce
+from typing import TypeVar
 
-from homecoming.core.text import fold
-from homecoming.places.models import Area, Settlement
+from django.db.models import Count, Q, QuerySet
+
+from homecoming.core.choices import choices_in_use, rows_in_use
+from homecoming.places.models import Area, Place, Settlement
+from homecoming.places.search_keys import place_query_keys
+
+P = TypeVar("P", bound=Place)
 
 
 def district_list() -> QuerySet[Area]:
     return Area.objects.filter(level=Area.Level.DISTRICT).order_by("name")
 
 
+def districts_with_settlements() -> QuerySet[Area]:
+    """The districts that have a settlement: those a list of settlements may be narrowed to."""
+    return rows_in_use(district_list(), Settlement.objects.all(), "district")
+
+
+def settlement_kinds() -> list[tuple[str, str]]:
+    """The kinds of settlement (value, label) that some settlement is."""
+    return choices_in_use(
+        Settlement.Kind.choices, Settlement.objects.values_list("kind", flat=True)
+    )
+
+
+def places_found(places: QuerySet[P], q: str) -> QuerySet[P]:
+    """The ``places`` (areas or settlements) that every word of ``q`` finds: a word of any
+    of their names in any spelling or script, as typed so far, or a part of their code
+    (``search_keys.place_query_keys``)."""
+    for keys in place_query_keys(q):
+        places = places.filter(reduce(operator.or_, (Q(search_key__contains=key) for key in keys)))
+    return places
+
+
 def settlement_search(*, q: str = "", district: str = "", kind: str = "") -> QuerySet[Settlement]:
-    """Settlements whose any name or code contains every word of ``q``, in any case or accent."""
+    """Settlements found by ``q`` (``places_found``), in the district and of the kind given."""
     settlements = Settlement.objects.select_related("district")
     if district:
         settlements = settlements.filter(district__code=district)
     if kind:
         settlements = settlements.filter(kind=kind)
-    for word in fold(q).split():
-        settlements = settlements.filter(search_key__contains=word)
-    return settlements.order_by("district__name", "name")
+    return places_found(settlements, q).order_by("district__name", "name")
 
 
 # A settlement picker offers, and an origin filter takes, at most this many settlements.
@@ -30,7 +56,7 @@ SETTLEMENTS_NAMED = 50
 
 def settlements_named(text: str) -> list[Settlement]:
     """The settlements someone means by ``text``: the one with this code, else those whose
-    any name (English, Azerbaijani, Russian) holds every word, in any case or accent."""
+    any name (English, Azerbaijani, Russian) holds every word, in any spelling or script."""
     text = text.strip()
     if not text:
         return []

@@ -21,6 +21,7 @@ from homecoming.core.tabular import (
 )
 from homecoming.core.text import fold
 from homecoming.places.models import Area, Settlement
+from homecoming.places.search_keys import place_search_key
 
 AREA_LEVELS = [
     Area.Level.COUNTRY,
@@ -53,10 +54,6 @@ class _Planned:
     parent_code: str | None
     fields: dict
     exists: bool
-
-
-def search_key(*, code: str, names: tuple[str, ...]) -> str:
-    return " ".join([code.lower(), *(fold(n) for n in names if n)])
 
 
 class _Index:
@@ -187,7 +184,7 @@ def _plan_row(row: Row, index: _Index, errors: list) -> _Planned | None:
         "lon": lon,
         "coordinates_approximate": precision == "approximate",
         "footprint": footprint,
-        "search_key": search_key(code=code, names=(name, name_az, name_ru)),
+        "search_key": place_search_key(code=code, names=(name, name_az, name_ru)),
     }
     return _Planned(row.number, code, kind, parent_code, fields, exists)
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from homecoming.core.choices import rows_in_use
 from homecoming.places.models import Settlement
 from homecoming.returns.models import AllocationRun, FollowUpVisit, Reservation
 
@@ -36,19 +38,20 @@ class RunChoiceField(forms.ModelChoiceField):
 
 
 class OfferFilterForm(forms.Form):
-    """The offers list's filters: each one narrows ``selectors.offers_filtered``."""
+    """The offers list's filters: each one narrows ``selectors.offers_filtered``. The
+    settlements and runs offered are those of some offer in ``offers`` (``core.choices``)."""
 
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     destination = forms.ModelChoiceField(
         label=_("Settlement of the home"),
-        queryset=Settlement.objects.filter(buildings__isnull=False).distinct().order_by("name"),
+        queryset=Settlement.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=_("Any settlement"),
     )
     run = RunChoiceField(
         label=_("Allocation run"),
-        queryset=AllocationRun.objects.filter(approved_on__isnull=False),
+        queryset=AllocationRun.objects.none(),
         required=False,
         empty_label=_("Any run"),
     )
@@ -66,6 +69,14 @@ class OfferFilterForm(forms.Form):
         ],
         required=False,
     )
+
+    def __init__(self, *args, offers: QuerySet[Reservation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        settlements = Settlement.objects.order_by("name")
+        self.fields["destination"].queryset = rows_in_use(
+            settlements, offers, "unit__building__settlement"
+        )
+        self.fields["run"].queryset = rows_in_use(AllocationRun.objects.all(), offers, "run")
 
     def filters(self) -> dict:
         """The chosen filters, for ``offers_filtered``: a value that is not one of the

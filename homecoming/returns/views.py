@@ -25,7 +25,7 @@ from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import acts_on_personal_data, no_personal_data, personal_data
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
-from homecoming.places.models import Area
+from homecoming.places.selectors import districts_with_settlements
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
 from homecoming.returns.exports import departure_title, passenger_workbook
 from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
@@ -66,9 +66,7 @@ from homecoming.returns.services import (
 class RunForm(forms.Form):
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"),
-        queryset=Area.objects.filter(level=Area.Level.DISTRICT, settlements__isnull=False)
-        .distinct()
-        .order_by("name"),
+        queryset=districts_with_settlements(),
         to_field_name="code",
     )
     scope = forms.ChoiceField(
@@ -218,7 +216,7 @@ OFFERS_PER_PAGE = 25
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The offers, filtered and paged: the answers to record, reminders to send."""
     require(request.user, HOUSEHOLD_CHANGE)
-    form = OfferFilterForm(request.GET)
+    form = OfferFilterForm(request.GET, offers=offer_list_for_user(request.user))
     today = timezone.localdate()
     offers = offers_filtered(request.user, today=today, **form.filters())
     page = Paginator(offers.select_related("handover"), OFFERS_PER_PAGE).get_page(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
+
+from homecoming.places.models import Settlement
+from homecoming.places.selectors import districts_with_settlements
+from homecoming.registry.models import Household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +89,57 @@ def test_the_district_page_shows_published_figures_side_by_side(demo, page, scre
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Grokipedia")
     screenshot("district-page")
+
+
+def shoot(page, screenshot, name: str) -> None:
+    """Screenshots at 1280 and 390 px; at 390 nothing is wider than the screen."""
+    screenshot(f"{name}-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(f"{name}-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+
+@pytest.mark.parametrize("language", ["en", "az"])
+def test_a_planner_finds_places_in_any_spelling_and_filters_offer_only_places_with_data(
+    demo, page, screenshot, language
+):
+    kalbajar = Settlement.objects.get(name="Kalbajar city")
+    khojaly = Settlement.objects.get(name="Khojaly city")
+    sign_in(page, "planner")
+    if language == "az":
+        page.get_by_role("button", name="AZ").click()
+        expect(page.locator("html")).to_have_attribute("lang", "az")
+
+    page.goto("/places/settlements/")
+    # Only the districts with a settlement: the seven return districts the demo has no
+    # settlement in (Lachin, Shusha, Aghdam...) are not offered.
+    districts = page.locator("select[name=district] option")
+    expect(districts).to_have_count(1 + len(districts_with_settlements()))
+    expect(districts.filter(has_text="Lachin")).to_have_count(0)
+    expect(districts.filter(has_text="Laçın")).to_have_count(0)
+    search = page.locator("input[name=q]")
+    rows = page.locator("#settlement-rows tbody tr")
+    for typed, place in (("Kelbajar", kalbajar), ("Кельбаджар", kalbajar), ("Khojali", khojaly)):
+        search.fill(typed)
+        expect(rows).to_have_count(1)
+        expect(rows.first.locator(f'a[href$="/{place.code}/"]')).to_have_count(1)
+        if typed == "Кельбаджар":
+            shoot(page, screenshot, f"settlement-search-cyrillic-{language}")
+    shoot(page, screenshot, f"settlement-search-khojali-{language}")
+
+    page.goto("/registry/households/")
+    origin = page.locator("#origin")
+    for typed, place in (("Kelbajar", kalbajar), ("Кельбаджар", kalbajar), ("Khojali", khojaly)):
+        origin.fill(typed)
+        expect(page.locator(f'#origin-choices option[value="{place.code}"]')).to_have_count(1)
+    origin.fill("Кельбаджар")
+    origin.dispatch_event("change")
+    expect(page.locator(f'#origin-chosen a[href$="/{kalbajar.code}/"]')).to_have_count(1)
+    expect(page).to_have_url(re.compile("settlement=%D0%9A"))
+    references = page.locator("#household-rows tbody tr td:first-child a")
+    expect(references.first).to_be_visible()
+    from_kalbajar = set(
+        Household.objects.filter(origin_settlement=kalbajar).values_list("reference", flat=True)
+    )
+    assert set(references.all_inner_texts()) <= from_kalbajar
+    shoot(page, screenshot, f"household-origin-cyrillic-{language}")

@@ -24,6 +24,17 @@ def test_the_housing_table_filters_by_rooms_and_step_free(client_for, viewer, pl
     assert "<html" not in fragment.content.decode()
 
 
+def test_the_filters_offer_only_the_sectors_and_room_counts_that_have_data(
+    client_for, viewer, places, zar_housing
+):
+    client = client_for(viewer)
+    projects = client.get("/housing/projects/")
+    assert [value for value, _ in projects.context["sectors"]] == ["housing"]
+    assert len(client.get("/housing/projects/", {"sector": "gas"}).context["page"]) == 1
+    units = client.get(f"/housing/settlements/{places.zar.code}/")
+    assert units.context["rooms"] == ["2", "3", "4"]
+
+
 def test_the_overview_charts_budgets_and_the_funnel(client_for, viewer, places, zar_housing):
     response = client_for(viewer).get("/housing/")
     charts = response.context["charts"]

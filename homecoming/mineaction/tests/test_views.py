@@ -152,3 +152,13 @@ def test_the_hazard_map_feed_names_the_district_in_the_language_of_the_page(
     client.post("/i18n/setlang/", {"language": "az", "next": "/mineaction/map/"})
     data = client.get("/mineaction/hazard-areas.geojson", {"district": places.kalbajar.code}).json()
     assert {f["properties"]["district"] for f in data["features"]} == {"Kəlbəcər"}
+
+
+def test_the_hazard_map_offers_the_districts_where_the_user_sees_a_hazard_area(
+    make_user, client_for, viewer, places, zar_hazards
+):
+    form = client_for(viewer).get("/mineaction/map/").context["form"]
+    assert [d.name for d in form.fields["district"].queryset] == ["Kalbajar"]
+    khojaly = make_user("kh", Role.MINE_ACTION, (places.khojaly,))
+    form = client_for(khojaly).get("/mineaction/map/").context["form"]
+    assert list(form.fields["district"].queryset) == []

@@ -56,6 +56,15 @@ def test_the_ledger_lists_every_figure_with_its_source(client_for, viewer, figur
     assert "demographics section" in body
 
 
+@pytest.mark.parametrize("place", ["Kalbajar", "Кельбаджар", "Kelbajar", "kəlbəcər"])
+def test_the_ledger_finds_the_figures_about_a_place_by_any_spelling(
+    client_for, viewer, figures, place
+):
+    response = client_for(viewer).get("/monitoring/figures/", {"place": place})
+    assert {f.place_label for f in response.context["page"]} == {"Kalbajar district"}
+    assert response.context["page"].paginator.count == 2
+
+
 def test_the_district_page_shows_its_figures_and_settlements(client_for, viewer, places, figures):
     response = client_for(viewer).get(f"/places/areas/{places.kalbajar.code}/")
     assert [f.value for f in response.context["figures"]] == ["61000", "58000"]

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_table
+from homecoming.places.services import places_import
+
 pytestmark = pytest.mark.django_db
 
 
@@ -61,3 +64,15 @@ def test_the_map_feed_names_the_district_in_the_language_of_the_page(client_for,
     client.post("/i18n/setlang/", {"language": "az", "next": "/places/map/"})
     data = client.get("/places/settlements.geojson", {"district": places.kalbajar.code}).json()
     assert {f["properties"]["district"] for f in data["features"]} == {"Kəlbəcər"}
+
+
+def test_the_filters_offer_only_districts_and_kinds_that_some_settlement_has(
+    client_for, viewer, places
+):
+    empty = {"kind": "district", "name": "Lachin", "name_az": "Laçın", "parent": "East Zangezur"}
+    assert places_import(table=make_table([empty])).ok
+    for url in ("/places/settlements/", "/places/map/"):
+        form = client_for(viewer).get(url).context["form"]
+        districts = [d.name for d in form.fields["district"].queryset]
+        assert districts == ["Kalbajar", "Khojaly"]
+        assert [value for value, _ in form.fields["kind"].choices] == ["", "city", "village"]

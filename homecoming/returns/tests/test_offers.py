@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from conftest import make_table
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
+from homecoming.housing.services import units_import
+from homecoming.housing.tests.conftest import unit_row
 from homecoming.registry.services import consent_record
 from homecoming.returns.models import Reservation
 from homecoming.returns.services import allocation_approve, allocation_run
@@ -59,6 +62,20 @@ def test_declining_returns_the_unit_to_the_pool(offer, kalbajar_officer):
     assert (offer.status, offer.answer) == ("released", "declined")
     with pytest.raises(ApplicationError, match="already been answered"):
         offer_decline(offer=offer, by=kalbajar_officer, reason="again")
+
+
+def test_the_filters_offer_the_settlements_and_runs_of_some_offer_the_user_sees(
+    offer, kalbajar_officer, khojaly_officer, client_for, places
+):
+    assert units_import(
+        table=make_table([unit_row("9", building="B-9", settlement="Kalbajar city")])
+    ).ok
+    form = client_for(kalbajar_officer).get("/returns/offers/").context["form"]
+    assert list(form.fields["destination"].queryset) == [places.zar]
+    assert list(form.fields["run"].queryset) == [offer.run]
+    form = client_for(khojaly_officer).get("/returns/offers/").context["form"]
+    assert list(form.fields["destination"].queryset) == []
+    assert list(form.fields["run"].queryset) == []
 
 
 def test_an_officer_of_another_district_does_not_see_the_offer(offer, khojaly_officer, client_for):
