@@ -188,6 +188,7 @@ def hazards_geojson(hazards: QuerySet[HazardArea], settlements: QuerySet[Settlem
                 "code": s.code,
                 "name": s.name,
                 "name_az": s.name_az,
+                "name_ru": s.name_ru,
                 "district": s.district.name,
                 "approximate": s.coordinates_approximate,
             },

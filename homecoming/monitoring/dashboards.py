@@ -540,6 +540,7 @@ def _map_points(
                     "code": s.code,
                     "name": s.name,
                     "name_az": s.name_az,
+                    "name_ru": s.name_ru,
                     "district": s.district.name,
                     "approximate": s.coordinates_approximate,
                     "readiness": state.readiness,
