@@ -223,6 +223,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baku")
 USE_I18N = True
 USE_TZ = True
+# Numbers and dates follow the page's language (docs/operations.md, "Numbers and dates"):
+# 13,000 in English, 13 000 in Azerbaijani and Russian. An integer that is a key or a year
+# rather than a quantity is written with |unlocalize or |date:"Y" in the templates.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["homecoming.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
