@@ -11,8 +11,10 @@ import itertools
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from homecoming.accounts.models import Role, User
@@ -105,6 +107,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def _empty_cache():
     """Each test starts with no cached dashboard: the figures it reads are its own data's."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english():
+    """Each test starts in the default language: a request in Russian or Azerbaijani leaves its
+    language active in the thread, and numbers and dates follow it (13 000, 06.12.2026)."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -218,11 +217,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("az", _("Azerbaijani"))]
+# Each language named in itself, so that a reader finds theirs whatever the page's language.
+LANGUAGES = [("en", "English"), ("az", "Azərbaycanca"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baku")
 USE_I18N = True
 USE_TZ = True
+# Numbers and dates follow the page's language (docs/operations.md, "Numbers and dates"):
+# 13,000 in English, 13 000 in Azerbaijani and Russian. An integer that is a key or a year
+# rather than a quantity is written with |unlocalize or |date:"Y" in the templates.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["homecoming.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import formats
+
 PALETTE = ["#1d4e89", "#d9822b", "#2a9d8f", "#b3261e", "#6d597a", "#8a8a8a"]
 
 
@@ -16,7 +18,11 @@ def chart(
     y2_title: str = "",
     horizontal: bool = False,
 ) -> dict[str, Any]:
-    """A Plotly figure with Homecoming's look: the traces plus a quiet, readable layout."""
+    """A Plotly figure with Homecoming's look: the traces plus a quiet, readable layout.
+
+    Its axes and hover labels write numbers as the page's language does (``separators``:
+    the decimal mark, then the thousands separator): 13,000.5 in English, 13 000,5 in
+    Azerbaijani and Russian."""
     for index, trace in enumerate(traces):
         trace.setdefault("marker", {}).setdefault("color", PALETTE[index % len(PALETTE)])
     layout: dict[str, Any] = {
@@ -29,6 +35,8 @@ def chart(
         "barmode": "stack" if stacked else "group",
         "xaxis": {"automargin": True},
         "yaxis": {"automargin": True},
+        "separators": formats.get_format("DECIMAL_SEPARATOR")
+        + formats.get_format("THOUSAND_SEPARATOR"),
     }
     layout["xaxis" if horizontal else "yaxis"] |= {
         "title": {"text": y_title},

@@ -64,7 +64,13 @@ SEED_KIND = {
     "settlement": "urban_settlement",
     "village": "village",
 }
-COUNTRY = {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan"}
+COUNTRY = {
+    "code": "AZ",
+    "kind": "country",
+    "name": "Azerbaijan",
+    "name_az": "Azərbaycan",
+    "name_ru": "Азербайджан",
+}
 
 
 # The country's outline on the maps' base layer: a synthetic position is kept inside it.
@@ -96,11 +102,13 @@ def _approximate_point(name: str, lat: float, lon: float) -> tuple[float, float]
 
 def demo_places_table() -> Table:
     """The seed places as a places-import table, with the country added on top and the
-    host cities where displaced families live now at the bottom."""
+    host cities where displaced families live now at the bottom, each with its Russian name."""
     seed = []
     for name in ("seed-places.csv", "host-places.csv"):
         with (DATA_DIR / name).open(encoding="utf-8") as handle:
             seed += list(csv.DictReader(handle))
+    with (DATA_DIR / "place-names-ru.csv").open(encoding="utf-8") as handle:
+        russian = {(r["kind"], r["name"]): r["name_ru"] for r in csv.DictReader(handle)}
     centres = {
         r["name"]: (float(r["lat"]), float(r["lon"])) for r in seed if r["kind"] == "district"
     }
@@ -110,6 +118,7 @@ def demo_places_table() -> Table:
             "kind": SEED_KIND[record["kind"]],
             "name": record["name"],
             "name_az": record["name_az"],
+            "name_ru": russian[record["kind"], record["name"]],
             "parent": record["parent"] or COUNTRY["code"],
             "lat": record["lat"],
             "lon": record["lon"],
@@ -127,7 +136,18 @@ def demo_places_table() -> Table:
                 ),
             }
         rows.append(Row(number, values))
-    columns = ["kind", "name", "name_az", "parent", "lat", "lon", "coordinates", "note", "code"]
+    columns = [
+        "kind",
+        "name",
+        "name_az",
+        "name_ru",
+        "parent",
+        "lat",
+        "lon",
+        "coordinates",
+        "note",
+        "code",
+    ]
     return Table(name="seed-places.csv", columns=columns, rows=rows)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils import formats
 from django.utils.translation import gettext as _
 from shapely import geometry as shp
 
@@ -120,7 +121,9 @@ def hazard_reason(hazard: HazardArea, activities: list[LandReleaseActivity]) -> 
 def hazard_words(*, code: str, area_ha: float, method: str, percent: int) -> str:
     """A hazard area's progress in the active language: "HA-0231, 12.4 ha, clearance 60 %
     done" (``method`` a ``LandReleaseActivity.Method``, "" when no activity yet)."""
-    size = f"{code}, {area_ha:,.1f} ha"
+    # number_format cuts the digits beyond the first decimal: round first, as f"{:.1f}" did.
+    area = formats.number_format(round(area_ha, 1), 1, use_l10n=True, force_grouping=True)
+    size = _("%(code)s, %(area)s ha") % {"code": code, "area": area}
     if not method:
         return _("%(hazard)s, no land-release activity yet") % {"hazard": size}
     return _("%(hazard)s, %(method)s %(percent)d %% done") % {
@@ -195,6 +198,7 @@ def hazards_geojson(hazards: QuerySet[HazardArea], settlements: QuerySet[Settlem
                 "code": s.code,
                 "name": s.name,
                 "name_az": s.name_az,
+                "name_ru": s.name_ru,
                 "district": s.district.display_name,
                 "approximate": s.coordinates_approximate,
             },

@@ -399,10 +399,8 @@ def returns_over_time(
     def panel(traces: list[dict], y_range: list[float] | None = None) -> dict:
         spec = chart(traces, y_title=_("returned persons, cumulative"))
         layout = spec["layout"]
-        layout["xaxis"]["type"] = "date"
-        layout["separators"] = formats.get_format("DECIMAL_SEPARATOR") + formats.get_format(
-            "THOUSAND_SEPARATOR"
-        )
+        # Months as numbers: Plotly's offline bundle names them in English only.
+        layout["xaxis"] |= {"type": "date", "tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
         if y_range is not None:
             layout["yaxis"]["range"] = y_range
             layout["yaxis"]["autorange"] = False
@@ -540,6 +538,7 @@ def _map_points(
                     "code": s.code,
                     "name": s.name,
                     "name_az": s.name_az,
+                    "name_ru": s.name_ru,
                     "district": s.district.name,
                     "approximate": s.coordinates_approximate,
                     "readiness": state.readiness,

@@ -39,10 +39,12 @@ class Place(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name in the language of the page, falling back to English."""
-        if (get_language() or "").startswith("az") and self.name_az:
-            return self.name_az
-        return self.name
+        """The name in the language of the page (``name_az``, ``name_ru``), else the English one.
+
+        The maps pick a name the same way from the GeoJSON's properties (map.js, ``localName``).
+        """
+        names = {"az": self.name_az, "ru": self.name_ru}
+        return names.get((get_language() or "")[:2]) or self.name
 
     @property
     def has_point(self) -> bool:

@@ -92,6 +92,7 @@ def settlements_geojson(settlements: QuerySet[Settlement], *, current: str = "")
                 "code": s.code,
                 "name": s.name,
                 "name_az": s.name_az,
+                "name_ru": s.name_ru,
                 "kind": s.kind,
                 "district": s.district.display_name,
                 "approximate": s.coordinates_approximate,

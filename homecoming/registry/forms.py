@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homecoming.core.widgets import DateInput
 from homecoming.places.models import Settlement
 from homecoming.registry.models import (
     AccommodationKind,
@@ -20,10 +21,6 @@ from homecoming.registry.services import (
     MemberInput,
     mixed_scripts,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _not_future(value):

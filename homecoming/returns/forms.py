@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.core.choices import rows_in_use
+from homecoming.core.widgets import DateInput
 from homecoming.places.models import Settlement
 from homecoming.returns.models import AllocationRun, FollowUpVisit, Reservation
 
@@ -19,13 +20,13 @@ class CohortForm(forms.Form):
         .order_by("district__name", "name"),
         to_field_name="code",
     )
-    move_date = forms.DateField(label=_("Move date"), widget=forms.DateInput({"type": "date"}))
+    move_date = forms.DateField(label=_("Move date"), widget=DateInput)
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=5000)
     transport = forms.CharField(label=_("Transport"), max_length=200)
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label=_("Date of visit"), widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(label=_("Date of visit"), widget=DateInput)
     finding = forms.ChoiceField(label=_("Finding"), choices=FollowUpVisit.Finding.choices)
     problems = forms.CharField(
         label=_("Problems"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2})

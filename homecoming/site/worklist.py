@@ -55,7 +55,7 @@ class Task:
 
 
 def _day(date: dt.date) -> str:
-    return date_format(date, "Y-m-d")
+    return date_format(date, "SHORT_DATE_FORMAT")
 
 
 def _changes(user: User, today: dt.date) -> Task:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.db.models import Model
+from django.utils import formats
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -12,16 +13,24 @@ register = template.Library()
 
 @register.filter
 def figure(value: Decimal | int | None) -> str:
-    """A figure as people read it: thousands grouped, no trailing zeros (22.5, 2,350,000,000)."""
+    """A figure as people read it in the page's language: thousands grouped, no trailing
+    zeros (22.5 and 2,350,000,000 in English; 22,5 and 2 350 000 000 in Azerbaijani and
+    Russian)."""
     if value is None:
         return ""
-    return f"{Decimal(value).normalize():,f}"
+    number = Decimal(value).normalize()
+    decimals = max(0, -int(number.as_tuple().exponent))
+    return formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
 
 
 @register.filter
 def figure_1(value: float | None) -> str:
-    """A measured quantity to one decimal, thousands grouped: 12,418.6."""
-    return "" if value is None else f"{value:,.1f}"
+    """A measured quantity to one decimal, thousands grouped as the page's language does:
+    12,418.6 in English, 12 418,6 in Azerbaijani and Russian."""
+    if value is None:
+        return ""
+    # number_format cuts the digits beyond the first decimal: round first.
+    return formats.number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
 
 
 @register.filter

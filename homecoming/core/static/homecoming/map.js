@@ -139,9 +139,10 @@ window.homecomingMap = (function () {
     return span.innerHTML;
   }
 
-  // A place's name in the page's language.
+  // A place's name in the page's language (name_az, name_ru), else the English one: as
+  // Place.display_name does on the server.
   function localName(p) {
-    return document.documentElement.lang === "az" && p.name_az ? p.name_az : p.name;
+    return p["name_" + document.documentElement.lang] || p.name;
   }
 
   return { create, label, declutter, escape, localName };
