@@ -31,7 +31,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # projects (Django's admin, the API's Swagger documentation).
 SKIPPED = ("/accounts/logout/", "/static/", "/media/", "/i18n/", "/admin/", "/api/")
 # The rules of WCAG 2.1 levels A and AA, as axe-core tags them.
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_21_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+# On a phone, where tables scroll inside their frames: each such frame is reachable by keyboard.
+ON_A_PHONE = {"type": "rule", "values": ["scrollable-region-focusable"]}
 FAILING_IMPACTS = ("serious", "critical")
 # Parameters that show another part of the same page: its next page, another order.
 SAME_PAGE = {"page", "after", "before", "sort"}
@@ -102,13 +104,10 @@ def _session_of(username: str | None) -> tuple[Client, str | None]:
     return client, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def _violations(page) -> list[str]:
+def _violations(page, run_only: dict = WCAG_21_AA) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
-    )
+    results = Axe().run(page, options={"runOnly": run_only, "resultTypes": ["violations"]})
     return [
         f"{rule['id']} ({rule['impact']}): {rule['help']} — "
         + "; ".join(" ".join(node["target"]) for node in rule["nodes"][:3])
@@ -136,17 +135,21 @@ _UNLABELLED = """() => [...document.querySelectorAll("main input, main select, m
   .map(e => e.tagName.toLowerCase() + "[name=" + e.name + "]")"""
 
 
-def _wider_than_a_phone(page) -> str | None:
-    """What reaches past a 390-pixel screen (charts are given a moment to redraw), or None."""
+def _on_a_phone(page) -> list[str]:
+    """What is wrong at 390 px: what reaches past the screen (charts are given a moment to
+    redraw), and frames that scroll but that the keyboard cannot reach."""
     page.set_viewport_size(PHONE)
     try:
         page.wait_for_function(
             f"() => document.documentElement.scrollWidth <= {PHONE['width']}", timeout=3_000
         )
-        return None
+        problems = []
     except Exception:  # noqa: BLE001 (Playwright's TimeoutError: the page stayed wider)
         width = page.evaluate("document.documentElement.scrollWidth")
-        return f"{width} px wide: " + ", ".join(page.evaluate(_PAST_THE_EDGE, PHONE["width"]))
+        past = ", ".join(page.evaluate(_PAST_THE_EDGE, PHONE["width"]))
+        problems = [f"{width} px wide: {past}"]
+    try:
+        return problems + _violations(page, ON_A_PHONE)
     finally:
         page.set_viewport_size(DESKTOP)
 
@@ -192,8 +195,7 @@ def test_every_page_meets_wcag_aa_and_fits_a_phone_for_every_role_in_every_langu
                 failures += [f"{where}: {v}" for v in _violations(page)]
                 if unlabelled := page.evaluate(_UNLABELLED):
                     failures.append(f"{where}: no visible label for {', '.join(set(unlabelled))}")
-                if wider := _wider_than_a_phone(page):
-                    failures.append(f"{where}: at {PHONE['width']} px, {wider}")
+                failures += [f"{where}: at {PHONE['width']} px, {p}" for p in _on_a_phone(page)]
             context.close()
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
 
@@ -286,3 +288,20 @@ def test_a_missing_page_shows_the_way_home_in_the_frame(
     screenshot(f"error-404-{language}-390")
     page.locator(".next-steps a").first.click()
     expect(page).to_have_url(f"{live_server.url}/")
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_a_named_region_that_the_keyboard_reaches(
+    demo, page, live_server, screenshot
+):
+    _signed_in(page, live_server, "mineaction", "en")
+    page.goto("/mineaction/hazard-areas/")
+    frame = page.locator("main .table-scroll")
+    expect(frame).not_to_have_attribute("tabindex", "0")  # it fits: no extra stop
+    page.set_viewport_size(PHONE)
+    expect(frame).to_have_attribute("tabindex", "0")
+    expect(page.get_by_role("region", name="Hazard areas")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('main .table-scroll').scrollLeft > 0")
+    screenshot("hazard-areas-en-390")
