@@ -50,6 +50,8 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# A form refused for its CSRF token says why, in the site's frame (core/views.py).
+CSRF_FAILURE_VIEW = "homecoming.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

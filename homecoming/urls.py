@@ -173,4 +173,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The error pages, in the site's frame (core/views.py).
+handler400 = "homecoming.core.views.bad_request"
+handler403 = "homecoming.core.views.permission_denied"
 handler404 = "homecoming.core.views.not_found"
+handler500 = "homecoming.core.views.server_error"
