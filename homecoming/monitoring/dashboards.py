@@ -540,7 +540,7 @@ def _map_points(
                     "code": s.code,
                     "name": s.name,
                     "name_az": s.name_az,
-                    "district": s.district.name,
+                    "district": s.district.display_name,
                     "approximate": s.coordinates_approximate,
                     "readiness": state.readiness,
                     "readiness_label": _(READINESS_LABELS[state.readiness]),
