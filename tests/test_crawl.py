@@ -7,6 +7,12 @@ once per household, ``?status=…`` once whatever the status), so the crawl ends
 many filters a page offers. A link fails when its target answers 403, 404 or 5xx, or
 sends a signed-in user to sign in (or to the second factor, which the personas have
 given). The failures name the page that showed the link.
+
+The crawl runs once per language of ``settings.LANGUAGES`` (the language switcher's
+cookie), and reads what each page shows — its text, what a screen reader says, the words
+of its charts — for a code where a word belongs (a choice, an indicator) and, on a page not
+in English, a message of the catalogue left in English or a place's English name (see
+``Words``). Such a failure names the text and the first pages that show it.
 """
 
 from __future__ import annotations
