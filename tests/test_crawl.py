@@ -7,21 +7,31 @@ once per household, ``?status=…`` once whatever the status), so the crawl ends
 many filters a page offers. A link fails when its target answers 403, 404 or 5xx, or
 sends a signed-in user to sign in (or to the second factor, which the personas have
 given). The failures name the page that showed the link.
+
+The crawl runs once per language of ``settings.LANGUAGES`` (the language switcher's
+cookie), and reads what each page shows — its text, what a screen reader says, the words
+of its charts — for a code where a word belongs (a choice, an indicator) and, on a page not
+in English, a message of the catalogue left in English or a place's English name (see
+``Words``). Such a failure names the text and the first pages that show it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
+from django import conf
 from django.apps import apps
+from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import trans_real
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,6 +40,10 @@ from homecoming.accounts.models import Role, User
 from homecoming.heritage.models import Monument
 from homecoming.mineaction.services import hazards_import
 from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
+from homecoming.monitoring.models import Indicator
+from homecoming.monitoring.services import figures_import
+from homecoming.monitoring.tests.conftest import TARGETS
+from homecoming.places.models import Area, Place, Settlement
 from homecoming.registry.services import change_request_create, consent_record
 from homecoming.returns.models import Reservation
 from homecoming.returns.services import (
@@ -47,34 +61,138 @@ pytestmark = pytest.mark.django_db
 PAGES = 200
 # Never followed: leaving the session, files the test server does not serve.
 SKIPPED = ("/accounts/logout/", "/static/", "/media/")
-# A stored choice (``return_now``, ``new_construction``) shown to a person instead of its
-# label; only the codes of two words or more, which no sentence holds.
-_CODES = {
-    re.escape(str(value))
-    for model in apps.get_models()
-    for field in model._meta.get_fields()
-    if getattr(field, "choices", None)
-    for value, _label in field.flatchoices
-    if "_" in str(value)
-}
-RAW_CODE = re.compile(rf"\b(?:{'|'.join(sorted(_CODES))})\b")
+# Read on a page besides its text: what a screen reader says or a button shows.
+SPOKEN = ("title", "alt", "placeholder", "aria-label")
+# Where a text is cut into the pieces that could each be one choice: "at_mines, uxo".
+PIECES = re.compile(r"\s*(?:[,;·/()|:]|\s[–—-]\s)\s*")
+
+
+def _choices() -> dict[str, list[object]]:
+    """Every stored choice, with its labels (lazy: read in each language): the choices of
+    the models' fields, and every list of choices the code defines (a JSON list of them,
+    ``contamination``, has none on its field)."""
+    found: dict[str, list[object]] = {}
+    lists = [
+        field.flatchoices
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if getattr(field, "flatchoices", None)
+    ]
+    subclasses = [models.Choices]
+    while subclasses:
+        kind = subclasses.pop()
+        subclasses += kind.__subclasses__()
+        if kind.__module__.startswith("homecoming."):
+            lists.append(kind.choices)
+    for value, label in (pair for choices in lists for pair in choices):
+        if isinstance(value, str) and value:
+            found.setdefault(value, []).append(label)
+    return found
+
+
+CHOICES = _choices()
+
+
+class Words:
+    """What a page in ``language`` must not show: the codes of choices; and on a page not in
+    English, an English message of the catalogue whose translation differs, or a place's
+    English name where it has one in the page's language.
+
+    A one-word code (``uxo``, ``religious``) is no word of the page's language — not a label
+    of any choice in it, not one of the catalogue's messages (an English page says "open" in
+    words). It is an alarm where it stands alone (a cell: "uxo") or in a list of nothing but
+    codes ("ap_mines, uxo"); an English sentence may still list "birth, marriage, …"."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        with translation.override(language):
+            labels = {str(label) for labels in CHOICES.values() for label in labels}
+        english = _messages("en")
+        # The choices, and the codes of the indicators (the figure ledger's own list).
+        codes = {*CHOICES, *Indicator.objects.values_list("code", flat=True)}
+        # A code of two words or more (``return_now``, ``relocated_households``): no
+        # sentence holds one, wherever it stands in a text.
+        self.raw = re.compile(
+            rf"\b(?:{'|'.join(sorted(re.escape(c) for c in codes if '_' in c))})\b"
+        )
+        self.codes = {
+            code
+            for code in codes
+            if not code.isdigit() and code not in labels and code not in english
+        }
+        self.untranslated = {
+            message
+            for message, translated in _messages(language).items()
+            if translated and translated != message and message.strip()
+        }
+        if language != "en" and hasattr(Place, f"name_{language}"):
+            self.untranslated |= {
+                name
+                for place in [*Area.objects.all(), *Settlement.objects.all()]
+                if (name := place.name) != (getattr(place, f"name_{language}") or name)
+            }
+
+    def faults(self, texts: list[str]) -> list[str]:
+        faults: set[str] = set()
+        for text in texts:
+            text = " ".join(text.split())
+            if not text:
+                continue
+            faults.update(f"code {c!r}" for c in self.raw.findall(text))
+            pieces = [p for p in PIECES.split(text) if p]
+            if pieces and all(p in self.codes for p in pieces):
+                faults.update(f"code {p!r}" for p in pieces)
+            if text in self.untranslated or text.rstrip(":") in self.untranslated:
+                faults.add(f"untranslated {text!r}")
+        return sorted(faults)
+
+
+def _messages(language: str) -> dict[str, str]:
+    """The catalogue of ``language`` (the project's and Django's), English to translated;
+    for English, every message of the other languages' catalogues, as itself."""
+    if language == "en":
+        others = [code for code, _name in conf.settings.LANGUAGES if code != "en"]
+        return {message: message for code in others for message in _messages(code)}
+    catalogue = trans_real.translation(language)._catalog
+    return {
+        key.split("\x04")[-1]: value
+        for key, value in catalogue.items()
+        if isinstance(key, str) and key
+    }
 
 
 class _Links(HTMLParser):
-    """The addresses a page offers to follow: links, and forms sent by GET with their values."""
+    """The addresses a page offers to follow (links, and forms sent by GET with their
+    values), and the texts it shows: text nodes, the words a screen reader says, and the
+    words of its charts (names, axis titles and labels of categories)."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         super().__init__()
         self.found: list[str] = []
         self._form: tuple[str, list[tuple[str, str]]] | None = None
         self._select: str | None = None
         self._selected: str | None = None
         self._hidden = 0  # inside <script> or <style>
+        self._json = False  # inside <script type="application/json">
+        # The languages of the open elements: a text marked in another language (the
+        # name of a language in the switcher) is not an untranslated one.
+        self._languages: list[tuple[str, str]] = [("", language)]
+        self.language = language
         self.text: list[str] = []
+
+    def _shown(self) -> bool:
+        return not self._hidden and self._languages[-1][1] == self.language
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if tag not in VOID:
+            self._languages.append((tag, a.get("lang", self._languages[-1][1]).split("-")[0]))
         self._hidden += tag in ("script", "style")
+        self._json = tag == "script" and a.get("type") == "application/json"
+        if self._shown():
+            self.text += [a[name] for name in SPOKEN if a.get(name)]
+            if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
+                self.text.append(a["value"])
         if tag == "a" and a.get("href"):
             self.found.append(a["href"])
         elif tag == "form" and a.get("method", "get").lower() == "get":
@@ -93,12 +211,24 @@ class _Links(HTMLParser):
         ):
             self._selected = a.get("value", "")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
+        if self._json:
+            self.text += _chart_words(data)
+        elif self._shown():
             self.text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         self._hidden -= tag in ("script", "style")
+        self._json = False
+        for depth in range(len(self._languages) - 1, 0, -1):
+            if self._languages[depth][0] == tag:
+                del self._languages[depth:]
+                break
         if tag == "select" and self._form is not None and self._select:
             self._form[1].append((self._select, self._selected or ""))
             self._select = None
@@ -106,6 +236,29 @@ class _Links(HTMLParser):
             action, values = self._form
             self.found.append(f"{action.split('?')[0]}?{urlencode(values)}" if values else action)
             self._form = None
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def _chart_words(data: str) -> list[str]:
+    """The words a chart (a Plotly figure given as JSON) draws: its traces' names, texts and
+    categories, its axes' titles."""
+    try:
+        figure = json.loads(data)
+    except ValueError:
+        return []
+    if not isinstance(figure, dict) or "data" not in figure or "layout" not in figure:
+        return []
+    words: list[str] = []
+    for trace in figure["data"]:
+        words.append(str(trace.get("name", "")))
+        for key in ("x", "y", "labels", "text"):
+            words += [v for v in trace.get(key) or () if isinstance(v, str)]
+    for name, axis in figure["layout"].items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis.get("title"), dict):
+            words.append(str(axis["title"].get("text", "")))
+    return words
 
 
 def _key(url: str) -> tuple:
@@ -119,8 +272,11 @@ def _key(url: str) -> tuple:
     )
 
 
-def crawl(client: Client, *, signed_in: bool) -> list[str]:
-    """The broken links shown to ``client``'s user, as "page -> link: what it answered"."""
+def crawl(
+    client: Client, *, signed_in: bool, words: Words, shown: dict[str, set[str]]
+) -> list[str]:
+    """The broken links shown to ``client``'s user, as "page -> link: what it answered";
+    what its pages show that ``words`` finds wrong goes into ``shown``, with the pages."""
     broken: list[str] = []
     queue: deque[tuple[str, str]] = deque([("(start)", "/")])
     seen: set[tuple] = set()
@@ -154,10 +310,10 @@ def crawl(client: Client, *, signed_in: bool) -> list[str]:
             continue
         if "html" not in response.get("Content-Type", ""):
             continue
-        parser = _Links()
+        parser = _Links(words.language)
         parser.feed(response.content.decode())
-        if raw := RAW_CODE.findall(" ".join(parser.text)):
-            broken.append(f"{source} -> {url}: shows choice codes {sorted(set(raw))}")
+        for fault in words.faults(parser.text):
+            shown.setdefault(fault, set()).add(url)
         for href in parser.found:
             target = urlsplit(urljoin(url, href))
             if target.netloc not in ("", "testserver") or target.scheme not in ("", "http"):
@@ -172,8 +328,9 @@ def crawl(client: Client, *, signed_in: bool) -> list[str]:
 def programme(places, make_household, import_activities, zar_ready, make_user):
     """A small programme with a record of each kind a page lists: hazard areas in both
     districts (around Kalbajar city and Ballija; Zar is clear) with an activity, a project
-    with homes in Zar, households of both districts, an allocation with an accepted and a
-    pending offer, a departure with a passenger, a change waiting for approval, a monument."""
+    with homes in Zar, households of both districts (members with vulnerabilities), an
+    allocation with an accepted and a pending offer, a departure with a passenger, a change
+    waiting for approval, a monument, published targets and two figures that disagree."""
     report = hazards_import(
         table=make_table(
             [
@@ -216,7 +373,23 @@ def programme(places, make_household, import_activities, zar_ready, make_user):
     Monument.objects.create(
         registry_number="H-1", name="Khudavang", type="religious", settlement=places.zar
     )
+    ballija.members.update(vulnerabilities=["chronic_illness", "disability"])
+    assert figures_import(table=make_table([*TARGETS, *RETURNED])).ok
 
+
+# Two sources that disagree on the households returned to Kalbajar: a discrepancy.
+RETURNED = [
+    {
+        "place": "Kalbajar district",
+        "indicator": "relocated_households",
+        "value": value,
+        "unit": "households",
+        "as_of": "2025-06-30",
+        "publisher": publisher,
+        "title": "Returns to Kalbajar",
+    }
+    for value, publisher in (("120", "(reference 7)"), ("180", "(reference 8)"))
+]
 
 PERSONAS = {
     "admin": dict(role=Role.ADMINISTRATOR, is_superuser=True, is_staff=True),
@@ -242,17 +415,35 @@ def _signed_in(user: User) -> Client:
     return client
 
 
-def test_every_link_shown_to_every_role_opens(programme, places, settings):
+def _in(client: Client, language: str) -> Client:
+    """``client`` asking for pages in ``language``, as the language switcher's cookie does."""
+    client.cookies[conf.settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+@pytest.mark.parametrize("language", [code for code, _name in conf.settings.LANGUAGES])
+def test_every_link_shown_to_every_role_opens_and_speaks_its_language(
+    programme, places, settings, language
+):
     settings.REQUIRE_TOTP = True
-    broken = {}
+    words = Words(language)
+    broken: dict[str, list[str]] = {}
+    shown: dict[str, set[str]] = {}
     for name, spec in PERSONAS.items():
         spec = dict(spec)
         districts = tuple(getattr(places, d) for d in spec.pop("districts", ()))
-        user = User.objects.create_user(username=name.replace(" ", "-"), **spec)
+        # Not the role's code as a name: "auditor" shown as the user's name is no code.
+        user = User.objects.create_user(username=f"the-{name.replace(' ', '-')}", **spec)
         user.districts.set(districts)
-        broken[name] = crawl(_signed_in(user), signed_in=True)
-    broken["anonymous"] = crawl(Client(), signed_in=False)
+        broken[name] = crawl(
+            _in(_signed_in(user), language), signed_in=True, words=words, shown=shown
+        )
+    broken["anonymous"] = crawl(_in(Client(), language), signed_in=False, words=words, shown=shown)
     failures = {name: links for name, links in broken.items() if links}
+    failures |= {
+        f"shows {fault} on": sorted(urls)[:5] + [f"… {len(urls) - 5} more"] * (len(urls) > 5)
+        for fault, urls in sorted(shown.items())
+    }
     assert not failures, "\n".join(
         f"{name}:\n  " + "\n  ".join(links) for name, links in failures.items()
     )

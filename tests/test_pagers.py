@@ -57,7 +57,11 @@ def two_of_each(admin, places, make_household, zar_ready):
         (make_household(places.zar), make_household(places.zar)), units, strict=True
     ):
         AllocationResult.objects.create(
-            run=run, household=household, priority=1, priority_breakdown={}, explanation="-"
+            run=run,
+            household=household,
+            priority=1,
+            priority_breakdown={},
+            explanation={"why": "words", "text": "-"},
         )
         Reservation.objects.create(
             unit=unit,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from homecoming.accounts.access import FIGURES_EDIT, require, user_can
 from homecoming.accounts.personal import no_personal_data
 from homecoming.core.errors import ApplicationError
+from homecoming.core.forms import errors_in_words
 from homecoming.heritage import services
 from homecoming.heritage.forms import PhotoForm
 from homecoming.heritage.models import Monument, Photo
@@ -48,8 +49,8 @@ def photo_add(request: HttpRequest, registry_number: str) -> HttpResponse:
     monument = _monument(registry_number)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+        for error in errors_in_words(form):
+            messages.error(request, error)
     else:
         try:
             services.photo_add(

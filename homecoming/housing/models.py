@@ -45,9 +45,16 @@ class Project(models.Model):
     title = models.CharField(_("title"), max_length=300)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="projects")
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="projects", verbose_name=_("District")
+    )
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="projects"
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("settlement"),
     )
     site = models.JSONField(_("site (GeoJSON)"), null=True, blank=True)
     implementing_organisation = models.CharField(_("implementing organisation"), max_length=200)
@@ -83,7 +90,9 @@ class Project(models.Model):
 class ProgressReport(models.Model):
     """Physical progress of a project on a date: the series the progress charts draw."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="progress", verbose_name=_("project")
+    )
     date = models.DateField(_("date"))
     physical_progress = models.PositiveSmallIntegerField(_("physical progress (%)"))
     history = HistoricalRecords()
@@ -103,8 +112,12 @@ class ProgressReport(models.Model):
 
 class Building(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="buildings")
-    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="buildings")
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("project")
+    )
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("settlement")
+    )
     address = models.CharField(_("address"), max_length=300)
     floors = models.PositiveSmallIntegerField(_("floors"))
     lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
@@ -128,7 +141,9 @@ class HousingUnit(models.Model):
         OCCUPIED = "occupied", _("Occupied")
         OUT_OF_SERVICE = "out_of_service", _("Out of service")
 
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+    )
     number = models.CharField(_("unit number"), max_length=20)
     floor = models.SmallIntegerField(_("floor"))
     rooms = models.PositiveSmallIntegerField(_("rooms"))
@@ -187,7 +202,9 @@ class Utility(models.Model):
         COMMISSIONED = "commissioned", _("Commissioned")
         OUT_OF_SERVICE = "out_of_service", _("Out of service")
 
-    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="utilities")
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="utilities", verbose_name=_("settlement")
+    )
     service = models.CharField(_("service"), max_length=20, choices=Service.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     commissioned_on = models.DateField(_("commissioned on"), null=True, blank=True)

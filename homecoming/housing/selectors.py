@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit, ProgressReport, Project, Utility
 from homecoming.mineaction.selectors import LandReadiness, scoped, settlement_land_readiness
-from homecoming.places.models import Settlement
+from homecoming.places.models import Area, Settlement
 
 FUNNEL = [
     HousingUnit.Status.PLANNED,
@@ -104,24 +104,26 @@ def project_list_for_user(user: User) -> QuerySet[Project]:
 
 
 def housing_funnel(user: User) -> dict[str, dict[str, int]]:
-    """Units by district and status, in funnel order: {district: {status: count}}."""
+    """Units by district and status, in funnel order: {district's name in the page's
+    language: {status: count}}."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FUNNEL, 0))
-    rows = (
+    rows = list(
         unit_list_for_user(user)
-        .values_list("building__settlement__district__name", "status")
+        .values_list("building__settlement__district", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
+    districts = Area.objects.in_bulk({district for district, _s, _n in rows})
     for district, status, n in rows:
         if status in FUNNEL:
-            counts[district][status] = n
+            counts[districts[district].display_name][status] = n
     return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)
 class FinanceRow:
-    district: str
-    sector: str
+    district: str  # the name in the page's language
+    sector: str  # the label in the page's language
     budget: float
     disbursed: float
     spent: float
@@ -131,14 +133,16 @@ def finance_by_district_and_sector(user: User) -> list[FinanceRow]:
     rows = (
         project_list_for_user(user)
         .exclude(status=Project.Status.CANCELLED)
-        .values("district__name", "sector")
+        .values("district", "sector")
         .annotate(budget=Sum("budget"), disbursed=Sum("disbursed"), spent=Sum("spent"))
-        .order_by("district__name", "sector")
+        .order_by("district", "sector")
     )
+    districts = Area.objects.in_bulk({r["district"] for r in rows})
+    sectors = dict(Project.Sector.choices)
     return [
         FinanceRow(
-            r["district__name"],
-            r["sector"],
+            districts[r["district"]].display_name,
+            str(sectors.get(r["sector"], r["sector"])),
             float(r["budget"]),
             float(r["disbursed"]),
             float(r["spent"]),
@@ -152,7 +156,8 @@ def currencies(user: User) -> list[str]:
 
 
 def progress_by_sector(user: User) -> dict[str, list[tuple[str, float]]]:
-    """Mean physical progress reported per month, by sector."""
+    """Mean physical progress reported per month, by sector (its label in the page's
+    language)."""
     rows = (
         scoped(ProgressReport.objects.all(), user, "project__district")
         .annotate(month=TruncMonth("date"))
@@ -161,8 +166,10 @@ def progress_by_sector(user: User) -> dict[str, list[tuple[str, float]]]:
         .order_by("project__sector", "month")
     )
     series: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    sectors = dict(Project.Sector.choices)
     for r in rows:
-        series[r["project__sector"]].append((r["month"].strftime("%Y-%m"), round(r["mean"], 1)))
+        sector = str(sectors.get(r["project__sector"], r["project__sector"]))
+        series[sector].append((r["month"].strftime("%Y-%m"), round(r["mean"], 1)))
     return dict(series)
 
 

@@ -51,7 +51,9 @@ class HazardArea(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     contamination = models.JSONField(_("contamination"), default=list)
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="hazard_areas")
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="hazard_areas", verbose_name=_("District")
+    )
     settlements = models.ManyToManyField(
         Settlement,
         blank=True,
@@ -59,6 +61,7 @@ class HazardArea(models.Model):
         help_text=_(
             "Settlements the source says the area touches, besides those its polygon intersects."
         ),
+        verbose_name=_("settlements"),
     )
     polygon = models.JSONField(_("polygon (GeoJSON)"))
     area_m2 = models.FloatField(_("area (m²)"), editable=False)
@@ -91,6 +94,16 @@ class HazardArea(models.Model):
         return self.code
 
     @property
+    def contamination_labels(self) -> list[str]:
+        labels = dict(Contamination.choices)
+        return [str(labels.get(c, c)) for c in self.contamination]
+
+    @property
+    def blocked_land_use_labels(self) -> list[str]:
+        labels = dict(LandUse.choices)
+        return [str(labels.get(u, u)) for u in self.blocked_land_use]
+
+    @property
     def area_ha(self) -> float:
         return self.area_m2 / 10_000
 
@@ -113,7 +126,12 @@ class LandReleaseActivity(models.Model):
         COMPLETED = "completed", _("Completed")
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    hazard_area = models.ForeignKey(HazardArea, on_delete=models.PROTECT, related_name="activities")
+    hazard_area = models.ForeignKey(
+        HazardArea,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("hazard area"),
+    )
     method = models.CharField(_("method"), max_length=24, choices=Method.choices)
     organisation = models.CharField(_("organisation"), max_length=200)
     start_date = models.DateField(_("start"))
@@ -153,7 +171,9 @@ class DeviceReport(models.Model):
     """Explosive items found and destroyed: per activity, or per district and week."""
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="device_reports")
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="device_reports", verbose_name=_("District")
+    )
     week = models.DateField(_("week (Monday)"))
     activity = models.ForeignKey(
         LandReleaseActivity,
@@ -187,7 +207,9 @@ class Accident(models.Model):
 
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     date = models.DateField(_("date"))
-    district = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="accidents")
+    district = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="accidents", verbose_name=_("District")
+    )
     settlement = models.ForeignKey(
         Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="accidents"
     )

@@ -221,9 +221,9 @@ class Overview:
 def mine_action_overview(user: User) -> Overview:
     hazards = scoped(HazardArea.objects.all(), user)
     by_status = dict(hazards.values_list("status").annotate(n=Count("id")))
-    open_by_district = (
+    open_by_district = list(
         hazards.exclude(status=HazardArea.Status.RELEASED)
-        .values("district__name")
+        .values("district")
         .annotate(open_m2=Sum(F("area_m2") - F("released_m2")))
         .order_by("-open_m2")
     )
@@ -244,11 +244,12 @@ def mine_action_overview(user: User) -> Overview:
         .order_by("week")
     )
     victims = casualties_by_year(user)
+    districts = Area.objects.in_bulk({r["district"] for r in open_by_district})
     return Overview(
         hazards_by_status=by_status,
         released_ha=sum(row["m2"] or 0 for row in by_month) / 10_000,
         open_ha_by_district=[
-            (r["district__name"], r["open_m2"] / 10_000) for r in open_by_district
+            (districts[r["district"]].display_name, r["open_m2"] / 10_000) for r in open_by_district
         ],
         released_ha_by_month=[(r["month"].strftime("%Y-%m"), r["m2"] / 10_000) for r in by_month],
         devices_by_week=list(devices),

@@ -197,17 +197,19 @@ def by_month(amounts: Iterable[Amount]) -> dict[dt.date, float]:
 
 
 def units_by_status(districts: Districts = None) -> dict[str, dict[str, int]]:
-    """Housing units by district and status, in the housing funnel's order."""
+    """Housing units by district (its name in the page's language) and status, in the
+    housing funnel's order."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FUNNEL, 0))
-    rows = (
+    rows = list(
         _in_scope(HousingUnit.objects.all(), "building__settlement__district_id", districts)
         .filter(status__in=FUNNEL)
-        .values_list("building__settlement__district__name", "status")
+        .values_list("building__settlement__district", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
+    names = Area.objects.in_bulk({district for district, _s, _n in rows})
     for district, status, n in rows:
-        counts[district][status] = n
+        counts[names[district].display_name][status] = n
     return dict(sorted(counts.items()))
 
 

@@ -539,7 +539,7 @@ def _map_points(
                     "name": s.name,
                     "name_az": s.name_az,
                     "name_ru": s.name_ru,
-                    "district": s.district.name,
+                    "district": s.district.display_name,
                     "approximate": s.coordinates_approximate,
                     "readiness": state.readiness,
                     "readiness_label": _(READINESS_LABELS[state.readiness]),

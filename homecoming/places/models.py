@@ -60,7 +60,12 @@ class Area(Place):
 
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent area"),
     )
 
     class Meta(Place.Meta):
@@ -86,6 +91,7 @@ class Settlement(Place):
         on_delete=models.PROTECT,
         related_name="settlements",
         limit_choices_to={"level": Area.Level.DISTRICT},
+        verbose_name=_("District"),
     )
     municipality = models.ForeignKey(
         Area,
@@ -94,6 +100,7 @@ class Settlement(Place):
         blank=True,
         related_name="+",
         limit_choices_to={"level": Area.Level.MUNICIPALITY},
+        verbose_name=_("Municipality"),
     )
 
     class Meta(Place.Meta):

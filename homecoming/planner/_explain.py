@@ -22,6 +22,8 @@ so a re-solve confirms it whichever optimum the solver returns.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ._flow import path_roots, residual_arcs, shortest_distances
@@ -30,25 +32,12 @@ from ._validate import MAX_COUNT, Problem
 
 LISTED_TYPES = 3  # clearing priorities named per household: the cheapest kinds of unit
 
-
-def _rooms(low: int, high: int) -> str:
-    if low == high:
-        return f"{low} room" if low == 1 else f"{low} rooms"
-    return f"{low}–{high} rooms"
-
-
-def _kind(rooms: int, step_free: bool) -> str:
-    return f"{rooms}-room step-free" if step_free else f"{rooms}-room"
-
-
-def _surplus(rooms: int) -> str:
-    if rooms == 0:
-        return "no surplus room"
-    return "1 surplus room" if rooms == 1 else f"{rooms} surplus rooms"
-
-
-def _people(size: int) -> str:
-    return "1 person needs" if size == 1 else f"{size} people need"
+# An explanation is a value, never a sentence: a page puts it into words in its own language
+# (``returns/explanations.py``). Its ``why`` is one of these; the other keys are numbers,
+# flags and the settlement and district ids of the input.
+HOUSED = "housed"  # in a unit of ``settlement`` (its ``origin``, or elsewhere)
+NO_FIT = "no_fit"  # waiting: no unit of its settlement or district fits it
+OUTBID = "outbid"  # waiting: units fit it, but households of higher priority take them
 
 
 def _best(owner: np.ndarray, type_: np.ndarray, key: np.ndarray, limit: int) -> np.ndarray:
@@ -180,8 +169,8 @@ def _duals(net: Network, flow: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-class _Words:
-    """The sentences, from names and per-group facts turned into plain lists once."""
+class _Reasons:
+    """The explanations' values, from names and per-group facts turned into plain lists once."""
 
     def __init__(self, problem: Problem, net: Network, duals: dict, first_waiting: np.ndarray):
         self.scope = net.scope
@@ -206,70 +195,67 @@ class _Words:
         own_fits[net.direct_group[net.type_count[net.direct_type] > 0]] = True
         self.own_fits = own_fits.tolist()
 
-    def kind(self, t: int) -> str:
-        return _kind(self.t_rooms[t], self.t_step_free[t])
+    def kind(self, t: int) -> dict[str, Any]:
+        """A kind of unit: its rooms, step-free access and settlement."""
+        return {
+            "rooms": self.t_rooms[t],
+            "step_free": self.t_step_free[t],
+            "settlement": self.settlements[self.t_settlement[t]],
+        }
 
-    def housed(self, g: int, home: int, there: int, rooms: int, step_free: bool, size: int) -> str:
-        if there == home:
-            where = f"its origin settlement {self.settlements[home]}"
-        else:
-            reason = (
-                "where every unit that fits it is taken"
-                if self.own_fits[g]
-                else "which has no unit that fits it"
-            )
-            where = (
-                f"{self.settlements[there]}, outside its origin settlement "
-                f"{self.settlements[home]}, {reason}"
-            )
-        return (
-            f"Housed in a {_kind(rooms, step_free)} unit in {where}; {_people(size)} "
-            f"{_rooms(self.g_low[g], self.g_high[g])}, so {_surplus(rooms - self.g_low[g])}."
-        )
+    def housed(
+        self, g: int, home: int, there: int, rooms: int, step_free: bool, size: int
+    ) -> dict[str, Any]:
+        reason = {
+            "why": HOUSED,
+            "rooms": rooms,
+            "step_free": step_free,
+            "settlement": self.settlements[there],
+            "origin": self.settlements[home],
+            "size": size,
+            "smallest": self.g_low[g],
+            "largest": self.g_high[g],
+        }
+        if there != home:
+            # Elsewhere because every unit of its own settlement that fits it is taken
+            # (True), or because its settlement has none that fits it (False).
+            reason["origin_full"] = self.own_fits[g]
+        return reason
 
-    def waiting(self, c: int, first: int) -> str:
+    def waiting(self, c: int, first: int) -> dict[str, Any]:
         g, priority = int(self.class_group[c]), int(self.class_priority[c])
-        more = None
-        if first and c in self.extra:
-            t = self.extra[c]
-            more = f"{self.kind(t)} unit in {self.settlements[self.t_settlement[t]]}"
+        # One more ready unit of this kind would house it: said to the first household
+        # waiting in its class only.
+        more = self.kind(self.extra[c]) if first and c in self.extra else None
         if self.needed[g] < 0:
             home = self.g_settlement[g]
-            place = (
-                f"its origin settlement {self.settlements[home]}"
+            return {
+                "why": NO_FIT,
+                "scope": self.scope,
+                "place": self.settlements[home]
                 if self.scope == "settlement"
-                else f"its district {self.districts[self.district_of[home]]}"
-            )
-            access = " and step-free access" if self.g_need[g] else ""
-            then = (
-                f"One more ready {more} would house it."
-                if more
-                else "A new unit that fits it would go first to a household with an equal "
-                "or stronger claim."
-            )
-            return (
-                f"Not housed: no unit in {place} has "
-                f"{_rooms(self.g_low[g], self.g_high[g])}{access}. {then}"
-            )
-        cleared = ", ".join(
-            f"{clearing} for {self.kind(t)} units in {self.settlements[self.t_settlement[t]]}"
-            for clearing, t in self.lists[g]
-        )
-        also = f", and so would one more ready {more}" if more else ""
-        return (
-            f"Not housed: its priority {priority} does not beat the clearing priority of the "
-            f"units that fit it: {cleared}. A priority of {self.needed[g]} instead of "
-            f"{priority} would house it{also}."
-        )
+                else self.districts[self.district_of[home]],
+                "smallest": self.g_low[g],
+                "largest": self.g_high[g],
+                "step_free": self.g_need[g],
+                "more": more,
+            }
+        return {
+            "why": OUTBID,
+            "priority": priority,
+            "needed": self.needed[g],
+            "clearing": [{"priority": clearing} | self.kind(t) for clearing, t in self.lists[g]],
+            "more": more,
+        }
 
 
 def explain(
     problem: Problem, net: Network, flow: np.ndarray, unit_of: np.ndarray, first_waiting: np.ndarray
-) -> dict[str, str]:
+) -> dict[str, dict[str, Any]]:
     """One explanation per household, keyed by id, in input order."""
-    words = _Words(problem, net, _duals(net, flow), first_waiting)
-    # Households that share a unit kind, group and size share their words, and so
-    # do waiting households of a class: each text is written once and shared.
+    reasons = _Reasons(problem, net, _duals(net, flow), first_waiting)
+    # Households that share a unit kind, group and size share their explanation, and
+    # so do waiting households of a class: each is made once and shared.
     housed = unit_of >= 0
     kind = np.zeros(len(unit_of), np.int64)
     kind[housed] = net.unit_type[unit_of[housed]]
@@ -285,11 +271,11 @@ def explain(
     texts = []
     for k, i in zip(keys.tolist(), sample.tolist(), strict=True):
         if k < 0:
-            texts.append(words.waiting(*divmod(-1 - k, 2)))
+            texts.append(reasons.waiting(*divmod(-1 - k, 2)))
             continue
         u = unit_of[i]
         texts.append(
-            words.housed(
+            reasons.housed(
                 int(net.household_group[i]),
                 int(problem.household_settlement[i]),
                 int(problem.unit_settlement[u]),

@@ -28,15 +28,17 @@ class Plan:
     """A proven-optimal allocation and why each household got what it got.
 
     ``assignments`` maps each housed household's id to its unit's id, and
-    ``explanations`` every household's id to a few sentences (empty when solved
-    with ``explanations=False``); both follow the households' input order.
+    ``explanations`` every household's id to why, as values a page puts into words
+    in its own language (``_explain.py``: ``why`` is ``housed``, ``no_fit`` or
+    ``outbid``; empty when solved with ``explanations=False``); both follow the
+    households' input order.
     """
 
     status: str
     message: str
     objective: Objective
     assignments: Mapping[str, str]
-    explanations: Mapping[str, str]
+    explanations: Mapping[str, dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
         """The output document of the contract (see ``docs/planner.md``)."""
@@ -95,11 +97,11 @@ def solve(problem: dict[str, Any], *, explanations: bool = True) -> Plan:
     ...                "rooms": 3, "step_free": False}]})
     >>> plan.status, plan.objective, plan.assignments
     ('optimal', Objective(priority=40, in_origin_settlement=1, surplus_rooms=1), {'h2': 'u1'})
-    >>> import textwrap
-    >>> print(textwrap.fill(plan.explanations["h1"], 80))
-    Not housed: its priority 35 does not beat the clearing priority of the units
-    that fit it: 40 for 3-room units in Zar. A priority of 41 instead of 35 would
-    house it, and so would one more ready 2-room unit in Zar.
+    >>> reason = plan.explanations["h1"]
+    >>> reason["why"], reason["priority"], reason["needed"], reason["clearing"]
+    ('outbid', 35, 41, [{'priority': 40, 'rooms': 3, 'step_free': False, 'settlement': 'Zar'}])
+    >>> reason["more"]
+    {'rooms': 2, 'step_free': False, 'settlement': 'Zar'}
     """
     checked = read_problem(problem)
     net = build_network(checked)

@@ -42,7 +42,10 @@ class TemporaryAccommodation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=AccommodationKind.choices)
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, related_name="accommodations"
+        Settlement,
+        on_delete=models.PROTECT,
+        related_name="accommodations",
+        verbose_name=_("settlement"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (persons)"))
@@ -186,7 +189,9 @@ class Member(models.Model):
         UNACCOMPANIED_CHILD = "unaccompanied_child", _("Unaccompanied child")
         PREGNANT = "pregnant", _("Pregnant or lactating")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
     relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
@@ -275,7 +280,9 @@ class IdentityDocument(models.Model):
         IDP_CARD = "idp_card", _("IDP card")
         OTHER = "other", _("Other")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="documents", verbose_name=_("member")
+    )
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     number = models.CharField(_("number"), max_length=40)
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
@@ -295,10 +302,15 @@ class IdentityDocument(models.Model):
 class Consent(models.Model):
     """The household's informed, voluntary consent to return: required to accept an offer."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="consents", verbose_name=_("household")
+    )
     given_on = models.DateField(_("given on"))
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Officer"),
     )
     document = models.CharField(_("signed form reference"), max_length=100)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)

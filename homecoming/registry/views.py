@@ -19,6 +19,7 @@ from homecoming.accounts.personal import (
     personal_data,
 )
 from homecoming.core.errors import ApplicationError
+from homecoming.core.forms import errors_in_words
 from homecoming.registry import door, fieldforms, forms, services
 from homecoming.registry.models import (
     AccommodationKind,
@@ -144,8 +145,8 @@ def _act(request: HttpRequest, household_id: int, act, make_form=None) -> HttpRe
     household = household_get_for_user(request.user, household_id)
     form = make_form(request.POST, household) if make_form else None
     if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+        for error in errors_in_words(form):
+            messages.error(request, error)
         return redirect("registry:household_detail", household_id=household.pk)
     try:
         act(household, form)

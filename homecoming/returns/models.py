@@ -99,7 +99,9 @@ class AllocationResult(models.Model):
     )
     priority = models.PositiveIntegerField()
     priority_breakdown = models.JSONField()
-    explanation = models.TextField()
+    # Why, as the planner gives it (values, docs/planner.md "Explanations"); put into words
+    # in the page's language by returns/explanations.py.
+    explanation = models.JSONField()
 
     class Meta:
         ordering = ["run", "-priority", "household"]

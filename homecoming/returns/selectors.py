@@ -201,7 +201,7 @@ def planner_households(households: list[Household], today: dt.date) -> tuple[lis
         records.append(
             {
                 "id": str(household.pk),
-                "origin_settlement": household.origin_settlement.name,
+                "origin_settlement": household.origin_settlement.code,
                 "origin_district": household.origin_settlement.district.code,
                 "size": max(1, row["members"]),
                 "needs_step_free": row["disabled"] > 0,
@@ -219,7 +219,7 @@ def planner_units(districts: list[Area]) -> list[dict]:
     return [
         {
             "id": str(u.pk),
-            "settlement": u.building.settlement.name,
+            "settlement": u.building.settlement.code,
             "district": u.building.settlement.district.code,
             "rooms": u.rooms,
             "step_free": u.step_free,

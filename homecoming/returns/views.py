@@ -27,6 +27,7 @@ from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.selectors import districts_with_settlements
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
+from homecoming.returns.explanations import Names, explanation_words
 from homecoming.returns.exports import departure_title, passenger_workbook
 from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
 from homecoming.returns.models import (
@@ -127,6 +128,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     if request.GET.get("show") == "waiting":
         shown = results.filter(unit=None)
     page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    names = Names(r.explanation for r in page)
+    for result in page:
+        result.explanation_words = explanation_words(result.explanation, names)
     return render(
         request,
         "returns/run_detail.html",

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from homecoming.accounts.models import User
 from homecoming.housing.models import Building, HousingUnit, ProgressReport, Project, Utility
 from homecoming.housing.selectors import project_list_for_user
-from homecoming.mineaction.models import HazardArea, LandReleaseActivity
+from homecoming.mineaction.models import Contamination, HazardArea, LandReleaseActivity, LandUse
 from homecoming.mineaction.selectors import hazard_area_list_for_user
 from homecoming.places.models import Area, Settlement
 from homecoming.places.selectors import area_get, settlement_get
@@ -52,6 +52,12 @@ _ACTIONS = {
     "-": gettext_lazy("deleted"),
 }
 UNKNOWN = object()  # a value from before the audit trail began
+# The fields that keep a list of choices (a JSON list of codes), with their choices.
+_LISTS = {
+    "vulnerabilities": Member.Vulnerability,
+    "contamination": Contamination,
+    "blocked_land_use": LandUse,
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,9 @@ class _Shown:
             found = self.found.get(model_field.related_model, {})
             ids = sorted(value) if isinstance(value, frozenset) else [value]
             return ", ".join(str(found.get(i, _("#%(id)s (deleted)") % {"id": i})) for i in ids)
+        if isinstance(value, list) and model_field.name in _LISTS:
+            shown = dict(_LISTS[model_field.name].choices)
+            return ", ".join(str(shown.get(v, v)) for v in value)
         if model_field.choices:
             shown = dict(model_field.flatchoices)
             if isinstance(value, list):

@@ -1,19 +1,14 @@
 """Re-solving to confirm what the explanations claim.
 
-The explanations are read as a user would read them, by their words; each
-"would house it" is tried on a changed copy of the problem.
+Each claim of an explanation — "a priority of N would house it", "one more ready unit
+of this kind would house it" — is tried on a changed copy of the problem.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 
 from homecoming.planner import Plan, solve
-
-NEEDED = re.compile(r"A priority of (\d+) instead of (\d+) would house it")
-EXTRA = re.compile(r"[Oo]ne more ready (\d+)-room( step-free)? unit in (\S+) would house it")
-CLEARING = re.compile(r"(\d+) for \d+-room (?:step-free )?units in \S+")
 
 
 def housed(problem: dict) -> set[str]:
@@ -34,20 +29,20 @@ def broken_claims(problem: dict, plan: Plan, *, limit: int | None = None) -> lis
     claiming = [
         i
         for i, household in enumerate(problem["households"])
-        if NEEDED.search(plan.explanations[household["id"]])
-        or EXTRA.search(plan.explanations[household["id"]])
+        if "needed" in plan.explanations[household["id"]]
+        or plan.explanations[household["id"]].get("more")
     ]
     for i in claiming[:limit]:
         household = problem["households"][i]
-        text = plan.explanations[household["id"]]
-        if needed := NEEDED.search(text):
-            priority = int(needed[1])
-            if min(int(c) for c in CLEARING.findall(text)) != priority - 1:
-                broken.append(f"lowest clearing priority is not {priority - 1}: {text}")
+        reason = plan.explanations[household["id"]]
+        if "needed" in reason:
+            priority = reason["needed"]
+            if min(c["priority"] for c in reason["clearing"]) != priority - 1:
+                broken.append(f"lowest clearing priority is not {priority - 1}: {reason}")
             raised = copy.deepcopy(problem)
             raised["households"][i]["priority"] = priority
             if household["id"] not in housed(raised):
-                broken.append(f"priority {priority} does not house it: {text}")
+                broken.append(f"priority {priority} does not house it: {reason}")
             # One less does not beat the clearing priority: the best plan is then
             # worth no more than the plan without this household.
             short = copy.deepcopy(problem)
@@ -55,18 +50,10 @@ def broken_claims(problem: dict, plan: Plan, *, limit: int | None = None) -> lis
             without = copy.deepcopy(problem)
             del without["households"][i]
             if triple(short) != triple(without):
-                broken.append(f"priority {priority - 1} already changes the plan: {text}")
-        if extra := EXTRA.search(text):
+                broken.append(f"priority {priority - 1} already changes the plan: {reason}")
+        if extra := reason.get("more"):
             more = copy.deepcopy(problem)
-            more["units"].append(
-                {
-                    "id": "extra",
-                    "settlement": extra[3],
-                    "district": household["origin_district"],
-                    "rooms": int(extra[1]),
-                    "step_free": bool(extra[2]),
-                }
-            )
+            more["units"].append({"id": "extra", "district": household["origin_district"]} | extra)
             if household["id"] not in housed(more):
-                broken.append(f"one more unit does not house it: {text}")
+                broken.append(f"one more unit does not house it: {reason}")
     return broken

@@ -31,7 +31,8 @@ def test_it_writes_the_plan_as_json_on_standard_output(tmp_path):
     assert output["status"] == "optimal"
     assert output["objective"] == {"priority": 35, "in_origin_settlement": 1, "surplus_rooms": 1}
     assert output["assignments"] == [{"household": "h1", "unit": "u1"}]
-    assert output["explanations"]["h1"].startswith("Housed in a 3-room unit")
+    assert output["explanations"]["h1"]["why"] == "housed"
+    assert output["explanations"]["h1"]["rooms"] == 3
 
 
 def test_it_reports_invalid_input_on_standard_error_with_status_2(tmp_path):

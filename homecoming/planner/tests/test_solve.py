@@ -53,8 +53,16 @@ def test_it_solves_the_example_of_the_issue():
         "objective": {"priority": 35, "in_origin_settlement": 1, "surplus_rooms": 1},
         "assignments": [{"household": "h1", "unit": "u1"}],
         "explanations": {
-            "h1": "Housed in a 3-room unit in its origin settlement s1; 4 people need 2–3 "
-            "rooms, so 1 surplus room."
+            "h1": {
+                "why": "housed",
+                "rooms": 3,
+                "step_free": False,
+                "settlement": "s1",
+                "origin": "s1",
+                "size": 4,
+                "smallest": 2,
+                "largest": 3,
+            }
         },
     }
 
@@ -68,10 +76,15 @@ def test_it_leaves_everyone_waiting_when_no_unit_is_ready():
     problem = copy.deepcopy(EXAMPLE) | {"units": []}
     plan = solve(problem)
     assert plan.assignments == {}
-    assert plan.explanations["h1"] == (
-        "Not housed: no unit in its origin settlement s1 has 2–3 rooms. "
-        "One more ready 2-room unit in s1 would house it."
-    )
+    assert plan.explanations["h1"] == {
+        "why": "no_fit",
+        "scope": "settlement",
+        "place": "s1",
+        "smallest": 2,
+        "largest": 3,
+        "step_free": False,
+        "more": {"rooms": 2, "step_free": False, "settlement": "s1"},
+    }
 
 
 @pytest.mark.parametrize("scope", ["settlement", "district"])
@@ -110,10 +123,8 @@ def test_it_ranks_priority_above_the_origin_settlement():
     }  # fmt: skip
     plan = solve(problem)
     assert plan.assignments == {"far": "u1"}
-    assert plan.explanations["far"] == (
-        "Housed in a 2-room unit in s1, outside its origin settlement s2, which has no unit "
-        "that fits it; 3 people need 2–3 rooms, so no surplus room."
-    )
+    reason = plan.explanations["far"]
+    assert (reason["settlement"], reason["origin"], reason["origin_full"]) == ("s1", "s2", False)
 
 
 def test_it_ranks_the_origin_settlement_above_surplus_rooms():

@@ -60,7 +60,7 @@ def test_a_what_if_houses_the_highest_priorities_and_explains_the_rest(
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
     results = {r.household: r for r in run.results.all()}
     assert {h for h, r in results.items() if r.unit_id} == {large, vulnerable}
-    assert results[small].explanation.startswith("Not housed")
+    assert results[small].explanation["why"] == "outbid"
     assert results[large].priority_breakdown["collective_accommodation"]["points"] == 10
     assert run.objective["priority"] == results[large].priority + results[vulnerable].priority
     assert set(HousingUnit.objects.values_list("status", flat=True)) == {"ready"}  # unchanged
@@ -98,7 +98,11 @@ def test_the_run_page_counts_by_settlement_in_the_database_and_loads_only_the_pa
     )
     AllocationResult.objects.bulk_create(
         AllocationResult(
-            run=run, household=h, priority=1, priority_breakdown={}, explanation="Not housed"
+            run=run,
+            household=h,
+            priority=1,
+            priority_breakdown={},
+            explanation={"why": "words", "text": "Not housed"},
         )
         for h in waiting
     )
