@@ -3,8 +3,9 @@
 Places come from ``data/seed-places.csv`` (copied from the background documents)
 through the same import as any user file. Villages the documents do not locate get
 a position a few kilometres from their district's centre, derived from their name and
-kept inside the country on the maps' base layer, and are flagged approximate. Households and people are generated from a seed, so
-two runs give the same demo; they are marked synthetic.
+kept inside the country on the maps' base layer, and are flagged approximate. Households
+and people are generated from a seed, so two runs give the same demo; they are marked
+synthetic.
 """
 
 from __future__ import annotations
