@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from homecoming.dedup.link import (
+    DATES_DIFFER,
     MemberPair,
     find_duplicates,
     household_context,
@@ -494,3 +495,47 @@ def test_the_support_weight_does_not_depend_on_how_many_candidates_the_blocking_
     )
     assert 0 < narrow < 12
     assert wide == pytest.approx(narrow, abs=1e-3)
+
+
+def test_a_member_linked_to_two_people_born_on_other_days_is_the_one_it_resembles_more():
+    # The copy resembles Əli and his cousin, and the two were scored together: same
+    # names and year, but two full birth dates that differ make them two people.
+    cousins = scored_pairs(
+        ("copy", "C", "ali", "A", 9.0),
+        ("copy", "C", "cousin", "B", 6.0),
+        ("ali", "A", "cousin", "B", -4.0),
+    ).assign(gamma_birth_date=[-1, -1, DATES_DIFFER])
+    assert kept(
+        household_context(cousins, support_weight=0.0, threshold=0.9, whole_registry=True)
+    ) == {("copy", "ali")}
+
+
+ELVIN = {"given_name": "Elvin", "family_name": "Məmmədov", "patronymic": "Rövşən oğlu",
+         "sex": "male", "origin_settlement": "AZ-KLB-007"}  # fmt: skip
+
+
+def test_namesakes_with_two_full_birth_dates_that_differ_are_not_put_to_the_model():
+    namesakes = [
+        {"id": "a", "household": "A", **ELVIN, "birth_date": "1975-03-08"},
+        {"id": "b", "household": "B", **ELVIN, "birth_date": "1975-06-21"},
+    ]
+    assert find_duplicates(namesakes).candidates == 0
+    known_by_year = [namesakes[0], {**namesakes[1], "birth_date": "1975"}]
+    assert find_duplicates(known_by_year).candidates == 1
+
+
+def test_a_birth_date_many_people_share_weighs_less_than_a_rare_one(registry):
+    # Thirty people of other names born on 2023-06-06 (a year of many births).
+    crowd = [
+        {"id": f"crowd{i}", "household": f"K{i}", "given_name": f"Crowd{i}",
+         "family_name": f"Person{i}", "birth_date": "2023-06-06"}
+        for i in range(30)
+    ]  # fmt: skip
+    pairs = [
+        {"id": f"{who}-{side}", "household": f"{who}-{side}", **ELVIN, "birth_date": born}
+        for who, born in (("common", "2023-06-06"), ("rare", "1951-10-19"))
+        for side in "ab"
+    ]
+    result = find_duplicates([*registry.members, *crowd, *pairs], threshold=0.5)
+    weight = {pair.id_l.split("-")[0]: pair.match_weight for pair in result.pairs}
+    assert weight["common"] < weight["rare"]
