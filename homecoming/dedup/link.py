@@ -87,7 +87,8 @@ NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8  # Jaro–Winkler on name keys
 # What a rule asks of the birth dates when its columns do not say it: two full dates
 # that differ are two people (clerks swap, shorten, shift by a year or lose a date,
 # they do not invent another), so a rule pairs them only for a date that can still
-# agree — one a year off, or one not known in full on one side. The second is written
+# agree — one a year off, or one not known in full on one side — unless both names,
+# the settlement and the year agree too (a day mistyped). The second is written
 # as two rules, one per side, each with a condition on one table, which DuckDB
 # applies before the join (a condition on both sides would be checked only after it,
 # on every pair the names make).
@@ -162,6 +163,10 @@ BLOCKING_RULES = (
         "l.given_key = r.given_key AND l.family_key = r.family_key"
         " AND l.origin_settlement = r.origin_settlement"
     ),
+    # both names, the settlement and the year, whatever the day: a day or month
+    # mistyped (few people share all four, even at national scale)
+    "l.given_key = r.given_key AND l.family_key = r.family_key"
+    " AND l.origin_settlement = r.origin_settlement AND l.birth_year = r.birth_year",
     "l.document_number = r.document_number",
     "l.phone = r.phone",
 )
