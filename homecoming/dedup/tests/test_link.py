@@ -517,8 +517,9 @@ ELVIN = {"given_name": "Elvin", "family_name": "Məmmədov", "patronymic": "Röv
 def test_namesakes_with_two_full_birth_dates_that_differ_are_not_put_to_the_model():
     namesakes = [
         {"id": "a", "household": "A", **ELVIN, "birth_date": "1975-03-08"},
-        {"id": "b", "household": "B", **ELVIN, "birth_date": "1975-06-21"},
-    ]
+        {"id": "b", "household": "B", **ELVIN, "birth_date": "1975-06-21",
+         "origin_settlement": "AZ-SUS-012"},
+    ]  # fmt: skip
     assert find_duplicates(namesakes).candidates == 0
     known_by_year = [namesakes[0], {**namesakes[1], "birth_date": "1975"}]
     assert find_duplicates(known_by_year).candidates == 1
