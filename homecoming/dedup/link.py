@@ -817,7 +817,6 @@ def _comparisons(
                 )
             ],
             null="birth_year",
-            frequencies=True,
         ),
         _comparison(
             "document_number",

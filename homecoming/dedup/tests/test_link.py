@@ -523,20 +523,3 @@ def test_namesakes_with_two_full_birth_dates_that_differ_are_not_put_to_the_mode
     assert find_duplicates(namesakes).candidates == 0
     known_by_year = [namesakes[0], {**namesakes[1], "birth_date": "1975"}]
     assert find_duplicates(known_by_year).candidates == 1
-
-
-def test_a_birth_date_many_people_share_weighs_less_than_a_rare_one(registry):
-    # Thirty people of other names born on 2023-06-06 (a year of many births).
-    crowd = [
-        {"id": f"crowd{i}", "household": f"K{i}", "given_name": f"Crowd{i}",
-         "family_name": f"Person{i}", "birth_date": "2023-06-06"}
-        for i in range(30)
-    ]  # fmt: skip
-    pairs = [
-        {"id": f"{who}-{side}", "household": f"{who}-{side}", **ELVIN, "birth_date": born}
-        for who, born in (("common", "2023-06-06"), ("rare", "1951-10-19"))
-        for side in "ab"
-    ]
-    result = find_duplicates([*registry.members, *crowd, *pairs], threshold=0.5)
-    weight = {pair.id_l.split("-")[0]: pair.match_weight for pair in result.pairs}
-    assert weight["common"] < weight["rare"]
