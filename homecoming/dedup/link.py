@@ -175,9 +175,14 @@ BLOCKING_RULES = (
 # else directly; pairs born the same day then teach the names and the document.
 # (Blocking on the names instead puts thousands of namesakes per duplicate in the
 # sample at national scale, and EM takes the namesakes for the matches.)
+# Each rule with the comparison it cannot teach (its pairs agree on it by design). A
+# comparison keeps the m of the first session that learnt it: the pairs sharing a
+# document are nearly all one person, those born on one day are mostly namesakes at
+# national scale, and EM on them took a namesake's other settlement for a clerk's
+# slip (m of "different" 0.22 at a million records, where a copy keeps its origin).
 TRAINING_RULES = (
-    "l.document_number = r.document_number",
-    "l.birth_date = r.birth_date",
+    ("l.document_number = r.document_number", "document_number"),
+    ("l.birth_date = r.birth_date", "birth_date"),
 )
 # EM runs on a rule's pairs when there are at least EM_MIN_PAIRS of them, on a
 # deterministic sample of about EM_MAX_PAIRS when there are more.
@@ -893,7 +898,8 @@ def _trained(
     linker = Linker(db_api.register("members"), settings, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
     model = _bounded(linker.misc.save_model_to_json(), u_unseen=u_unseen)
-    for sql in TRAINING_RULES:
+    learnt: dict[str, list[dict]] = {}  # each comparison's levels, as a session learnt them
+    for sql, untaught in TRAINING_RULES:
         # Too few pairs teach EM nothing: the levels then keep their prior m.
         if _count_pairs(con, [sql], at_most=EM_MIN_PAIRS) < EM_MIN_PAIRS:
             continue
@@ -907,6 +913,12 @@ def _trained(
             # true matches to learn from (a small registry), so the levels keep their m.
             continue
         model = _bounded(linker.misc.save_model_to_json(), u_unseen=u_unseen)
+        for comparison in model["comparisons"]:
+            name = comparison["output_column_name"]
+            if name in learnt:
+                comparison["comparison_levels"] = learnt[name]
+            elif name != untaught:
+                learnt[name] = comparison["comparison_levels"]
     return model
 
 
