@@ -84,14 +84,32 @@ DATE_LEVELS_SQL: dict[DateAgreement, str] = {
 
 NAME_SIMILAR, NAME_ALIKE = 0.92, 0.8  # Jaro–Winkler on name keys
 
+# What a rule asks of the birth dates when its columns do not say it: two full dates
+# that differ are two people (clerks swap, shorten, shift by a year or lose a date,
+# they do not invent another), so a rule pairs them only for a date that can still
+# agree — one a year off, or one not known in full on one side — unless both names,
+# the settlement and the year agree too (a day mistyped). The second is written
+# as two rules, one per side, each with a condition on one table, which DuckDB
+# applies before the join (a condition on both sides would be checked only after it,
+# on every pair the names make).
+YEAR_OFF_BY_ONE = "abs(l.birth_year - r.birth_year) <= 1"
+
+
+def _either_side_not_full(rule: str) -> tuple[str, str]:
+    """``rule`` for a birth date known by year only, or not at all, on either side."""
+    return f"{rule} AND l.birth_month IS NULL", f"{rule} AND r.birth_month IS NULL"
+
+
 # Candidate pairs. Each rule is an equi-join whose groups stay small at national
 # scale (a million records); together they cover the ways duplicates differ.
 BLOCKING_RULES = (
-    # spelling across scripts, swapped day and month, year only
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_year = r.birth_year",
+    # spelling across scripts, with the date known by year only
+    *_either_side_not_full(
+        "l.given_key = r.given_key AND l.family_key = r.family_key AND l.birth_year = r.birth_year"
+    ),
     # year off by one
     "l.given_key = r.given_key AND l.family_key = r.family_key"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    f" AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day AND {YEAR_OFF_BY_ONE}",
     # family name changed or misspelt
     "l.given_key = r.given_key AND l.birth_date = r.birth_date",
     "l.given_key = r.given_key AND l.birth_date = r.birth_date_swapped",
@@ -102,37 +120,53 @@ BLOCKING_RULES = (
     # a name misspelt and the date known by year only: the father's name instead, and
     # the misspelt name still alike (without it, the millions of cousins and namesakes
     # who share a name, a father's name and a year would be scored at national scale)
-    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year"
-    f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
-    "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_year = r.birth_year"
-    f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
+    *_either_side_not_full(
+        "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
+        " AND l.birth_year = r.birth_year"
+        f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}"
+    ),
+    *_either_side_not_full(
+        "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
+        " AND l.birth_year = r.birth_year"
+        f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}"
+    ),
     # no birth year on one side: the father's name must agree instead
-    "l.given_key = r.given_key AND l.family_key = r.family_key"
-    " AND l.patronymic_key = r.patronymic_key"
-    " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
+    *(
+        "l.given_key = r.given_key AND l.family_key = r.family_key"
+        f" AND l.patronymic_key = r.patronymic_key AND {side}.birth_year IS NULL"
+        for side in "lr"
+    ),
     # given and family name in each other's places
     "l.given_fold = r.family_fold AND l.family_fold = r.given_fold",
     # a name misspelt and the year off by one: the father's name (the misspelt name
     # alike), or the settlement
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day AND {YEAR_OFF_BY_ONE}"
     f" AND jaro_winkler_similarity(l.family_key, r.family_key) >= {NAME_ALIKE}",
     "l.family_key = r.family_key AND l.patronymic_key = r.patronymic_key"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day"
+    f" AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day AND {YEAR_OFF_BY_ONE}"
     f" AND jaro_winkler_similarity(l.given_key, r.given_key) >= {NAME_ALIKE}",
     "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    f" AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day AND {YEAR_OFF_BY_ONE}",
     "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
-    " AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day",
+    f" AND l.birth_month = r.birth_month AND l.birth_day = r.birth_day AND {YEAR_OFF_BY_ONE}",
     # a name misspelt and the date known by year only, or not at all: the settlement
-    "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
-    " AND l.birth_year = r.birth_year",
-    "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
-    " AND l.birth_year = r.birth_year",
+    *_either_side_not_full(
+        "l.given_key = r.given_key AND l.origin_settlement = r.origin_settlement"
+        " AND l.birth_year = r.birth_year"
+    ),
+    *_either_side_not_full(
+        "l.family_key = r.family_key AND l.origin_settlement = r.origin_settlement"
+        " AND l.birth_year = r.birth_year"
+    ),
+    *_either_side_not_full(
+        "l.given_key = r.given_key AND l.family_key = r.family_key"
+        " AND l.origin_settlement = r.origin_settlement"
+    ),
+    # both names, the settlement and the year, whatever the day: a day or month
+    # mistyped (few people share all four, even at national scale)
     "l.given_key = r.given_key AND l.family_key = r.family_key"
-    " AND l.origin_settlement = r.origin_settlement",
+    " AND l.origin_settlement = r.origin_settlement AND l.birth_year = r.birth_year",
     "l.document_number = r.document_number",
     "l.phone = r.phone",
 )
@@ -141,9 +175,14 @@ BLOCKING_RULES = (
 # else directly; pairs born the same day then teach the names and the document.
 # (Blocking on the names instead puts thousands of namesakes per duplicate in the
 # sample at national scale, and EM takes the namesakes for the matches.)
+# Each rule with the comparison it cannot teach (its pairs agree on it by design). A
+# comparison keeps the m of the first session that learnt it: the pairs sharing a
+# document are nearly all one person, those born on one day are mostly namesakes at
+# national scale, and EM on them took a namesake's other settlement for a clerk's
+# slip (m of "different" 0.22 at a million records, where a copy keeps its origin).
 TRAINING_RULES = (
-    "l.document_number = r.document_number",
-    "l.birth_date = r.birth_date",
+    ("l.document_number = r.document_number", "document_number"),
+    ("l.birth_date = r.birth_date", "birth_date"),
 )
 # EM runs on a rule's pairs when there are at least EM_MIN_PAIRS of them, on a
 # deterministic sample of about EM_MAX_PAIRS when there are more.
@@ -468,8 +507,9 @@ def household_context(
        household stays;
     3. pairs below ``threshold`` go;
     4. with ``whole_registry`` (``scored`` holds every pair of the records, as in
-       the batch): a member linked to two records whose own pair was not scored
-       (different people) is the one it resembles more, the weaker pair goes.
+       the batch): a member linked to two records whose own pair was not scored, or
+       has two full birth dates that differ (different people), is the one it
+       resembles more, the weaker pair goes.
 
     Steps 1–3 depend only on the pairs between the pair's two households: the batch
     and the check at the door (``door.score_new_records``, which scores a new
@@ -483,9 +523,12 @@ def household_context(
     frame = frame[_best_in_household(frame)]
     if not whole_registry:
         return frame[frame["match_probability"] >= threshold]
+    # Two records whose pair was not scored, or whose birth dates are two full dates
+    # that differ, are two people.
+    alike = frame[frame["gamma_birth_date"] != DATES_DIFFER]
     together = {
         (min(a, b), max(a, b))
-        for a, b in zip(frame["unique_id_l"], frame["unique_id_r"], strict=True)
+        for a, b in zip(alike["unique_id_l"], alike["unique_id_r"], strict=True)
     }
     frame = frame[frame["match_probability"] >= threshold]
     return frame[_best_across(frame, together)]
@@ -855,7 +898,8 @@ def _trained(
     linker = Linker(db_api.register("members"), settings, log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
     model = _bounded(linker.misc.save_model_to_json(), u_unseen=u_unseen)
-    for sql in TRAINING_RULES:
+    learnt: dict[str, list[dict]] = {}  # each comparison's levels, as a session learnt them
+    for sql, untaught in TRAINING_RULES:
         # Too few pairs teach EM nothing: the levels then keep their prior m.
         if _count_pairs(con, [sql], at_most=EM_MIN_PAIRS) < EM_MIN_PAIRS:
             continue
@@ -869,6 +913,12 @@ def _trained(
             # true matches to learn from (a small registry), so the levels keep their m.
             continue
         model = _bounded(linker.misc.save_model_to_json(), u_unseen=u_unseen)
+        for comparison in model["comparisons"]:
+            name = comparison["output_column_name"]
+            if name in learnt:
+                comparison["comparison_levels"] = learnt[name]
+            elif name != untaught:
+                learnt[name] = comparison["comparison_levels"]
     return model
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from homecoming.dedup.link import (
+    DATES_DIFFER,
     MemberPair,
     find_duplicates,
     household_context,
@@ -494,3 +495,63 @@ def test_the_support_weight_does_not_depend_on_how_many_candidates_the_blocking_
     )
     assert 0 < narrow < 12
     assert wide == pytest.approx(narrow, abs=1e-3)
+
+
+def test_a_member_linked_to_two_people_born_on_other_days_is_the_one_it_resembles_more():
+    # The copy resembles Əli and his cousin, and the two were scored together: same
+    # names and year, but two full birth dates that differ make them two people.
+    cousins = scored_pairs(
+        ("copy", "C", "ali", "A", 9.0),
+        ("copy", "C", "cousin", "B", 6.0),
+        ("ali", "A", "cousin", "B", -4.0),
+    ).assign(gamma_birth_date=[-1, -1, DATES_DIFFER])
+    assert kept(
+        household_context(cousins, support_weight=0.0, threshold=0.9, whole_registry=True)
+    ) == {("copy", "ali")}
+
+
+ELVIN = {"given_name": "Elvin", "family_name": "Məmmədov", "patronymic": "Rövşən oğlu",
+         "sex": "male", "origin_settlement": "AZ-KLB-007"}  # fmt: skip
+
+
+def test_namesakes_with_two_full_birth_dates_that_differ_are_not_put_to_the_model():
+    namesakes = [
+        {"id": "a", "household": "A", **ELVIN, "birth_date": "1975-03-08"},
+        {"id": "b", "household": "B", **ELVIN, "birth_date": "1975-06-21",
+         "origin_settlement": "AZ-SUS-012"},
+    ]  # fmt: skip
+    assert find_duplicates(namesakes).candidates == 0
+    known_by_year = [namesakes[0], {**namesakes[1], "birth_date": "1975"}]
+    assert find_duplicates(known_by_year).candidates == 1
+
+
+def test_what_a_copy_keeps_is_learnt_from_the_pairs_sharing_a_document_not_from_namesakes():
+    # 300 people registered twice with their passport and their origin; 2,000 pairs of
+    # namesakes born on one day in two settlements, which EM on the pairs born on one
+    # day takes for copies that changed their origin.
+    people = [
+        {"given_name": f"Given{i % 37}", "family_name": f"Family{i % 41}",
+         "birth_date": f"{1950 + i % 40}-{1 + i % 12:02}-{1 + i % 28:02}",
+         "document_number": f"AZE{10_000_000 + i}", "origin_settlement": f"S{i % 90}"}
+        for i in range(300)
+    ]  # fmt: skip
+    copies = [
+        {"id": f"p{i}-{side}", "household": f"P{i}-{side}", **person}
+        for i, person in enumerate(people)
+        for side in "ab"
+    ]
+    namesakes = [
+        {"id": f"n{j}-{side}", "household": f"N{j}-{side}", "given_name": f"Name{j % 13}",
+         "family_name": f"Surname{j % 11}", "birth_date": f"{1930 + j % 20}-05-{1 + j % 28:02}",
+         "origin_settlement": f"T{j % 7}-{side}"}
+        for j in range(2000)
+        for side in "ab"
+    ]  # fmt: skip
+    model = find_duplicates([*copies, *namesakes]).model.splink
+    (settlement,) = (
+        c for c in model["comparisons"] if c["output_column_name"] == "origin_settlement"
+    )
+    different = settlement["comparison_levels"][-1]
+    # No copy sharing a document changed its origin: the level keeps its prior m (0.1),
+    # where the namesakes would make it one copy in two.
+    assert different["m_probability"] <= 0.1
