@@ -8,8 +8,10 @@ records a caller found for them, with that model: the same blocking rules decide
 which pairs are compared, the same comparisons, m and u, prior and term
 frequencies score them, and the same ``link.household_context`` weighs each pair
 with the other pairs between its two households (with the support weight the batch
-learnt). Given whole households on both sides, a pair scored here has the
-probability, weight and evidence the batch gives it; the batch alone also settles a
+learnt). Given the new households whole, and on the registered side every record a
+blocking rule pairs with one of theirs (whole households, or only those records: the
+pairs between two households all have one of them on the registered side), a pair
+scored here has the probability, weight and evidence the batch gives it; the batch alone also settles a
 member linked to two registered people who are not one (docs/dedup.md).
 
 Kept in step with ``link.py``: records are prepared by ``link._prepared`` and
@@ -133,8 +135,9 @@ def score_new_records(
     new, registered
         Member records (the dicts of ``link.FIELDS``); ids unique across both. Only
         pairs the batch's blocking rules make between a new and a registered record
-        are compared, and never two records of one household. Whole households on
-        both sides: a pair's household context is read from the other pairs
+        are compared, and never two records of one household. The new households
+        whole, and every registered record a rule pairs with one of theirs (more
+        may be given): a pair's household context is read from the other pairs
         between its two households.
     threshold
         Smallest match probability of a pair to return.
@@ -176,6 +179,10 @@ _TEMPLATE = {
     "extra": {},
 }
 _NEW, _REGISTERED = "door_new", "door_registered"
+# Up to this many pairs of a new and a registered record, the pairs the rules make are
+# found in one pass over all of them (a household against its candidates: a few
+# thousand); beyond, Splink's join per rule (a file against the registry).
+ONE_PASS_PAIRS = 200_000
 
 
 class _Scorer:
@@ -188,6 +195,13 @@ class _Scorer:
     longer than it takes to run on a household's pairs): a check fills the two tables
     and executes the prepared statements, each into the table Splink named, the last
     read back. The statements are Splink's own, so the scores are too.
+
+    Save one: Splink finds the pairs the blocking rules make with one join per rule
+    (twenty of them, each a few milliseconds however few the records). A household's
+    check pairs every new record with every candidate in one pass instead and keeps a
+    pair under the first rule that holds, the rules' own SQL: the same pairs with the
+    same ``match_key``, at a fraction of the cost. A file's check, with more than
+    ``ONE_PASS_PAIRS`` pairs to look at, keeps Splink's joins.
     """
 
     def __init__(self, model: LinkageModel, threshold: float) -> None:
@@ -222,6 +236,19 @@ class _Scorer:
             self.con.execute(f"PREPARE door_step_{step} AS INSERT INTO {name} {query}")
         self.con.execute(f"PREPARE door_predict AS {last}")
         self.steps = len(steps)
+        (blocked,) = (name for name in self.tables if name.startswith("__splink__blocked_id"))
+        self.blocking_step = self.tables.index(blocked)
+        rules = model.splink["blocking_rules_to_generate_predictions"]
+        first = " ".join(
+            f"WHEN coalesce(({rule['blocking_rule']}), false) THEN '{key}'"
+            for key, rule in enumerate(rules)
+        )
+        self.con.execute(
+            f"PREPARE door_one_pass AS INSERT INTO {blocked} BY NAME SELECT * FROM ("  # noqa: S608 (the model's own rules)
+            f"SELECT CASE {first} END AS match_key, l.unique_id AS join_key_l,"
+            f" r.unique_id AS join_key_r FROM {_NEW} AS l CROSS JOIN {_REGISTERED} AS r)"
+            " WHERE match_key IS NOT NULL"
+        )
         self._emptied()
 
     def scored(self, new: pa.Table, registered: pa.Table) -> pd.DataFrame:
@@ -231,9 +258,13 @@ class _Scorer:
                 self.con.register("door_frame", frame)
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM door_frame")  # noqa: S608
                 self.con.unregister("door_frame")
+            one_pass = new.num_rows * registered.num_rows <= ONE_PASS_PAIRS
             try:
                 for step in range(self.steps):
-                    self.con.execute(f"EXECUTE door_step_{step}")
+                    if one_pass and step == self.blocking_step:
+                        self.con.execute("EXECUTE door_one_pass")
+                    else:
+                        self.con.execute(f"EXECUTE door_step_{step}")
                 return self.con.execute("EXECUTE door_predict").df()
             finally:
                 self._emptied()

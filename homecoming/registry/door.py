@@ -33,6 +33,7 @@ from homecoming.registry.matching import (
     MEMBER_THRESHOLD,
     linkage_model,
     linkage_model_keep,
+    linkage_records,
     member_records,
     registered_members,
 )
@@ -176,16 +177,20 @@ def _matches(
 ) -> dict[str, list[tuple[Household, float, list[tuple[str, Member, float, dict]]]]]:
     """For each new household (as the ``new`` records name it), the registered households
     other than ``leave_out`` it probably duplicates, each with its score and linked
-    members, strongest first. ``candidates``: member ids, from ``_candidates``."""
-    households = {
-        household
+    members, strongest first. ``candidates``: member ids, from ``_candidates``.
+
+    Only the candidates are scored, not their whole households: every pair a blocking
+    rule makes with a new member has a candidate on its registered side, so the pairs
+    between a new and a registered household, which a pair's household context is read
+    from, are all among them (``dedup.door.score_new_records``). The whole households
+    are read for the households that linked, whose sizes decide a household match.
+    """
+    records = [
+        record
         for chunk in _chunks(candidates)
-        for household in registered_members()
-        .filter(pk__in=chunk)
-        .order_by()
-        .values_list("household", flat=True)
-    } - leave_out
-    records, by_id = _records(households)
+        for record in linkage_records(registered_members().filter(pk__in=chunk))
+        if int(record["household"]) not in leave_out
+    ]
     if not records:
         return {}
     model = linkage_model()
@@ -196,6 +201,8 @@ def _matches(
             return {}
         linkage_model_keep(model, records=len(everyone))
     pairs = score_new_records(model, new, records, threshold=MEMBER_THRESHOLD)
+    household_of = {record["id"]: int(record["household"]) for record in records}
+    records, by_id = _records({household_of[pair.id_r] for pair in pairs})
     by_pair = {(pair.id_l, pair.id_r): pair for pair in pairs}
     found: dict[str, list] = {}
     for pair in household_pairs(pairs, [*new, *records]):

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 
+from homecoming.dedup import door
 from homecoming.dedup.dates import parse_birth_date
 from homecoming.dedup.door import door_keys, score_new_records
 from homecoming.dedup.link import FIELDS, find_duplicates
@@ -109,3 +110,27 @@ def test_every_pair_the_batchs_rules_make_meets_at_the_door_through_one_key(memb
         left, right = by_id[pair.id_l], by_id[pair.id_r]
         assert met(left, right), pair
         assert met(right, left), pair
+
+
+def test_a_households_check_pairs_in_one_pass_what_splinks_join_per_rule_pairs(
+    members, batch, monkeypatch
+):
+    # The same new households against the same registered ones, once with the one-pass
+    # pairing a household's check uses, once with Splink's join per rule (a file's).
+    households = households_of(members)
+    for pair in batch.pairs[:40]:
+        new = households[next(m for m in members if m["id"] == pair.id_l)["household"]]
+        others = [m for m in members if m["household"] != new[0]["household"]]
+        registered = list(
+            {
+                m["id"]: m
+                for m in others[:400]
+                + households[next(m for m in members if m["id"] == pair.id_r)["household"]]
+            }.values()
+        )
+        one_pass = score_new_records(batch.model, new, registered, threshold=0.5)
+        monkeypatch.setattr(door, "ONE_PASS_PAIRS", 0)
+        per_rule = score_new_records(batch.model, new, registered, threshold=0.5)
+        monkeypatch.undo()
+        assert one_pass == per_rule
+        assert any((p.id_l, p.id_r) == (pair.id_l, pair.id_r) for p in one_pass)
