@@ -11,8 +11,9 @@ with the other pairs between its two households (with the support weight the bat
 learnt). Given the new households whole, and on the registered side every record a
 blocking rule pairs with one of theirs (whole households, or only those records: the
 pairs between two households all have one of them on the registered side), a pair
-scored here has the probability, weight and evidence the batch gives it; the batch alone also settles a
-member linked to two registered people who are not one (docs/dedup.md).
+scored here has the probability, weight and evidence the batch gives it; the batch
+alone also settles a member linked to two registered people who are not one
+(docs/dedup.md).
 
 Kept in step with ``link.py``: records are prepared by ``link._prepared`` and
 labelled by ``link._comparisons``, and the rows read back by ``link.member_pairs``;

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import operator
+import re
 from functools import reduce
 from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
 from homecoming.core.choices import choices_in_use, rows_in_use
+from homecoming.core.text import fold
 from homecoming.places.models import Area, Place, Settlement
 from homecoming.places.search_keys import place_query_keys
 
@@ -55,13 +57,36 @@ SETTLEMENTS_NAMED = 50
 
 
 def settlements_named(text: str) -> list[Settlement]:
-    """The settlements someone means by ``text``: the one with this code, else those whose
-    any name (English, Azerbaijani, Russian) holds every word, in any spelling or script."""
+    """The settlements someone means by ``text``: the one with this code, or the one a
+    picker's suggestion names (:func:`picker_label`), else those whose any name (English,
+    Azerbaijani, Russian) holds every word, in any spelling or script."""
     text = text.strip()
     if not text:
         return []
     exact = list(Settlement.objects.select_related("district").filter(code=text.upper()))
-    return exact or list(settlement_search(q=text)[:SETTLEMENTS_NAMED])
+    if exact:
+        return exact
+    label = re.fullmatch(r"(.+) \(([^()]+)\)", text)
+    if label:
+        named = settlement_search(q=label.group(1))[:SETTLEMENTS_NAMED]
+        picked = [s for s in named if fold(text) in {fold(x) for x in _picker_labels(s)}]
+        if picked:
+            return picked
+    return list(settlement_search(q=text)[:SETTLEMENTS_NAMED])
+
+
+def picker_label(settlement: Settlement) -> str:
+    """What a settlement picker shows, and puts in the field, for ``settlement``: its name
+    and its district's in the page's language ("Zar (Kəlbəcər)"), never its code."""
+    return f"{settlement.display_name} ({settlement.district.display_name})"
+
+
+def _picker_labels(settlement: Settlement) -> list[str]:
+    """The picker's label of ``settlement`` in every language it has names in."""
+    names = [(settlement.name, settlement.district.name)]
+    names += [(settlement.name_az or settlement.name, settlement.district.name_az)]
+    names += [(settlement.name_ru or settlement.name, settlement.district.name_ru)]
+    return [f"{name} ({district or settlement.district.name})" for name, district in names]
 
 
 def area_get(code: str) -> Area:

@@ -36,10 +36,12 @@ def settlements_geojson(request: HttpRequest) -> JsonResponse:
 @no_personal_data
 def settlement_choices(request: HttpRequest) -> HttpResponse:
     """The settlement picker's suggestions: the settlements named by what was typed (the
-    ``settlement`` or ``q`` parameter), in any spelling, as options of a datalist."""
+    ``settlement`` or ``q`` parameter), in any spelling, as options of a datalist, each
+    the settlement's name and district (``selectors.picker_label``), which the filters
+    read back as that one settlement."""
     text = (request.GET.get("settlement") or request.GET.get("q") or "")[:100]
     return render(
         request,
         "places/_settlement_choices.html",
-        {"settlements": selectors.settlements_named(text)},
+        {"labels": [selectors.picker_label(s) for s in selectors.settlements_named(text)]},
     )

@@ -118,3 +118,17 @@ def test_the_household_list_finds_the_origin_in_another_script(
 def test_the_api_finds_settlements_by_the_same_keys(api_for, viewer, towns):
     response = api_for(viewer).get("/api/places/settlements/", {"q": "Khojali"})
     assert [s["name"] for s in response.json()["results"]] == ["Khojaly city"]
+
+
+def test_a_suggestion_picked_shows_names_not_a_code_and_filters_on_that_settlement(
+    client_for, planner, towns, places, make_household
+):
+    from_zar = make_household(places.zar)
+    make_household(places.kalbajar_city)
+    client = client_for(planner)
+    client.post("/i18n/setlang/", {"language": "az", "next": "/"})
+    picked = client.get("/places/settlements/choices/", {"settlement": "Zar"}).content.decode()
+    assert 'value="Zar (Kəlbəcər)"' in picked
+    assert places.zar.code not in picked
+    response = client.get("/registry/households/", {"settlement": "Zar (Kəlbəcər)"})
+    assert [h.reference for h in response.context["page"]] == [from_zar.reference]
