@@ -25,7 +25,14 @@ from homecoming.registry.models import Household, Member
 from homecoming.registry.services import member_search_keys_refresh
 
 PLACES = [
-    {"code": "AZ", "kind": "country", "name": "Azerbaijan", "name_az": "Azərbaycan", "parent": ""},
+    {
+        "code": "AZ",
+        "kind": "country",
+        "name": "Azerbaijan",
+        "name_az": "Azərbaycan",
+        "name_ru": "Азербайджан",
+        "parent": "",
+    },
     {
         "kind": "economic_region",
         "name": "East Zangezur",

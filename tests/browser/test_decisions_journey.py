@@ -10,6 +10,7 @@ coordinator merges the catalogue) and checks the records in the database.
 from __future__ import annotations
 
 import pytest
+from django.utils import formats, translation
 from playwright.sync_api import expect
 
 from homecoming.accounts.models import User
@@ -89,7 +90,9 @@ def test_a_planner_reads_a_run_and_approves_it_after_confirming(
     run.refresh_from_db()
     assert run.approved_by == User.objects.get(username="planner")
     assert Reservation.objects.filter(run=run).count() == housed
-    expect(page.locator("#decision")).to_contain_text(f"{run.approved_on:%Y-%m-%d}")
+    with translation.override(language):  # the date as the page's language writes it
+        approved_on = formats.date_format(run.approved_on, "SHORT_DATE_FORMAT")
+    expect(page.locator("#decision")).to_contain_text(approved_on)
     if language == "en":
         expect(page.locator("#decision")).to_contain_text("Approved by planner, on")
     shoot(page, screenshot, "decisions-approved", language)

@@ -86,7 +86,7 @@ def test_the_district_page_shows_published_figures_side_by_side(demo, page, scre
     sign_in(page, "planner")
     page.goto("/places/areas/AZ0201/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kalbajar")
-    rows = page.locator("table.figures tbody tr", has_text="population_before_displacement")
+    rows = page.locator("table.figures tbody tr", has_text="Population before displacement")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Grokipedia")
     screenshot("district-page")
