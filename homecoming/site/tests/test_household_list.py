@@ -87,9 +87,7 @@ def test_the_origin_is_found_by_any_spelling_of_the_settlement_or_its_code(
 
 def test_the_settlement_picker_suggests_settlements_by_any_spelling(client_for, planner, places):
     response = client_for(planner).get("/places/settlements/choices/", {"settlement": "Ballıca"})
-    assert f'<option value="{places.ballija.code}">Ballija (Khojaly)</option>' in (
-        response.content.decode()
-    )
+    assert '<option value="Ballija (Khojaly)"></option>' in response.content.decode()
 
 
 def test_status_intention_accommodation_and_eligibility_each_narrow_the_list(
