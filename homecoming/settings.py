@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "homecoming.core",
     "homecoming.accounts",
     "homecoming.places",
+    "homecoming.programmes",
     "homecoming.registry",
     "homecoming.mineaction",
     "homecoming.housing",

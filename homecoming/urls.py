@@ -163,6 +163,7 @@ urlpatterns = [
     path("i18n/setlang/", no_personal_data(set_language), name="set_language"),
     path("places/", include((place_patterns, "places"))),
     path("registry/", include((registry_patterns, "registry"))),
+    path("programmes/", include("homecoming.programmes.urls")),
     path("monitoring/", include("homecoming.monitoring.urls")),
     path("mineaction/", include("homecoming.mineaction.urls")),
     path("housing/", include("homecoming.housing.urls")),

@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("heritage",),
     ("site", "demo", "synth", "project"),
 )
-PLANNED = frozenset({"programmes", "assistance", "feedback"})
+PLANNED = frozenset({"assistance", "feedback"})
 # The modules of the project package itself (settings, urls, the command line...) are one unit.
 PROJECT = "project"
 # Packages and modules that must run without Django: they import neither Django nor DRF, and

@@ -27,6 +27,9 @@ ACCESS_LOG_VIEW = "accesslog.view"
 HISTORY_VIEW = "history.view"
 # Running allocations and approving them.
 RETURN_PLAN = "return.plan"
+# Drafting, comparing and approving versions of a programme's policy (the approver is never
+# the drafter: programmes/models.py, PolicyVersion).
+POLICY_MANAGE = "policy.manage"
 # Annotating discrepancies in the figure ledger, and adding photos of heritage monuments.
 FIGURES_EDIT = "figures.edit"
 # Individual mine accidents and victims, and exact casualty counts (small ones included);
@@ -44,6 +47,7 @@ _ALL = frozenset(
         CASUALTY_VIEW,
         FIGURES_EDIT,
         RETURN_PLAN,
+        POLICY_MANAGE,
         HISTORY_VIEW,
     }
 )
@@ -51,7 +55,7 @@ _ALL = frozenset(
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
     Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
-    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN}),
+    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN, POLICY_MANAGE}),
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW, MINEACTION_IMPORT}),
     Role.RECONSTRUCTION: frozenset({HOUSING_IMPORT}),
     Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.models import Programme
+from homecoming.programmes.selectors import default_programme_id
 
 
 class AccommodationKind(models.TextChoices):
@@ -72,6 +74,14 @@ class Household(models.Model):
         UNKNOWN = "unknown", _("Not stated")
 
     reference = models.CharField(_("reference"), max_length=64, unique=True)
+    # The programme the household is enrolled in; its policy judges the household.
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        default=default_programme_id,
+        related_name="households",
+        verbose_name=_("programme"),
+    )
     origin_settlement = models.ForeignKey(
         Settlement,
         on_delete=models.PROTECT,

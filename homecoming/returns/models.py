@@ -29,6 +29,24 @@ class AllocationRun(models.Model):
     districts = models.ManyToManyField(Area, related_name="+")
     scope = models.CharField(max_length=16, choices=Scope.choices)
     policy = models.JSONField(help_text=_("The rooms table and priority weights used."))
+    # The programme whose households the run allocates, and the version of its policy that
+    # judged and ranked them (empty on runs made before policies were data).
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    policy_version = models.ForeignKey(
+        "programmes.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("policy version"),
+    )
     status = models.CharField(max_length=16, default="optimal")
     objective = models.JSONField(default=dict)
     households_considered = models.PositiveIntegerField(default=0)
