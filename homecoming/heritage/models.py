@@ -53,6 +53,12 @@ class Monument(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def current_condition_label(self) -> str:
+        """The condition ``heritage.selectors.monument_list`` reads from the latest
+        inspection, in words (a monument never inspected is "Not yet inspected")."""
+        return str(Condition(getattr(self, "current_condition", None) or Condition.UNKNOWN).label)
+
 
 class Inspection(models.Model):
     monument = models.ForeignKey(Monument, on_delete=models.CASCADE, related_name="inspections")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from homecoming.heritage.models import Condition, Inspection, Monument
+from homecoming.heritage.models import Inspection, Monument
 
 
 def monument_list() -> QuerySet[Monument]:
@@ -12,7 +12,3 @@ def monument_list() -> QuerySet[Monument]:
         current_condition=Subquery(latest.values("condition")[:1]),
         last_inspected=Subquery(latest.values("date")[:1]),
     )
-
-
-def condition_label(value: str | None) -> str:
-    return str(Condition(value or Condition.UNKNOWN).label)

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from homecoming.core.errors import ApplicationError
-from homecoming.heritage.models import Monument
+from homecoming.heritage.models import Condition, Monument
 from homecoming.heritage.selectors import monument_list
 from homecoming.heritage.services import inspection_record
 
@@ -49,4 +50,15 @@ def test_the_pages_list_monuments_and_inspections(monument, client_for, viewer):
         "Khudavang monastery"
     ]
     assert "roof" in client.get("/heritage/H-1/").content.decode()
+
+
+def test_the_list_says_a_monuments_condition_in_the_pages_language(monument, client_for, viewer):
+    """The list once showed the condition's code ("damaged") on every page, whatever its
+    language."""
+    inspection_record(monument=monument, date=dt.date(2021, 5, 12), condition="damaged")
+    client = client_for(viewer)
+    page = client.get("/heritage/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
+    with translation.override("az"):
+        assert f">{Condition.DAMAGED.label}</span>" in page
+    assert ">damaged<" not in page
     assert client.get("/heritage/NOPE/").status_code == 404
