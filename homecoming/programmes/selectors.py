@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from homecoming.programmes.defaults import FIRST_PROGRAMME, first_policy
@@ -12,10 +13,12 @@ from homecoming.programmes.models import PolicyVersion, Programme
 
 
 def default_programme() -> Programme:
-    """The programme a household is enrolled in when none is named: the first active one.
-    An installation without any programme gets its first, with version 1 of its policy made
-    from the settings (what migration 0002 does for an installation that had households)."""
-    programme = Programme.objects.filter(status=Programme.Status.ACTIVE).first()
+    """The programme a household is enrolled in when none is named: the first active one,
+    else the first. An installation without any programme gets its first, with version 1 of
+    its policy made from the settings (what migration 0002 does on every installation)."""
+    programme = Programme.objects.order_by(
+        Case(When(status=Programme.Status.ACTIVE, then=0), default=1), "pk"
+    ).first()
     if programme is not None:
         return programme
     with transaction.atomic():

@@ -124,7 +124,7 @@ def household_register_checked(
                 _evidence(link.registered, saved[link.new], link.probability, link.evidence)
                 for link in match.links
             ]
-            _queue(match.household, household, match.probability, evidence)
+            _queue(match.household.pk, household.pk, match.probability, evidence)
             services.household_event(
                 household,
                 by,
@@ -164,7 +164,7 @@ def imported_households_review(*, references: Sequence[str]) -> int:
                 _evidence(registered, by_id[new_id], link_probability, fields)
                 for new_id, registered, link_probability, fields in links
             ]
-            _queue(other, Household(pk=int(household_id)), probability, evidence)
+            _queue(other.pk, int(household_id), probability, evidence)
             queued += 1
     return queued
 
@@ -285,10 +285,11 @@ def _evidence(registered: Member, new: Member, probability: float, fields: dict)
     return {"a": str(registered), "b": str(new), "probability": probability, "fields": fields}
 
 
-def _queue(registered: Household, new: Household, probability: float, evidence: list) -> None:
-    """Queue the pair for review; the registered household came first, so it is side a."""
+def _queue(registered: int, new: int, probability: float, evidence: list) -> None:
+    """Queue the pair of households (their keys) for review; the registered household came
+    first, so it is side a."""
     DuplicateCandidate.objects.get_or_create(
-        household_a_id=min(registered.pk, new.pk),
-        household_b_id=max(registered.pk, new.pk),
+        household_a_id=min(registered, new),
+        household_b_id=max(registered, new),
         defaults={"probability": probability, "evidence": evidence},
     )

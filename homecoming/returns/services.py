@@ -289,7 +289,7 @@ def keys_hand_over(
     reason = outside_departure_reason.strip()
     with transaction.atomic():
         # The household first, as a withdrawal locks it: of the two, one waits for the other.
-        household = locked(Household(pk=offer.household_id))
+        household = locked(offer.household)
         offer = locked(offer)
         if offer.status == Reservation.Status.FULFILLED:
             raise ApplicationError("The keys of this home have already been handed over.")
