@@ -32,11 +32,14 @@ from homecoming.monitoring.models import Figure
 from homecoming.monitoring.published import registered_table
 from homecoming.places.models import Area, Settlement
 
+RULE = (
+    f"a count of people or households from 1 to {THRESHOLD - 1} (fewer than {THRESHOLD}), or a "
+    "count from which such a count could be worked out, is withheld: its cell is left empty "
+    "(null in the GeoJSON) and its flag <column>_suppressed is true; the two kinds are flagged "
+    "alike, so that the flag does not tell which hidden counts are small"
+)
 SUPPRESSED = (
-    "true when the count beside it is not published under the rule of small numbers: a count "
-    f"of people or households from 1 to {THRESHOLD - 1} (fewer than {THRESHOLD}), or a count "
-    "from which such a count could be worked out, is withheld and its cell left empty; the two "
-    "are flagged alike, so that the flag does not tell which hidden counts are small"
+    f"true when the count beside it is not published under the rule of small numbers: {RULE}"
 )
 
 
@@ -425,7 +428,7 @@ def data_package() -> dict:
         ),
         "suppression": {
             "threshold": THRESHOLD,
-            "description": SUPPRESSED,
+            "description": f"The rule of small numbers: {RULE}",
             "flag": "<column>_suppressed",
         },
         "resources": [*(sheet.resource() for sheet in SHEETS), MAP],
