@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_table
+from homecoming.monitoring.checks import check_relations
 from homecoming.monitoring.discrepancies import discrepancies_refresh
 from homecoming.monitoring.models import Discrepancy, Figure, Indicator
 from homecoming.monitoring.relations import RelationsError, relations_load
@@ -350,3 +351,14 @@ def test_a_new_relation_is_a_line_of_the_file(places, tmp_path: Path, monkeypatc
         fig("Zar", "displaced_persons", "400", "1994"),
     )
     assert [d.kind for d in findings()] == ["cumulative_falls"]
+
+
+def test_the_start_up_check_refuses_a_bad_line_and_passes_the_shipped_file(tmp_path, monkeypatch):
+    assert check_relations(None) == []
+    path = tmp_path / "relations.csv"
+    path.write_text("kind,indicator,of,low,high,source\nnever_falls,spent,,,,\n", encoding="utf-8")
+    monkeypatch.setattr("homecoming.monitoring.relations.RELATIONS", path)
+    (error,) = check_relations(None)
+    assert error.msg == (
+        "relations.csv, line 2: unknown indicator 'spent' in indicator (not in the catalogue)."
+    )
