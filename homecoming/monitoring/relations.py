@@ -147,7 +147,7 @@ class Quantity:
     end: dt.date | None
     as_of: str
     published: dt.date | None
-    source: str  # one source: publisher and title; "" for the system's own figures
+    source: str  # publisher and title (with ``published``: one source); "" for the system's
     figure: Figure | None = None
     computed_from: str = ""
 
@@ -203,8 +203,7 @@ def published_quantities(figures: Iterable[Figure]) -> list[Quantity]:
 
 
 def _source(figure: Figure) -> str:
-    published = f", {figure.published:%Y-%m-%d}" if figure.published else ""
-    return f"{figure.publisher}: {figure.title}{published}"
+    return f"{figure.publisher}: {figure.title}"
 
 
 def computed_quantities(
@@ -425,7 +424,7 @@ def ratios_in_range(quantities: list[Quantity], relations: list[Relation]) -> li
     """indicator ÷ ``of`` for the same place, period and source lies in the stated range."""
     groups: dict[tuple, dict[str, list[Quantity]]] = defaultdict(lambda: defaultdict(list))
     for q in quantities:
-        groups[(q.place, q.start, q.end, q.source)][q.indicator].append(q)
+        groups[(q.place, q.start, q.end, q.source, q.published)][q.indicator].append(q)
     found = []
     for r in relations:
         if r.kind != "ratio":

@@ -102,7 +102,10 @@ def discrepancies_in_words(discrepancies: Iterable[Discrepancy]) -> list[Discrep
 
 
 def _term_side(term: dict) -> dict:
-    source = term["source"] or f"Homecoming (computed): {term['computed_from']}"
+    if not term["source"]:
+        source = f"Homecoming (computed): {term['computed_from']}"
+    else:
+        source = term["source"] + (f", {term['published']}" if term["published"] else "")
     return {"value": term["value"], "unit": term["unit"], "as_of": term["as_of"], "source": source}
 
 

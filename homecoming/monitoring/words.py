@@ -116,6 +116,13 @@ def _period(term: dict) -> str:
     return term["as_of"] or _("undated")
 
 
+def _term_source(term: dict) -> str:
+    if term["source"] and term["published"]:
+        published = date_format(dt.date.fromisoformat(term["published"]), "SHORT_DATE_FORMAT")
+        return f"{term['source']}, {published}"
+    return term["source"]
+
+
 def term_in_words(term: dict, names: PlaceNames) -> dict:
     """One figure of a relation's finding: its value, indicator, place, date and source."""
     return {
@@ -123,7 +130,7 @@ def term_in_words(term: dict, names: PlaceNames) -> dict:
         "indicator": indicator_name(term["indicator"]),
         "place": _term_place(term, names),
         "as_of": term["as_of"],
-        "source": term["source"],
+        "source": _term_source(term),
         "computed_from": _(term["computed_from"]) if term["computed_from"] else "",
         "computed": term["figure"] is None and not term["source"],
     }

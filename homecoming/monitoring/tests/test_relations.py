@@ -186,8 +186,8 @@ def test_ten_households_of_ninety_five_persons_is_an_implausible_ratio(places):
     assert sentences() == [
         "95 persons and 10 households for Zar, 2025-09-20, make 9.5 persons per household:"
         " 1.5 above the plausible range of 1 to 8 (UN DESA, Household Size and Composition"
-        " Around the World 2017 (national averages from under 3 to over 6 persons per"
-        " household); a household has at least 1 person)."
+        " Around the World 2017: national averages from under 3 to over 6 persons per"
+        " household)."
     ]
 
 
