@@ -49,20 +49,9 @@ from homecoming.monitoring.relations import (
     hierarchy,
     published_quantities,
     relations_load,
+    relative_difference,
+    severity,
 )
-
-
-def relative_difference(a: Decimal, b: Decimal) -> float:
-    high = max(abs(a), abs(b))
-    return float(abs(a - b) / high) if high else 0.0
-
-
-def severity(difference: float) -> str:
-    if difference < 0.02:
-        return Discrepancy.Severity.LOW
-    if difference < 0.10:
-        return Discrepancy.Severity.MEDIUM
-    return Discrepancy.Severity.HIGH
 
 
 def periods_overlap(a: Figure, b: Figure) -> bool:

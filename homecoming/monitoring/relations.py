@@ -275,12 +275,14 @@ def _exceeds(total: Decimal, whole: Decimal, tolerance: float) -> bool:
     return total > whole and float((total - whole) / total) > tolerance
 
 
-def _difference(a: Decimal, b: Decimal) -> float:
+def relative_difference(a: Decimal, b: Decimal) -> float:
+    """|a − b| / max(|a|, |b|): how far two figures are apart, whatever their size."""
     high = max(abs(a), abs(b))
     return float(abs(a - b) / high) if high else 0.0
 
 
-def _severity(difference: float) -> str:
+def severity(difference: float) -> str:
+    """Below 2 % low, below 10 % medium, else high (every rule of discrepancies.py)."""
     if difference < 0.02:
         return Discrepancy.Severity.LOW
     if difference < 0.10:
@@ -297,7 +299,7 @@ def _finding(kind: str, key: str, terms: list[tuple[str, Quantity]], difference:
         "figure_a": figures[0] if figures else None,
         "figure_b": figures[1] if len(figures) > 1 else None,
         "relative_difference": difference,
-        "severity": _severity(difference),
+        "severity": severity(difference),
         "details": {"terms": [q.term(role) for role, q in terms]} | details,
     }
 
@@ -348,7 +350,7 @@ def parts_within_whole(
                             Discrepancy.Kind.PARTS_SUM_ABOVE_WHOLE,
                             f"{whole.key}:{level}",
                             [("whole", whole)] + [("part", q) for q in ordered],
-                            _difference(total, whole.value),
+                            relative_difference(total, whole.value),
                             total=f"{total.normalize():f}",
                             excess=f"{(total - whole.value).normalize():f}",
                         )
@@ -383,7 +385,7 @@ def parts_within_total(
                             Discrepancy.Kind.PARTS_ABOVE_TOTAL,
                             whole.key,
                             [("whole", whole)] + [("part", q) for q in parts],
-                            _difference(total, whole.value),
+                            relative_difference(total, whole.value),
                             total=f"{total.normalize():f}",
                             excess=f"{(total - whole.value).normalize():f}",
                         )
@@ -413,7 +415,7 @@ def never_falls(
                         Discrepancy.Kind.CUMULATIVE_FALLS,
                         later.key,
                         [("later", later), ("earlier", earlier)],
-                        _difference(earlier.value, later.value),
+                        relative_difference(earlier.value, later.value),
                         fall=f"{(earlier.value - later.value).normalize():f}",
                     )
                 )
@@ -443,7 +445,7 @@ def ratios_in_range(quantities: list[Quantity], relations: list[Relation]) -> li
                             Discrepancy.Kind.RATIO_IMPLAUSIBLE,
                             f"{top.key}:{bottom.key}",
                             [("numerator", top), ("denominator", bottom)],
-                            _difference(ratio, bound),
+                            relative_difference(ratio, bound),
                             ratio=f"{ratio.quantize(Decimal('0.01')).normalize():f}",
                             low=f"{r.low.normalize():f}",
                             high=f"{r.high.normalize():f}",
