@@ -330,7 +330,8 @@ def programme(places, make_household, import_activities, zar_ready, make_user):
     districts (around Kalbajar city and Ballija; Zar is clear) with an activity, a project
     with homes in Zar, households of both districts (members with vulnerabilities), an
     allocation with an accepted and a pending offer, a departure with a passenger, a change
-    waiting for approval, a monument, published targets and two figures that disagree."""
+    waiting for approval, a monument, published targets, two figures that disagree and
+    figures that break relations between them."""
     report = hazards_import(
         table=make_table(
             [
@@ -374,7 +375,7 @@ def programme(places, make_household, import_activities, zar_ready, make_user):
         registry_number="H-1", name="Khudavang", type="religious", settlement=places.zar
     )
     ballija.members.update(vulnerabilities=["chronic_illness", "disability"])
-    assert figures_import(table=make_table([*TARGETS, *RETURNED])).ok
+    assert figures_import(table=make_table([*TARGETS, *RETURNED, *RELATED])).ok
 
 
 # Two sources that disagree on the households returned to Kalbajar: a discrepancy.
@@ -389,6 +390,27 @@ RETURNED = [
         "title": "Returns to Kalbajar",
     }
     for value, publisher in (("120", "(reference 7)"), ("180", "(reference 8)"))
+]
+
+# Figures that break a relation (monitoring/data/relations.csv): the mine types add up to
+# more than the landmines, and 95 persons in 10 households.
+RELATED = [
+    {
+        "place": "Kalbajar district",
+        "indicator": indicator,
+        "value": value,
+        "unit": unit,
+        "as_of": "2025",
+        "publisher": "(reference 9)",
+        "title": "Kalbajar in 2025",
+    }
+    for indicator, value, unit in (
+        ("devices_landmines", "126", "count"),
+        ("devices_ap_mines", "100", "count"),
+        ("devices_at_mines", "35", "count"),
+        ("relocated_households", "10", "households"),
+        ("relocated_persons", "95", "persons"),
+    )
 ]
 
 PERSONAS = {

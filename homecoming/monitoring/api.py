@@ -24,14 +24,18 @@ class DiscrepancyOutput(serializers.Serializer):
     relative_difference = serializers.FloatField()
     status = serializers.CharField()
     note = serializers.CharField(allow_blank=True)
+    finding = serializers.CharField(
+        allow_blank=True,
+        help_text="A relation's finding in words: which figures, which relation, by how much.",
+    )
     value_a = serializers.CharField()
     unit_a = serializers.CharField()
     as_of_a = serializers.CharField(allow_blank=True)
     source_a = serializers.CharField()
-    value_b = serializers.CharField()
-    unit_b = serializers.CharField()
+    value_b = serializers.CharField(allow_blank=True)
+    unit_b = serializers.CharField(allow_blank=True)
     as_of_b = serializers.CharField(allow_blank=True)
-    source_b = serializers.CharField()
+    source_b = serializers.CharField(allow_blank=True)
 
 
 @no_personal_data

@@ -5,14 +5,18 @@
    indicator's tolerance.
 2. *Target deadlines*: the same target value for the same place given with different
    deadlines.
-3. *Part exceeds whole*: for an additive indicator, a settlement's figure above its
-   district's figure for an overlapping period.
+3. *Part exceeds whole*: for an additive indicator, the figure of a place above the figure
+   of an area that contains it (a settlement's above its district's or region's, a
+   district's above its region's) for an overlapping period.
 4. *Reported vs computed*: a figure for a place the system knows (an area or a settlement),
    of an indicator the system computes from its own records (``computed.COMPUTED``), that
    differs beyond the indicator's tolerance from the computed value for the same place and
    period (a dated figure counts its day, month or year; an undated one everything
    recorded). Compared only when the records cover the period: the system holds records of
    that indicator from before the period's end.
+
+5. *Relations* between indicators, places and dates (``relations.py``, the relations of
+   ``data/relations.csv``), over the published figures and over the system's own.
 
 Severity follows the relative difference |a − b| / max(a, b): below 2 % low, below 10 %
 medium, else high. A rerun keeps each discrepancy's annotation (found again by its key)
@@ -21,11 +25,13 @@ and marks those that no longer hold.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from itertools import combinations
 
 from django.db import transaction
+from django.utils import timezone
 
 from homecoming.monitoring.computed import (
     COMPUTED,
@@ -36,19 +42,16 @@ from homecoming.monitoring.computed import (
     total,
 )
 from homecoming.monitoring.models import Discrepancy, Figure, Indicator
-
-
-def relative_difference(a: Decimal, b: Decimal) -> float:
-    high = max(abs(a), abs(b))
-    return float(abs(a - b) / high) if high else 0.0
-
-
-def severity(difference: float) -> str:
-    if difference < 0.02:
-        return Discrepancy.Severity.LOW
-    if difference < 0.10:
-        return Discrepancy.Severity.MEDIUM
-    return Discrepancy.Severity.HIGH
+from homecoming.monitoring.relations import (
+    Hierarchy,
+    computed_quantities,
+    find_relation_breaks,
+    hierarchy,
+    published_quantities,
+    relations_load,
+    relative_difference,
+    severity,
+)
 
 
 def periods_overlap(a: Figure, b: Figure) -> bool:
@@ -65,8 +68,11 @@ def _place(figure: Figure) -> str:
     return f"label:{figure.place_label.casefold()}"
 
 
-def find_discrepancies(figures: list[Figure], indicators: dict[str, Indicator]) -> list[dict]:
-    """The discrepancies among ``figures`` as plain dicts (kind, figures, difference)."""
+def find_discrepancies(
+    figures: list[Figure], indicators: dict[str, Indicator], places: Hierarchy
+) -> list[dict]:
+    """The discrepancies among ``figures`` as plain dicts (kind, figures, difference);
+    ``places`` says which areas contain each place."""
     found = []
     groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
     for figure in figures:
@@ -84,24 +90,21 @@ def find_discrepancies(figures: list[Figure], indicators: dict[str, Indicator]) 
                 found.append(_finding(Discrepancy.Kind.VALUES_DIFFER, code, a, b, difference))
     for figure in figures:
         indicator = indicators.get(figure.indicator)
-        if not (
-            indicator
-            and indicator.additive
-            and figure.settlement_id
-            and figure.value_number is not None
-        ):
+        place = _resolved(figure)
+        if not (indicator and indicator.additive and place and figure.value_number is not None):
             continue
-        for whole in groups.get((f"area:{figure.settlement.district_id}", figure.indicator), []):
-            if periods_overlap(figure, whole) and figure.value_number > whole.value_number:
-                found.append(
-                    _finding(
-                        Discrepancy.Kind.PART_EXCEEDS_WHOLE,
-                        figure.indicator,
-                        figure,
-                        whole,
-                        relative_difference(figure.value_number, whole.value_number),
+        for area in places.within.get(place, ()):
+            for whole in groups.get((f"area:{area}", figure.indicator), []):
+                if periods_overlap(figure, whole) and figure.value_number > whole.value_number:
+                    found.append(
+                        _finding(
+                            Discrepancy.Kind.PART_EXCEEDS_WHOLE,
+                            figure.indicator,
+                            figure,
+                            whole,
+                            relative_difference(figure.value_number, whole.value_number),
+                        )
                     )
-                )
     return found
 
 
@@ -173,25 +176,61 @@ def _finding(kind: str, indicator: str, a: Figure, b: Figure, difference: float)
     }
 
 
-# What a rerun updates on a discrepancy found again (the computed side moves with the records).
-_MEASURES = ("relative_difference", "severity", "computed_value", "computed_from")
+# What a rerun updates on a discrepancy found again (the computed side moves with the records;
+# a relation's figures and amounts with the ledger).
+_MEASURES = (
+    "relative_difference",
+    "severity",
+    "computed_value",
+    "computed_from",
+    "figure_a_id",
+    "figure_b_id",
+    "details",
+)
 
 
-def discrepancies_refresh() -> tuple[int, int]:
-    """Run the rules over the whole ledger; returns (discrepancies holding, newly found)."""
+def _measure(finding: dict, field: str, current: object) -> object:
+    if field in ("figure_a_id", "figure_b_id"):
+        figure = finding.get(field[:-3])
+        return figure.pk if figure else None
+    return finding.get(field, current)
+
+
+def discrepancies_refresh(*, today: dt.date | None = None) -> tuple[int, int]:
+    """Run the rules over the whole ledger and the system's own figures (as they stand on
+    ``today``, by default the local date); returns (discrepancies holding, newly found).
+
+    Raises ``relations.RelationsError`` when the relations file names an unknown kind or
+    indicator."""
+    today = today or timezone.localdate()
     figures = list(Figure.objects.select_related("settlement", "area"))
     indicators = {i.code: i for i in Indicator.objects.all()}
+    relations = relations_load(indicators=indicators)
+    related = {r.indicator for r in relations} | {r.of for r in relations}
     comparable = {f.indicator for f in figures if _resolved(f)} & set(COMPUTED)
-    computed = {code: COMPUTED[code](None) for code in comparable}
+    computed = {code: COMPUTED[code](None) for code in (comparable | related) & set(COMPUTED)}
     places = {}
     for figure in figures:
         key = _resolved(figure)
         if key and key not in places and figure.indicator in comparable:
             places[key] = place_of_records(figure.settlement or figure.area)
+    tree = hierarchy()
+    own = computed_quantities(
+        {code: amounts for code, amounts in computed.items() if code in related},
+        units={code: i.unit for code, i in indicators.items()},
+        computed_from=COMPUTED_FROM,
+        today=today,
+    )
     found = {
         d["key"]: d
-        for d in find_discrepancies(figures, indicators)
-        + find_reported_vs_computed(figures, indicators, computed, places)
+        for d in find_discrepancies(figures, indicators, tree)
+        + find_reported_vs_computed(
+            figures, indicators, {c: computed[c] for c in comparable}, places
+        )
+        + find_relation_breaks(
+            published_quantities(figures), relations=relations, indicators=indicators, places=tree
+        )
+        + find_relation_breaks(own, relations=relations, indicators=indicators, places=tree)
     }
     with transaction.atomic():
         known = {d.key: d for d in Discrepancy.objects.all()}
@@ -204,10 +243,10 @@ def discrepancies_refresh() -> tuple[int, int]:
                 for field in _MEASURES
                 if holds
                 and getattr(discrepancy, field)
-                != found[key].get(field, getattr(discrepancy, field))
+                != _measure(found[key], field, getattr(discrepancy, field))
             ]
             for field in changed:
-                setattr(discrepancy, field, found[key][field])
+                setattr(discrepancy, field, _measure(found[key], field, None))
             if discrepancy.still_holds != holds:
                 discrepancy.still_holds = holds
                 changed.append("still_holds")

@@ -105,6 +105,18 @@ class Discrepancy(models.Model):
             "reported_vs_computed",
             _("A reported figure disagrees with the system's own records"),
         )
+        # Relations between figures (relations.py, data/relations.csv).
+        PARTS_SUM_ABOVE_WHOLE = (
+            "parts_sum_above_whole",
+            _("Parts add up to more than their whole"),
+        )
+        PARTS_ABOVE_TOTAL = "parts_above_total", _("Parts add up to more than their total")
+        CUMULATIVE_FALLS = "cumulative_falls", _("A cumulative figure falls")
+        RATIO_IMPLAUSIBLE = "ratio_implausible", _("An implausible ratio between two figures")
+        DATED_AFTER_PUBLICATION = (
+            "dated_after_publication",
+            _("A count dated after it was published"),
+        )
 
     class Severity(models.TextChoices):
         LOW = "low", _("Low")
@@ -120,7 +132,10 @@ class Discrepancy(models.Model):
     key = models.CharField(max_length=200, unique=True, editable=False)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     indicator = models.CharField(max_length=64)
-    figure_a = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="+")
+    # None only for a relation broken by the system's own figures (no published figure).
+    figure_a = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # The other side: a second figure, or (reported vs computed) the value the system
     # computes from its own records for the same place and period.
     figure_b = models.ForeignKey(
@@ -128,6 +143,9 @@ class Discrepancy(models.Model):
     )
     computed_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     computed_from = models.CharField(max_length=300, blank=True)
+    # A relation's finding: every figure involved (published or computed) and by how much,
+    # kept as numbers and codes and said in words on the page (words.finding_sentence).
+    details = models.JSONField(default=dict, blank=True)
     relative_difference = models.FloatField()
     severity = models.CharField(max_length=8, choices=Severity.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -149,7 +167,17 @@ class Discrepancy(models.Model):
         verbose_name_plural = _("discrepancies")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(figure_b__isnull=False) | models.Q(computed_value__isnull=False),
+                condition=models.Q(figure_b__isnull=False)
+                | models.Q(computed_value__isnull=False)
+                | models.Q(
+                    kind__in=[
+                        "parts_sum_above_whole",
+                        "parts_above_total",
+                        "cumulative_falls",
+                        "ratio_implausible",
+                        "dated_after_publication",
+                    ]
+                ),
                 name="discrepancy_has_two_sides",
             ),
         ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.db.models import Count, F, Q, QuerySet
@@ -10,6 +11,7 @@ from homecoming.housing.models import HousingUnit, Project
 from homecoming.mineaction.models import HazardArea
 from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
+from homecoming.monitoring import words
 from homecoming.monitoring.computed import (
     COMPUTED,
     land_released_by_month,
@@ -76,19 +78,63 @@ def discrepancy_list(*, status: str = "") -> QuerySet[Discrepancy]:
     return discrepancies
 
 
+def discrepancies_in_words(discrepancies: Iterable[Discrepancy]) -> list[Discrepancy]:
+    """The discrepancies, each relation's finding with ``sentence`` (what it says in the
+    page's language) and ``terms`` (its figures in words, with their sources)."""
+    discrepancies = list(discrepancies)
+    refs = {
+        tuple(term["place"])
+        for d in discrepancies
+        for term in d.details.get("terms", [])
+        if term["place"][0] != "label"
+    }
+    areas = Area.objects.in_bulk([ref for kind, ref in refs if kind == "area"])
+    settlements = Settlement.objects.in_bulk([ref for kind, ref in refs if kind == "settlement"])
+    names = {("area", pk): a.display_name for pk, a in areas.items()} | {
+        ("settlement", pk): s.display_name for pk, s in settlements.items()
+    }
+    for d in discrepancies:
+        terms = d.details.get("terms", [])
+        d.sentence = words.finding_sentence(d.kind, d.details, names) if terms else ""
+        d.terms = [words.term_in_words(term, names) for term in terms]
+        d.place = d.terms[0]["place"] if terms else words.place_name(d.figure_a)
+    return discrepancies
+
+
+def _term_side(term: dict) -> dict:
+    if not term["source"]:
+        source = f"Homecoming (computed): {term['computed_from']}"
+    else:
+        source = term["source"] + (f", {term['published']}" if term["published"] else "")
+    return {"value": term["value"], "unit": term["unit"], "as_of": term["as_of"], "source": source}
+
+
 def discrepancy_rows() -> list[dict]:
-    """The discrepancies that hold, as flat rows with both figures and their sources."""
+    """The discrepancies that hold, as flat rows with both figures and their sources; a
+    relation's finding with its first two figures and, in ``finding``, what it says."""
     rows = []
-    for d in Discrepancy.objects.filter(still_holds=True).select_related("figure_a", "figure_b"):
+    discrepancies = Discrepancy.objects.filter(still_holds=True).select_related(
+        "figure_a__area", "figure_a__settlement", "figure_b"
+    )
+    for d in discrepancies_in_words(discrepancies):
         row = {
             "kind": d.kind,
             "indicator": d.indicator,
-            "place": d.figure_a.place_label,
+            "place": d.figure_a.place_label if d.figure_a else d.place,
             "severity": d.severity,
             "relative_difference": round(d.relative_difference, 4),
             "status": d.status,
             "note": d.note,
+            "finding": d.sentence,
         }
+        if d.terms:
+            terms = d.details["terms"]
+            for side, term in zip("ab", terms[:2], strict=False):
+                row |= {f"{name}_{side}": value for name, value in _term_side(term).items()}
+            if len(terms) == 1:
+                row |= {"value_b": "", "unit_b": "", "as_of_b": "", "source_b": ""}
+            rows.append(row)
+            continue
         for side, figure in (("a", d.figure_a), ("b", d.figure_b)):
             if figure is None:  # the system's own value for the same place and period
                 row |= {

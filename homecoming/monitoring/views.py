@@ -37,13 +37,13 @@ def figure_list(request: HttpRequest) -> HttpResponse:
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     discrepancies = selectors.discrepancy_list(status=status).select_related(
-        "figure_a", "figure_b", "annotated_by"
+        "figure_a__area", "figure_a__settlement", "figure_b", "annotated_by"
     )
     return render(
         request,
         "monitoring/discrepancy_list.html",
         {
-            "discrepancies": discrepancies,
+            "discrepancies": selectors.discrepancies_in_words(discrepancies),
             "status": status,
             "statuses": Discrepancy.Status.choices,
             "can_annotate": user_can(request.user, FIGURES_EDIT),

@@ -5,9 +5,13 @@ places as published; the open data and the API give them as they are (docs/data-
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -82,3 +86,195 @@ def place_name(figure: Figure) -> str:
     names one, else the place as published (in the page's language if the catalogue has it)."""
     place = figure.settlement or figure.area
     return place.display_name if place else _(figure.place_label)
+
+
+# Names of the ratios of data/relations.csv, by (indicator, of); another ratio is said as
+# "indicator ÷ of".
+RATIOS = {
+    ("relocated_persons", "relocated_households"): gettext_lazy("persons per household"),
+}
+
+PlaceNames = Mapping[tuple[str, int | str], str]
+
+
+def _number(value: Decimal) -> str:
+    """A ratio as a sentence says it: 9.5, 4.33, 8, in the page's language."""
+    value = value.quantize(Decimal("0.01")).normalize()
+    return floatformat(value, f"{max(0, -value.as_tuple().exponent)}g")
+
+
+def _term_place(term: dict, names: PlaceNames) -> str:
+    kind, ref = term["place"]
+    return names.get((kind, ref)) or _(ref if kind == "label" else "")
+
+
+def _term_value(term: dict) -> str:
+    return quantity(Decimal(term["value"]), term["unit"])
+
+
+def _period(term: dict) -> str:
+    return term["as_of"] or _("undated")
+
+
+def _term_source(term: dict) -> str:
+    if term["source"] and term["published"]:
+        published = date_format(dt.date.fromisoformat(term["published"]), "SHORT_DATE_FORMAT")
+        return f"{term['source']}, {published}"
+    return term["source"]
+
+
+def term_in_words(term: dict, names: PlaceNames) -> dict:
+    """One figure of a relation's finding: its value, indicator, place, date and source."""
+    return {
+        "value": _term_value(term),
+        "indicator": indicator_name(term["indicator"]),
+        "place": _term_place(term, names),
+        "as_of": term["as_of"],
+        "source": _term_source(term),
+        "computed_from": _(term["computed_from"]) if term["computed_from"] else "",
+        "computed": term["figure"] is None and not term["source"],
+    }
+
+
+def finding_sentence(kind: str, details: dict, names: PlaceNames) -> str:
+    """What a relation's finding says: which figures, which relation, by how much.
+
+    ``names`` gives the places of the terms in the page's language, keyed as the terms
+    keep them (("settlement", id), ("area", id))."""
+    terms = details["terms"]
+    first = terms[0]
+    unit = first["unit"]
+    place = _term_place(first, names)
+    if kind == "parts_sum_above_whole":
+        parts = get_text_list(
+            [f"{_term_place(t, names)} ({_term_value(t)})" for t in terms[1:]], _("and")
+        )
+        return _(
+            "%(parts)s add up to %(total)s for %(period)s: %(excess)s more than the figure"
+            " for %(place)s (%(whole)s), the whole they are part of."
+        ) % {
+            "parts": parts,
+            "total": quantity(Decimal(details["total"]), unit),
+            "period": _period(first),
+            "excess": quantity(Decimal(details["excess"]), unit),
+            "place": place,
+            "whole": _term_value(first),
+        }
+    if kind == "parts_above_total":
+        values = {
+            "parts": get_text_list(
+                [f"{indicator_name(t['indicator'])} ({_term_value(t)})" for t in terms[1:]],
+                _("and"),
+            ),
+            "place": place,
+            "period": _period(first),
+            "total": quantity(Decimal(details["total"]), unit),
+            "excess": quantity(Decimal(details["excess"]), unit),
+            "whole_indicator": indicator_name(first["indicator"]),
+            "whole": _term_value(first),
+        }
+        if len(terms) == 2:
+            return (
+                _(
+                    "%(parts)s for %(place)s, %(period)s, is %(excess)s more than"
+                    " %(whole_indicator)s (%(whole)s), which includes it."
+                )
+                % values
+            )
+        return (
+            _(
+                "%(parts)s for %(place)s, %(period)s, add up to %(total)s: %(excess)s more than"
+                " %(whole_indicator)s (%(whole)s), which includes them."
+            )
+            % values
+        )
+    if kind == "cumulative_falls":
+        earlier = terms[1]
+        return _(
+            "%(indicator)s counts everything since the start and cannot fall, yet for"
+            " %(place)s it is %(later)s as of %(later_period)s: %(fall)s less than the"
+            " %(earlier)s as of %(earlier_period)s."
+        ) % {
+            "indicator": indicator_name(first["indicator"]),
+            "place": place,
+            "later": _term_value(first),
+            "later_period": _period(first),
+            "fall": quantity(Decimal(details["fall"]), unit),
+            "earlier": _term_value(earlier),
+            "earlier_period": _period(earlier),
+        }
+    if kind == "ratio_implausible":
+        bottom = terms[1]
+        ratio = Decimal(details["ratio"])
+        high, low = Decimal(details["high"]), Decimal(details["low"])
+        values = {
+            "numerator": _term_value(first),
+            "denominator": _term_value(bottom),
+            "place": place,
+            "period": _period(first),
+            "ratio": _number(ratio),
+            "ratio_name": str(
+                RATIOS.get(
+                    (first["indicator"], bottom["indicator"]),
+                    f"({indicator_name(first['indicator'])} ÷ "
+                    f"{indicator_name(bottom['indicator'])})",
+                )
+            ),
+            "low": _number(low),
+            "high": _number(high),
+            "by": _number(ratio - high if ratio > high else low - ratio),
+            "source": details["source"],
+        }
+        if ratio > high:
+            return (
+                _(
+                    "%(numerator)s and %(denominator)s for %(place)s, %(period)s, make"
+                    " %(ratio)s %(ratio_name)s: %(by)s above the plausible range of %(low)s"
+                    " to %(high)s (%(source)s)."
+                )
+                % values
+            )
+        return (
+            _(
+                "%(numerator)s and %(denominator)s for %(place)s, %(period)s, make"
+                " %(ratio)s %(ratio_name)s: %(by)s below the plausible range of %(low)s"
+                " to %(high)s (%(source)s)."
+            )
+            % values
+        )
+    if kind == "dated_after_publication":
+        days = int(details["days"])
+        values = {
+            "indicator": indicator_name(first["indicator"]),
+            "value": _term_value(first),
+            "place": place,
+            "period": _period(first),
+            "days": days,
+            "published": date_format(
+                dt.date.fromisoformat(first["published"]), "SHORT_DATE_FORMAT"
+            ),
+        }
+        if first["figure"] is None and not first["source"]:
+            return (
+                ngettext(
+                    "The records count %(value)s of %(indicator)s for %(place)s in %(period)s,"
+                    " which begins %(days)s day after the day of the check, %(published)s:"
+                    " a record dated in the future.",
+                    "The records count %(value)s of %(indicator)s for %(place)s in %(period)s,"
+                    " which begins %(days)s days after the day of the check, %(published)s:"
+                    " a record dated in the future.",
+                    days,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(indicator)s for %(place)s, %(value)s, is dated %(period)s, %(days)s day after"
+                " it was published on %(published)s: a count cannot be of days still to come.",
+                "%(indicator)s for %(place)s, %(value)s, is dated %(period)s, %(days)s days after"
+                " it was published on %(published)s: a count cannot be of days still to come.",
+                days,
+            )
+            % values
+        )
+    return ""

@@ -101,6 +101,23 @@ def test_a_settlement_above_its_district_is_a_part_exceeding_its_whole(places):
     assert found() == [("part_exceeds_whole", "139", "100")]
 
 
+def test_a_part_above_an_area_that_contains_it_at_any_level_is_found(places):
+    figures_import(
+        table=make_table(
+            [
+                fig("East Zangezur", "relocated_persons", "100", "2025"),
+                fig("Kalbajar district", "relocated_persons", "120", "2025"),
+                fig("Zar", "relocated_persons", "110", "2025-09"),
+                fig("Ballija", "relocated_persons", "500", "2025"),  # in Karabakh
+            ]
+        )
+    )
+    assert found() == [
+        ("part_exceeds_whole", "110", "100"),
+        ("part_exceeds_whole", "120", "100"),
+    ]
+
+
 def test_a_corrected_figure_retires_the_discrepancy_and_annotations_are_kept(places, make_user):
     figures_import(
         table=make_table(

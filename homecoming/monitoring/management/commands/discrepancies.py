@@ -18,6 +18,7 @@ COLUMNS = [
     "relative_difference",
     "status",
     "note",
+    "finding",
     "value_a",
     "unit_a",
     "as_of_a",
