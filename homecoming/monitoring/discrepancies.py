@@ -2,7 +2,8 @@
 
 1. *Values differ*: two figures for the same place and indicator whose periods overlap
    (an undated figure overlaps every period) and whose values differ by more than the
-   indicator's tolerance.
+   indicator's tolerance. A figure given as a bound ("more than 40,000": ``Figure.bound``)
+   differs only from a value outside it; every rule below reads bounds so.
 2. *Target deadlines*: the same target value for the same place given with different
    deadlines.
 3. *Part exceeds whole*: for an additive indicator, the figure of a place above the figure
@@ -47,6 +48,7 @@ from homecoming.monitoring.relations import (
     computed_quantities,
     find_relation_breaks,
     hierarchy,
+    interval_gap,
     published_quantities,
     relations_load,
     relative_difference,
@@ -82,7 +84,7 @@ def find_discrepancies(
         indicator = indicators.get(code)
         tolerance = indicator.tolerance if indicator else 0.0
         for a, b in combinations(sorted(members, key=lambda f: f.pk), 2):
-            difference = relative_difference(a.value_number, b.value_number)
+            difference = interval_gap(a.interval, b.interval)
             if indicator and indicator.is_target:
                 if difference == 0 and a.as_of != b.as_of:
                     found.append(_finding(Discrepancy.Kind.TARGET_DEADLINES, code, a, b, 0.0))
@@ -93,16 +95,18 @@ def find_discrepancies(
         place = _resolved(figure)
         if not (indicator and indicator.additive and place and figure.value_number is not None):
             continue
+        least = figure.interval[0]
         for area in places.within.get(place, ()):
             for whole in groups.get((f"area:{area}", figure.indicator), []):
-                if periods_overlap(figure, whole) and figure.value_number > whole.value_number:
+                most = whole.interval[1]
+                if periods_overlap(figure, whole) and most is not None and least > most:
                     found.append(
                         _finding(
                             Discrepancy.Kind.PART_EXCEEDS_WHOLE,
                             figure.indicator,
                             figure,
                             whole,
-                            relative_difference(figure.value_number, whole.value_number),
+                            relative_difference(least, most),
                         )
                     )
     return found
@@ -137,7 +141,7 @@ def find_reported_vs_computed(
                 )
             )
         )
-        difference = relative_difference(figure.value_number, value)
+        difference = interval_gap(figure.interval, (value, value))
         indicator = indicators.get(figure.indicator)
         if difference > (indicator.tolerance if indicator else 0.0):
             found.append(

@@ -7,6 +7,8 @@ period its "as of" covers.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +17,13 @@ from homecoming.places.models import Area, Settlement
 
 
 class Figure(models.Model):
+    class Bound(models.TextChoices):
+        """How the source gives the number: exactly, or as a bound ("more than 40,000")."""
+
+        EXACT = "exact", _("exactly")
+        AT_LEAST = "at_least", _("at least")
+        AT_MOST = "at_most", _("at most")
+
     class Precision(models.TextChoices):
         DAY = "day", _("day")
         MONTH = "month", _("month")
@@ -32,6 +41,13 @@ class Figure(models.Model):
     value = models.CharField(_("value as published"), max_length=64)
     value_number = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=32)
+    bound = models.CharField(
+        _("bound"),
+        max_length=8,
+        choices=Bound.choices,
+        default=Bound.EXACT,
+        help_text=_('Whether the source gives the number exactly or as a bound ("more than").'),
+    )
     as_of = models.CharField(_("as of"), max_length=10, blank=True)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
@@ -59,6 +75,21 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_label}: {self.indicator} = {self.value} {self.unit}"
+
+    @property
+    def interval(self) -> tuple[Decimal, Decimal | None]:
+        """The values the figure allows (``value_number`` must be set)."""
+        return interval(self.value_number, self.bound)
+
+
+def interval(value: Decimal, bound: str) -> tuple[Decimal, Decimal | None]:
+    """The values a number given with ``bound`` allows, lowest and highest (None: no upper
+    limit). Counts are never negative: "at most 10" allows 0 to 10."""
+    if bound == Figure.Bound.AT_LEAST:
+        return value, None
+    if bound == Figure.Bound.AT_MOST:
+        return Decimal(0), value
+    return value, value
 
 
 class Indicator(models.Model):

@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from homecoming.monitoring.computed import Amount
-from homecoming.monitoring.models import Discrepancy, Figure, Indicator
+from homecoming.monitoring.models import Discrepancy, Figure, Indicator, interval
 from homecoming.places.models import Area, Settlement
 
 RELATIONS = Path(__file__).resolve().parent / "data" / "relations.csv"
@@ -150,6 +150,17 @@ class Quantity:
     source: str  # publisher and title (with ``published``: one source); "" for the system's
     figure: Figure | None = None
     computed_from: str = ""
+    bound: str = Figure.Bound.EXACT  # a published "more than 40,000" is at least 40,000
+
+    @property
+    def low(self) -> Decimal:
+        """The least the figure allows: a part counts with it, an earlier figure too."""
+        return interval(self.value, self.bound)[0]
+
+    @property
+    def high(self) -> Decimal | None:
+        """The most the figure allows (None: no limit): a whole counts with it."""
+        return interval(self.value, self.bound)[1]
 
     def term(self, role: str) -> dict:
         """What a finding keeps of this figure (``details["terms"]``)."""
@@ -158,6 +169,7 @@ class Quantity:
             "figure": self.figure.pk if self.figure else None,
             "indicator": self.indicator,
             "value": f"{self.value.normalize():f}",
+            "bound": self.bound,
             "unit": self.unit,
             "place": [
                 self.place[0],
@@ -197,6 +209,7 @@ def published_quantities(figures: Iterable[Figure]) -> list[Quantity]:
                 published=f.published,
                 source=_source(f),
                 figure=f,
+                bound=f.bound,
             )
         )
     return quantities
@@ -281,6 +294,18 @@ def relative_difference(a: Decimal, b: Decimal) -> float:
     return float(abs(a - b) / high) if high else 0.0
 
 
+def interval_gap(a: tuple[Decimal, Decimal | None], b: tuple[Decimal, Decimal | None]) -> float:
+    """How far apart two ranges of values are (lowest, highest or None for no limit): the
+    :func:`relative_difference` of their nearest ends, 0 when they share a value. Two exact
+    figures are their relative difference; "more than 40,000" and 43,000 share a value."""
+    (a_low, a_high), (b_low, b_high) = a, b
+    if a_high is not None and b_low > a_high:
+        return relative_difference(b_low, a_high)
+    if b_high is not None and a_low > b_high:
+        return relative_difference(a_low, b_high)
+    return 0.0
+
+
 def severity(difference: float) -> str:
     """Below 2 % low, below 10 % medium, else high (every rule of discrepancies.py)."""
     if difference < 0.02:
@@ -306,10 +331,11 @@ def _finding(kind: str, key: str, terms: list[tuple[str, Quantity]], difference:
 
 def _lowest(quantities: Iterable[Quantity]) -> dict:
     """The lowest figure per place: where sources disagree, the one least likely to break a
-    relation (their disagreement is a finding of its own)."""
+    relation (their disagreement is a finding of its own); a bound counts as the least it
+    allows."""
     lowest: dict = {}
     for q in quantities:
-        if q.place not in lowest or q.value < lowest[q.place].value:
+        if q.place not in lowest or q.low < lowest[q.place].low:
             lowest[q.place] = q
     return lowest
 
@@ -329,7 +355,7 @@ def parts_within_whole(
     for (code, _start, _end), members in by_period.items():
         tolerance = indicators[code].tolerance
         for whole in members:
-            if whole.place[0] != "area":
+            if whole.place[0] != "area" or whole.high is None:
                 continue
             below = LEVELS[LEVELS.index(places.level[whole.place]) + 1 :]
             for level in below:
@@ -338,11 +364,11 @@ def parts_within_whole(
                     for q in members
                     if places.level[q.place] == level and whole.place[1] in places.within[q.place]
                 )
-                total = sum((q.value for q in parts.values()), Decimal(0))
+                total = sum((q.low for q in parts.values()), Decimal(0))
                 if (
                     len(parts) >= 2
-                    and all(q.value <= whole.value for q in parts.values())
-                    and _exceeds(total, whole.value, tolerance)
+                    and all(q.low <= whole.high for q in parts.values())
+                    and _exceeds(total, whole.high, tolerance)
                 ):
                     ordered = sorted(parts.values(), key=lambda q: q.key)
                     found.append(
@@ -350,9 +376,9 @@ def parts_within_whole(
                             Discrepancy.Kind.PARTS_SUM_ABOVE_WHOLE,
                             f"{whole.key}:{level}",
                             [("whole", whole)] + [("part", q) for q in ordered],
-                            relative_difference(total, whole.value),
+                            relative_difference(total, whole.high),
                             total=f"{total.normalize():f}",
-                            excess=f"{(total - whole.value).normalize():f}",
+                            excess=f"{(total - whole.high).normalize():f}",
                         )
                     )
     return found
@@ -373,21 +399,19 @@ def parts_within_total(
     found = []
     for here in at.values():
         for whole_code, part_codes in parts_of.items():
-            parts = [
-                min(here[code], key=lambda q: q.value) for code in part_codes if here.get(code)
-            ]
-            total = sum((q.value for q in parts), Decimal(0))
+            parts = [min(here[code], key=lambda q: q.low) for code in part_codes if here.get(code)]
+            total = sum((q.low for q in parts), Decimal(0))
             tolerance = indicators[whole_code].tolerance
             for whole in here.get(whole_code, []):
-                if parts and _exceeds(total, whole.value, tolerance):
+                if parts and whole.high is not None and _exceeds(total, whole.high, tolerance):
                     found.append(
                         _finding(
                             Discrepancy.Kind.PARTS_ABOVE_TOTAL,
                             whole.key,
                             [("whole", whole)] + [("part", q) for q in parts],
-                            relative_difference(total, whole.value),
+                            relative_difference(total, whole.high),
                             total=f"{total.normalize():f}",
-                            excess=f"{(total - whole.value).normalize():f}",
+                            excess=f"{(total - whole.high).normalize():f}",
                         )
                     )
     return found
@@ -406,26 +430,29 @@ def never_falls(
     for (code, _place), members in series.items():
         for later in members:
             before = [q for q in members if q.end < later.start]
-            if not before:
+            if not before or later.high is None:
                 continue
-            earlier = max(before, key=lambda q: (q.value, q.end))
-            if _exceeds(earlier.value, later.value, indicators[code].tolerance):
+            earlier = max(before, key=lambda q: (q.low, q.end))
+            if _exceeds(earlier.low, later.high, indicators[code].tolerance):
                 found.append(
                     _finding(
                         Discrepancy.Kind.CUMULATIVE_FALLS,
                         later.key,
                         [("later", later), ("earlier", earlier)],
-                        relative_difference(earlier.value, later.value),
-                        fall=f"{(earlier.value - later.value).normalize():f}",
+                        relative_difference(earlier.low, later.high),
+                        fall=f"{(earlier.low - later.high).normalize():f}",
                     )
                 )
     return found
 
 
 def ratios_in_range(quantities: list[Quantity], relations: list[Relation]) -> list[dict]:
-    """indicator ÷ ``of`` for the same place, period and source lies in the stated range."""
+    """indicator ÷ ``of`` for the same place, period and source lies in the stated range;
+    only exact figures have a ratio (a bound leaves it open)."""
     groups: dict[tuple, dict[str, list[Quantity]]] = defaultdict(lambda: defaultdict(list))
     for q in quantities:
+        if q.bound != Figure.Bound.EXACT:
+            continue
         groups[(q.place, q.start, q.end, q.source, q.published)][q.indicator].append(q)
     found = []
     for r in relations:

@@ -102,6 +102,9 @@ def _parse(reader: RowReader, resolver: PlaceResolver) -> dict | None:
             reader.error("value", f"{value!r} is not a date in the form YYYY-MM-DD")
     else:
         number = reader.decimal("value", minimum=0)
+    bound = reader.choice("bound", Figure.Bound.values, required=False) or Figure.Bound.EXACT
+    if unit == "date" and bound != Figure.Bound.EXACT:
+        reader.error("bound", "a date is given exactly: leave the bound empty or write exact")
     as_of = reader.text("as_of", max_length=10)
     if as_of and not AS_OF_RE.match(as_of):
         reader.error("as_of", f"{as_of!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -131,6 +134,7 @@ def _parse(reader: RowReader, resolver: PlaceResolver) -> dict | None:
             "area": resolved if isinstance(resolved, Area) else None,
             "settlement": resolved if isinstance(resolved, Settlement) else None,
             "value_number": number,
+            "bound": bound,
             "unit": unit,
             "period_start": period.start,
             "period_end": period.end,

@@ -109,7 +109,11 @@ def _term_place(term: dict, names: PlaceNames) -> str:
 
 
 def _term_value(term: dict) -> str:
-    return quantity(Decimal(term["value"]), term["unit"])
+    """The figure's number and unit, with its bound when the source gave one ("at least
+    40 000 persons"); findings kept before bounds were recorded have none."""
+    value = quantity(Decimal(term["value"]), term["unit"])
+    bound = term.get("bound", Figure.Bound.EXACT)
+    return value if bound == Figure.Bound.EXACT else f"{Figure.Bound(bound).label} {value}"
 
 
 def _period(term: dict) -> str:

@@ -21,7 +21,7 @@ def fig(place: str, indicator: str, value: str, as_of: str = "", **extra) -> dic
         "place": place,
         "indicator": indicator,
         "value": value,
-        "unit": "persons",
+        "unit": extra.pop("unit", "persons"),
         "as_of": as_of,
         "publisher": extra.pop("publisher", "P"),
         "title": extra.pop("title", f"T {value} {as_of}"),
@@ -174,3 +174,55 @@ def test_the_page_lists_them_and_only_an_editor_annotates(places, client_for, vi
     editor.post(url, {"status": "accepted", "note": "both published"})
     discrepancy.refresh_from_db()
     assert discrepancy.status == "accepted"
+
+
+def test_two_lower_bounds_agree_and_an_exact_count_below_a_lower_bound_does_not(places):
+    """ "More than 40,000" (undated) and "exceeded 43,000" were once a discrepancy of 7 %,
+    although both can be true; "over 54,000" displaced and an exact 53,340 cannot."""
+    figures_import(
+        table=make_table(
+            [
+                fig("Karabakh", "resident_population", "40000", bound="at_least"),
+                fig("Karabakh", "resident_population", "43000", "2025-05-15", bound="at_least"),
+                fig("Kalbajar district", "displaced_persons", "54000", "1993", bound="at_least"),
+                fig("Kalbajar district", "displaced_persons", "53340", "1993", bound=""),
+            ]
+        )
+    )
+    assert found() == [("values_differ", "54000", "53340")]
+    difference = Discrepancy.objects.get().relative_difference
+    assert difference == pytest.approx(660 / 54000)
+
+
+def test_a_part_is_never_above_a_whole_given_as_at_least(places):
+    figures_import(
+        table=make_table(
+            [
+                fig("Kalbajar district", "relocated_persons", "100", "2025", bound="at_least"),
+                fig("Zar", "relocated_persons", "150", "2025", bound=""),
+                fig("Khojaly district", "relocated_persons", "100", "2025", bound="at_most"),
+                fig("Ballija", "relocated_persons", "150", "2025", bound="at_least"),
+            ]
+        )
+    )
+    assert found() == [("part_exceeds_whole", "150", "100")]
+    assert Discrepancy.objects.get().figure_b.place_label == "Khojaly district"
+
+
+@pytest.mark.parametrize(
+    ("bound", "unit", "message"),
+    [
+        ("roughly", "persons", "'roughly' is not one of exact, at_least, at_most"),
+        ("at_least", "date", "a date is given exactly"),
+    ],
+)
+def test_a_bound_the_ledger_cannot_read_is_refused_by_its_row_and_column(
+    places, bound, unit, message
+):
+    value = "2020-11-25" if unit == "date" else "40000"
+    report = figures_import(
+        table=make_table([fig("Kalbajar district", "x", value, bound=bound, unit=unit)])
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(2, "bound")]
+    assert message in report.errors[0].message
+    assert not Figure.objects.exists()

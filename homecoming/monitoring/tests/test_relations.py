@@ -362,3 +362,52 @@ def test_the_start_up_check_refuses_a_bad_line_and_passes_the_shipped_file(tmp_p
     assert error.msg == (
         "relations.csv, line 2: unknown indicator 'spent' in indicator (not in the catalogue)."
     )
+
+
+def test_a_figure_given_as_a_bound_breaks_a_relation_only_when_no_value_could_keep_it(places):
+    """A whole given as "at least" is never exceeded; a later cumulative figure "over 8
+    million" may be above the earlier 9 million; an earlier "at least 9 million" above a
+    later exact 8 million is a fall."""
+    spent = {"unit": "USD", "publisher": "Ministry"}
+    load(
+        fig("Kalbajar district", "relocated_persons", "100", "2025-09", bound="at_least"),
+        fig("Kalbajar city", "relocated_persons", "80", "2025-09", bound=""),
+        fig("Zar", "relocated_persons", "40", "2025-09", bound=""),
+        fig(
+            "Khojaly district",
+            "reconstruction_spent_cumulative",
+            "9000000",
+            "2024",
+            **spent,
+            bound="",
+        ),
+        fig(
+            "Khojaly district",
+            "reconstruction_spent_cumulative",
+            "8000000",
+            "2025",
+            **spent,
+            bound="at_least",
+        ),
+        fig(
+            "Kalbajar district",
+            "reconstruction_spent_cumulative",
+            "9000000",
+            "2024",
+            **spent,
+            bound="at_least",
+        ),
+        fig(
+            "Kalbajar district",
+            "reconstruction_spent_cumulative",
+            "8000000",
+            "2025",
+            **spent,
+            bound="",
+        ),
+    )
+    assert sentences() == [
+        "Reconstruction spent (cumulative) counts everything since the start and cannot fall,"
+        " yet for Kalbajar it is 8,000,000 USD as of 2025: 1,000,000 USD less than the"
+        " at least 9,000,000 USD as of 2024."
+    ]
