@@ -59,8 +59,13 @@ def test_an_officer_sees_no_link_to_change_a_programme_and_may_not_open_the_form
 ):
     client = client_for(kalbajar_officer)
     page = client.get(reverse("programmes:programme_detail", args=[great_return.code]))
-    assert reverse("programmes:programme_edit", args=[great_return.code]) not in page.content.decode()
-    assert client.get(reverse("programmes:programme_edit", args=[great_return.code])).status_code == 403
+    assert (
+        reverse("programmes:programme_edit", args=[great_return.code]) not in page.content.decode()
+    )
+    assert (
+        client.get(reverse("programmes:programme_edit", args=[great_return.code])).status_code
+        == 403
+    )
 
 
 def test_an_administrator_makes_a_programme_that_is_proposed(client_for, admin, places):

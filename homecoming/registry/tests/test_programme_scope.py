@@ -94,9 +94,7 @@ def test_a_user_of_one_programme_is_offered_no_other_programme_to_filter_by(
     assert 'name="programme"' not in listed.content.decode()
 
 
-def test_a_pair_with_a_household_of_another_programme_is_not_shown(
-    return_planner, two_programmes
-):
+def test_a_pair_with_a_household_of_another_programme_is_not_shown(return_planner, two_programmes):
     returning, repatriating = two_programmes
     DuplicateCandidate.objects.create(
         household_a=returning, household_b=repatriating, probability=0.9
