@@ -4,6 +4,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from homecoming.core.widgets import DateInput
 from homecoming.places.models import Area
 from homecoming.programmes.models import Phase, Programme
 from homecoming.programmes.selectors import areas_in_countries, selectable_areas
@@ -52,10 +53,7 @@ class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "name_az", "name_ru", "starts_on", "ends_on"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
 
     def clean(self) -> dict:
         data = super().clean()
