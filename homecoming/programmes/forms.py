@@ -10,6 +10,9 @@ from homecoming.programmes.models import Phase, Programme
 from homecoming.programmes.selectors import areas_in_countries, selectable_areas
 from homecoming.programmes.services import PROGRAMME_FIELDS
 
+# Codes that are addresses of the programmes' pages and API (urls.py): /programmes/new/.
+RESERVED_CODES = frozenset({"new", "policy-versions"})
+
 
 class AreaInCountryField(forms.ModelMultipleChoiceField):
     """Areas by name with their country: a programme may cover places of several."""
@@ -44,6 +47,15 @@ class ProgrammeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("origin_areas", "destination_areas"):
             self.fields[name].queryset = selectable_areas()
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code in RESERVED_CODES:
+            raise forms.ValidationError(
+                _("“%(code)s” names a page of the programmes: choose another code.")
+                % {"code": code}
+            )
+        return code
 
     def fields_written(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in PROGRAMME_FIELDS}

@@ -230,7 +230,11 @@ class HouseholdEditForm(WhereNowForm):
         if programmes is not None:
             # The household's own programme stays a choice, even closed or not the user's.
             programmes = programmes | Programme.objects.filter(pk=household.programme_id)
-        _programme_field(self, programmes or Programme.objects.all(), household.programme)
+        _programme_field(
+            self,
+            Programme.objects.all() if programmes is None else programmes,
+            household.programme,
+        )
 
     def changes(self) -> dict:
         changes = {**self.cleaned_data, "phone": self.cleaned_data["phone"].strip()}

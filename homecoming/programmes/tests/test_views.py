@@ -145,3 +145,12 @@ def test_the_menu_offers_the_programmes_to_those_who_may_see_them(
     assert url in client_for(kalbajar_officer).get("/").content.decode()
     mine = make_user("deminer", Role.MINE_ACTION)
     assert url not in client_for(mine).get("/").content.decode()
+
+
+def test_a_code_that_names_a_page_is_refused_in_words(client_for, admin):
+    response = client_for(admin).post(
+        reverse("programmes:programme_create"),
+        {"code": "new", "name": "New", "kind": "relocation"},
+    )
+    assert "names a page of the programmes" in response.content.decode()
+    assert not Programme.objects.filter(code="new").exists()

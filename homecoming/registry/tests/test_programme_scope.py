@@ -153,3 +153,18 @@ def test_the_household_page_names_its_programme(client_for, planner, two_program
     _, repatriating = two_programmes
     page = client_for(planner).get(f"/registry/households/{repatriating.pk}/")
     assert "Concept of Return" in page.content.decode()
+
+
+def test_an_officer_moves_a_household_to_another_programme_and_its_history_says_so(
+    client_for, kalbajar_officer, two_programmes, concept
+):
+    returning, _ = two_programmes
+    response = client_for(kalbajar_officer).post(
+        reverse("registry:household_edit", args=[returning.pk]),
+        {"programme": "concept", "accommodation": returning.accommodation, "phone": ""},
+    )
+    assert response.status_code == 302
+    returning.refresh_from_db()
+    assert returning.programme == concept
+    event = returning.events.get(action="edited")
+    assert event.details["changes"] == {"programme": [default_programme().code, "concept"]}
