@@ -14,6 +14,7 @@ from homecoming.mineaction import api as mineaction_api
 from homecoming.monitoring import api as monitoring_api
 from homecoming.places import api as places_api
 from homecoming.places import urls as places_urls
+from homecoming.programmes import api as programmes_api
 from homecoming.registry import api as registry_api
 from homecoming.registry import urls as registry_urls
 from homecoming.returns import api as returns_api
@@ -70,6 +71,17 @@ api_patterns = [
     ),
     path("monitoring/targets/", monitoring_api.TargetListApi.as_view(), name="target_list"),
     path("monitoring/forecast/", monitoring_api.ForecastApi.as_view(), name="forecast"),
+    path("programmes/", programmes_api.ProgrammeListApi.as_view(), name="programme_list"),
+    path(
+        "programmes/policy-versions/",
+        programmes_api.PolicyVersionListApi.as_view(),
+        name="policy_version_list",
+    ),
+    path(
+        "programmes/<slug:code>/",
+        programmes_api.ProgrammeDetailApi.as_view(),
+        name="programme_detail",
+    ),
     path("registry/households/", registry_api.HouseholdListApi.as_view(), name="household_list"),
     path(
         "registry/households/<int:household_id>/changes/",

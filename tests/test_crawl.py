@@ -44,6 +44,8 @@ from homecoming.monitoring.models import Indicator
 from homecoming.monitoring.services import figures_import
 from homecoming.monitoring.tests.conftest import TARGETS
 from homecoming.places.models import Area, Place, Settlement
+from homecoming.programmes.models import Phase, Programme
+from homecoming.programmes.selectors import default_programme
 from homecoming.registry.services import change_request_create, consent_record
 from homecoming.returns.models import Reservation
 from homecoming.returns.services import (
@@ -376,6 +378,11 @@ def programme(places, make_household, import_activities, zar_ready, make_user):
     )
     ballija.members.update(vulnerabilities=["chronic_illness", "disability"])
     assert figures_import(table=make_table([*TARGETS, *RETURNED, *RELATED])).ok
+    # Two programmes, one with a phase and areas: the lists offer a filter by programme.
+    first = default_programme()
+    first.origin_areas.set([places.kalbajar, places.khojaly])
+    Phase.objects.create(programme=first, name="First phase", starts_on=dt.date(2022, 1, 1))
+    Programme.objects.create(code="concept", name="Concept", kind="repatriation")
 
 
 # Two sources that disagree on the households returned to Kalbajar: a discrepancy.

@@ -158,3 +158,63 @@ def test_the_demo_walks_the_documented_2025_cohorts_home(demo_loaded):
         assert [s.name for s in road if s.state == "current"] == ["followed up"]
         assert max(dates) <= dt.date(2025, 9, 20), household.reference
         assert not any("answer by" in s.detail for s in road)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_holds_the_great_return_with_its_phases_targets_and_every_household(
+    demo_loaded,
+):
+    from homecoming.programmes.models import Programme
+    from homecoming.programmes.selectors import default_programme, programme_get
+
+    demo_loaded(households=10, seed=1993, today=TODAY)
+    great_return = programme_get("return")
+    assert great_return == default_programme()
+    assert great_return.name == "I State Programme on the Great Return"
+    assert (great_return.kind, great_return.status) == ("idp_return", "active")
+    assert "launched in 2022" in great_return.description
+    assert "Grokipedia" in great_return.source
+    assert [(p.starts_on, p.ends_on) for p in great_return.phases.all()] == [
+        (dt.date(2022, 1, 1), dt.date(2026, 12, 31)),
+        (dt.date(2025, 6, 13), dt.date(2026, 12, 31)),
+    ]
+    assert {a.name for a in great_return.origin_areas.all()} == {
+        "Kalbajar",
+        "Khojaly",
+        "Khankendi",
+        "Aghdara",
+    }
+    targets = {(t.figure.place_label, int(t.value)) for t in great_return.targets.all()}
+    assert ("Liberated territories", 140000) in targets
+    assert ("Kalbajar district", 13000) in targets
+    assert all(t.figure.publisher for t in great_return.targets.all())
+    assert great_return.enrolled == Household.objects.count() == 10 + 70
+    assert great_return.returned == 70  # the documented returns of 2025
+    assert not Household.objects.exclude(programme=great_return).exists()
+    assert Programme.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_holds_the_concept_of_return_as_proposed_with_no_return_recorded(demo_loaded):
+    from homecoming.programmes.selectors import programme_get
+
+    demo_loaded(households=10, seed=1993, today=TODAY)
+    load_demo(households=10, seed=1993, today=TODAY)  # a second load changes nothing
+    concept = programme_get("concept-of-return")
+    assert (concept.kind, concept.status) == ("repatriation", "proposed")
+    assert (concept.enrolled, concept.returned) == (0, 0)
+    assert "modern-day Armenia" in concept.description
+    assert "Caliber.Az" in concept.source
+    [origin] = concept.origin_areas.all()
+    assert (origin.code, origin.level, origin.parent) == ("AM", "country", None)
+    assert not concept.destination_areas.exists()
+    assert not concept.phases.exists()
+    [policy] = concept.policy_versions.all()
+    assert policy.status == "draft"
+    assert [step["key"] for step in policy.steps] == [
+        "agreement_in_force",
+        "go_and_see_visit",
+        "repatriation_form_signed",
+        "origin_country_clearance",
+        "travel_documents",
+    ]

@@ -1,8 +1,8 @@
 """Who may do what, and where: the one place that knows the roles.
 
-Pages, API and exports ask :func:`user_can` for an action and
-:func:`district_scope` for the districts; each aggregate's access helper
-(``household_list_for_user`` and friends) combines the two.
+Pages, API and exports ask :func:`user_can` for an action, :func:`district_scope` for the
+districts and :func:`programme_scope` for the programmes; each aggregate's access helper
+(``household_list_for_user`` and friends) combines them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.functional import cached_property
 
-from homecoming.accounts.models import DISTRICTS_READ, Role, User
+from homecoming.accounts.models import DISTRICTS_READ, PROGRAMMES_READ, Role, User
 
 HOUSEHOLD_VIEW = "household.view"
 HOUSEHOLD_CHANGE = "household.change"
@@ -30,6 +30,10 @@ RETURN_PLAN = "return.plan"
 # Drafting, comparing and approving versions of a programme's policy (the approver is never
 # the drafter: programmes/models.py, PolicyVersion).
 POLICY_MANAGE = "policy.manage"
+# Seeing the programmes (their phases, targets and counts of households); making and
+# changing them, their phases and status.
+PROGRAMME_VIEW = "programme.view"
+PROGRAMME_MANAGE = "programme.manage"
 # Annotating discrepancies in the figure ledger, and adding photos of heritage monuments.
 FIGURES_EDIT = "figures.edit"
 # Individual mine accidents and victims, and exact casualty counts (small ones included);
@@ -49,17 +53,25 @@ _ALL = frozenset(
         RETURN_PLAN,
         POLICY_MANAGE,
         HISTORY_VIEW,
+        PROGRAMME_VIEW,
+        PROGRAMME_MANAGE,
     }
 )
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: _ALL,
-    Role.REGISTRATION_OFFICER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT}),
-    Role.RETURN_PLANNER: frozenset({HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN, POLICY_MANAGE}),
+    Role.REGISTRATION_OFFICER: frozenset(
+        {HOUSEHOLD_VIEW, HOUSEHOLD_CHANGE, HOUSEHOLD_EXPORT, PROGRAMME_VIEW}
+    ),
+    Role.RETURN_PLANNER: frozenset(
+        {HOUSEHOLD_VIEW, HOUSEHOLD_EXPORT, RETURN_PLAN, POLICY_MANAGE, PROGRAMME_VIEW}
+    ),
     Role.MINE_ACTION: frozenset({CASUALTY_VIEW, MINEACTION_IMPORT}),
     Role.RECONSTRUCTION: frozenset({HOUSING_IMPORT}),
-    Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT}),
-    Role.AUDITOR: frozenset({HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW, HISTORY_VIEW}),
+    Role.MONITORING_EDITOR: frozenset({FIGURES_EDIT, PROGRAMME_VIEW}),
+    Role.AUDITOR: frozenset(
+        {HOUSEHOLD_VIEW, CASUALTY_VIEW, ACCESS_LOG_VIEW, HISTORY_VIEW, PROGRAMME_VIEW}
+    ),
     Role.VIEWER: frozenset(),
 }
 
@@ -96,6 +108,29 @@ def district_scope(user: User) -> frozenset[int] | None:
     if ids or user.role in SCOPED_ROLES:
         return ids
     return None
+
+
+def programme_scope(user: User) -> frozenset[int] | None:
+    """The ids of the programmes ``user`` works on, or ``None`` for every programme: a user
+    assigned to none works on all of them (``Programme.users``, read through the reverse
+    relation ``user.programmes``: accounts does not import the programmes app)."""
+    if user.is_superuser or not user.is_authenticated:
+        return None
+    # Read once per loaded user, as the districts (models.py: programmes_changed).
+    if (ids := user.__dict__.get(PROGRAMMES_READ)) is None:
+        ids = user.__dict__[PROGRAMMES_READ] = frozenset(
+            user.programmes.values_list("id", flat=True)
+        )
+    return ids or None
+
+
+def scope_key(user: User) -> str:
+    """The user's districts and programmes in a few characters, for caches of figures
+    counted over what the user sees."""
+    parts = []
+    for scope in (district_scope(user), programme_scope(user)):
+        parts.append("all" if scope is None else ",".join(map(str, sorted(scope))))
+    return ":".join(parts)
 
 
 def totp_required(user: User) -> bool:

@@ -107,3 +107,15 @@ DISTRICTS_READ = "_district_ids"
 def districts_changed(sender, instance, **kwargs) -> None:
     """Forget the districts read for ``instance`` when they change through it."""
     instance.__dict__.pop(DISTRICTS_READ, None)
+
+
+# Where access.programme_scope keeps the ids of a loaded user's programmes.
+PROGRAMMES_READ = "_programme_ids"
+
+
+@receiver(m2m_changed)
+def programmes_changed(sender, instance, **kwargs) -> None:
+    """Forget the programmes read for ``instance`` when they change through it
+    (``user.programmes``: the relation is the programmes app's, named here by its label)."""
+    if isinstance(instance, User) and sender._meta.label_lower == "programmes.programme_users":
+        instance.__dict__.pop(PROGRAMMES_READ, None)

@@ -35,6 +35,7 @@ from homecoming.demo.housing import demo_housing_tables
 from homecoming.demo.mineaction import SOURCE as MINE_ACTION_SOURCE
 from homecoming.demo.mineaction import demo_mine_action_tables
 from homecoming.demo.monitoring import demo_monitoring_load
+from homecoming.demo.programmes import demo_programmes_load
 from homecoming.demo.returns import demo_documented_returns_load
 from homecoming.demo.synthetic import (
     ACCOMMODATION_WEIGHTS,
@@ -353,6 +354,8 @@ def _require_ok(report: ImportReport) -> ImportReport:
 def load_demo(*, households: int = 2000, seed: int = 1993, today: dt.date) -> DemoResult:
     places = _require_ok(places_import(table=demo_places_table()))
     figures = _require_ok(figures_import(table=read_table(DATA_DIR / "seed-figures.csv")))
+    # Before the households: the Great Return is the programme they are enrolled in.
+    demo_programmes_load()
     users = demo_users_ensure()
     mine_action = demo_mine_action_load(seed=seed, today=today)
     housing = demo_housing_load(seed=seed, today=today)

@@ -37,6 +37,9 @@ from homecoming.registry.models import Household
 from homecoming.returns.models import KeyHandover
 
 Districts = frozenset[int] | None
+# The programmes whose households are counted (``accounts.access.programme_scope``): None for
+# every programme.
+Programmes = frozenset[int] | None
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,9 @@ def _in_scope(queryset: QuerySet, field: str, districts: Districts) -> QuerySet:
     return queryset if districts is None else queryset.filter(**{f"{field}__in": districts})
 
 
-def _handovers(districts: Districts) -> QuerySet:
+def _handovers(districts: Districts, programmes: Programmes = None) -> QuerySet:
     handovers = _in_scope(
-        KeyHandover.objects.all(),
+        _in_scope(KeyHandover.objects.all(), "reservation__household__programme_id", programmes),
         "reservation__household__origin_settlement__district_id",
         districts,
     )
@@ -66,20 +69,20 @@ def _handovers(districts: Districts) -> QuerySet:
     ).order_by()
 
 
-def returned_households(districts: Districts = None) -> list[Amount]:
+def returned_households(districts: Districts = None, programmes: Programmes = None) -> list[Amount]:
     """Households whose keys were handed over, by day and settlement of their new home."""
-    rows = _handovers(districts).annotate(n=Count("id"))
+    rows = _handovers(districts, programmes).annotate(n=Count("id"))
     return [Amount(r["date"], r["district"], r["settlement"], r["n"]) for r in rows]
 
 
-def returned_persons(districts: Districts = None) -> list[Amount]:
+def returned_persons(districts: Districts = None, programmes: Programmes = None) -> list[Amount]:
     """The members of those households on the day of the handover."""
     members = "reservation__household__members"
     present = (
         Q(**{f"{members}__joined_on__isnull": True})
         | Q(**{f"{members}__joined_on__lte": F("date")})
     ) & (Q(**{f"{members}__left_on__isnull": True}) | Q(**{f"{members}__left_on__gt": F("date")}))
-    rows = _handovers(districts).annotate(n=Count(members, filter=present))
+    rows = _handovers(districts, programmes).annotate(n=Count(members, filter=present))
     return [Amount(r["date"], r["district"], r["settlement"], r["n"]) for r in rows]
 
 
@@ -258,7 +261,10 @@ class SettlementState:
 
 
 def settlement_states(
-    districts: Districts = None, *, land: dict[str, LandVerdict] | None = None
+    districts: Districts = None,
+    *,
+    land: dict[str, LandVerdict] | None = None,
+    programmes: Programmes = None,
 ) -> list[SettlementState]:
     """Every settlement's readiness (the rule of ``housing.selectors.settlement_return_readiness``,
     for all settlements at once) with its registered and returned households; ``land`` is
@@ -279,7 +285,11 @@ def settlement_states(
     )
     registered = dict(
         _in_scope(
-            Household.objects.exclude(status=Household.Status.WITHDRAWN),
+            _in_scope(
+                Household.objects.exclude(status=Household.Status.WITHDRAWN),
+                "programme_id",
+                programmes,
+            ),
             "origin_settlement__district_id",
             districts,
         )
@@ -288,10 +298,10 @@ def settlement_states(
         .order_by()
     )
     households: dict[int, float] = defaultdict(float)
-    for a in returned_households(districts):
+    for a in returned_households(districts, programmes):
         households[a.settlement] += a.value
     persons: dict[int, float] = defaultdict(float)
-    for a in returned_persons(districts):
+    for a in returned_persons(districts, programmes):
         persons[a.settlement] += a.value
     states = []
     for s in Settlement.objects.select_related("district").order_by("code"):

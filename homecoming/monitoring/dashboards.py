@@ -26,7 +26,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, programme_scope, user_can
 from homecoming.accounts.models import User
 from homecoming.core.charts import PALETTE, chart
 from homecoming.core.disclosure import THRESHOLD, disclose
@@ -35,6 +35,7 @@ from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.monitoring.computed import (
     Districts,
+    Programmes,
     Readiness,
     by_month,
     devices_destroyed,
@@ -58,6 +59,7 @@ from homecoming.monitoring.models import Figure
 from homecoming.monitoring.published import PlaceTable, Shown, registered_table, returned_table
 from homecoming.monitoring.selectors import TargetProgress, programme_forecast
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.models import Programme
 from homecoming.registry.models import Household
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.selectors import pipeline
@@ -68,12 +70,21 @@ class Audience:
     districts: Districts  # households counted: their origin in these districts (None: all)
     exact: bool  # False: small counts of households and persons suppressed
     households: QuerySet[Household]
+    # Households counted: enrolled in these programmes (None: every programme).
+    programmes: Programmes = None
 
 
-def audience_for(user: User) -> Audience:
-    if user_can(user, HOUSEHOLD_VIEW):
-        return Audience(district_scope(user), True, household_list_for_user(user))
-    return public_audience()
+def audience_for(user: User, programme: Programme | None = None) -> Audience:
+    """What ``user`` may read of the dashboard: exact within their districts and
+    programmes when they may view households; narrowed to ``programme`` when asked."""
+    if not user_can(user, HOUSEHOLD_VIEW):
+        return public_audience()
+    households = household_list_for_user(user)
+    programmes = programme_scope(user)
+    if programme is not None and (programmes is None or programme.pk in programmes):
+        programmes = frozenset({programme.pk})
+        households = households.filter(programme_id=programme.pk)
+    return Audience(district_scope(user), True, households, programmes)
 
 
 def public_audience() -> Audience:
@@ -172,7 +183,7 @@ def recorded_returns(audience: Audience, months: list[dt.date]) -> list[float]:
     (the headline figure) and something waits, or when the total is hidden, the last
     increase is held back too: the series never ends at a hidden total, nor a small count
     short of a shown one."""
-    monthly = by_month(returned_persons(audience.districts))
+    monthly = by_month(returned_persons(audience.districts, audience.programmes))
     per_month = [monthly.get(m, 0.0) for m in months]
     if months:  # the axis starts at the first real return: what came before counts there
         per_month[0] += sum(v for m, v in monthly.items() if m < months[0])
@@ -235,10 +246,13 @@ def dashboard_cached(audience: Audience, *, today: dt.date) -> dict[str, Any]:
 
     A change made since is not on the page until the period ends; the page says so.
     """
-    districts = (
-        "all" if audience.districts is None else ",".join(map(str, sorted(audience.districts)))
+    districts, programmes = (
+        "all" if scope is None else ",".join(map(str, sorted(scope)))
+        for scope in (audience.districts, audience.programmes)
     )
-    key = f"dashboard:{audience.exact}:{districts}:{get_language()}:{today.isoformat()}"
+    key = (
+        f"dashboard:{audience.exact}:{districts}:{programmes}:{get_language()}:{today.isoformat()}"
+    )
     figures = cache.get(key)
     if figures is None:
         figures = dashboard(audience, today=today) | {"computed_at": timezone.now()}
@@ -260,8 +274,12 @@ def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:
     )
     returned = registered = None
     if audience.exact:
-        persons = int(sum(a.value for a in returned_persons(audience.districts)))
-        households = int(sum(a.value for a in returned_households(audience.districts)))
+        persons = int(
+            sum(a.value for a in returned_persons(audience.districts, audience.programmes))
+        )
+        households = int(
+            sum(a.value for a in returned_households(audience.districts, audience.programmes))
+        )
     else:
         returned, registered = returned_table(), registered_table()
         persons, households = returned.country("persons"), returned.country("households")
@@ -512,7 +530,7 @@ def _map_points(
         .order_by()
     )
     features = []
-    for state in settlement_states(audience.districts, land=land):
+    for state in settlement_states(audience.districts, land=land, programmes=audience.programmes):
         s = state.settlement
         if registered is not None and returned is not None:
             counts: dict[str, str | None] = {

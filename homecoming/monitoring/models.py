@@ -241,6 +241,15 @@ class Target(models.Model):
     )
     start = models.DateField(_("period starts"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The programme the target belongs to (the one that set it, as its source says).
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("programme"),
+    )
     history = HistoricalRecords()
 
     class Meta:

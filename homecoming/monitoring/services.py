@@ -27,6 +27,7 @@ from homecoming.core.text import fold
 from homecoming.monitoring.discrepancies import discrepancies_refresh
 from homecoming.monitoring.models import Discrepancy, Figure, Indicator, Target
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.selectors import default_programme
 
 AS_OF_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 INDICATOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -198,9 +199,10 @@ def targets_refresh() -> int:
 
     A target is recorded as a figure (its value, deadline and source); the Target takes the
     figure's place and the indicator the catalogue says measures it; its period starts on
-    the figure's publication date. Targets already derived keep what an editor set on them.
-    Returns how many were created.
+    the figure's publication date, and it belongs to the default programme. Targets already
+    derived keep what an editor set on them. Returns how many were created.
     """
+    programme = default_programme()
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(is_target=True, progress_indicator__isnull=False)
@@ -212,6 +214,7 @@ def targets_refresh() -> int:
             area=figure.area,
             settlement=figure.settlement,
             start=figure.published,
+            programme=programme,
         )
         for figure in Figure.objects.filter(
             indicator__in=indicators, target__isnull=True, value_number__isnull=False

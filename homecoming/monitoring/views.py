@@ -13,6 +13,7 @@ from homecoming.accounts.personal import no_personal_data
 from homecoming.core.errors import ApplicationError
 from homecoming.monitoring import dashboards, selectors, services
 from homecoming.monitoring.models import Discrepancy
+from homecoming.programmes.models import Programme
 
 
 @no_personal_data
@@ -70,11 +71,14 @@ def discrepancy_annotate(request: HttpRequest, discrepancy_id: int) -> HttpRespo
 
 @no_personal_data
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Returns against the targets with the forecast, the pipeline, land, housing, the map."""
+    """Returns against the targets with the forecast, the pipeline, land, housing, the map;
+    the figures drawn from households narrowed to one programme with ``?programme=``."""
+    code = request.GET.get("programme", "")[:40]
+    programme = Programme.objects.filter(code=code).first() if code else None
     context = dashboards.dashboard_cached(
-        dashboards.audience_for(request.user), today=timezone.localdate()
+        dashboards.audience_for(request.user, programme), today=timezone.localdate()
     )
-    return render(request, "monitoring/dashboard.html", context)
+    return render(request, "monitoring/dashboard.html", context | {"programme": programme})
 
 
 @no_personal_data

@@ -1,8 +1,17 @@
-from django.urls import path  # noqa: F401  (the routes below)
+from django.urls import path
+
+from homecoming.programmes import views
 
 app_name = "programmes"
 
 urlpatterns = [
     # Programmes
+    path("", views.programme_list_view, name="programme_list"),
+    path("new/", views.programme_create, name="programme_create"),
+    path("<slug:code>/", views.programme_detail, name="programme_detail"),
+    path("<slug:code>/edit/", views.programme_edit, name="programme_edit"),
+    path("<slug:code>/status/", views.programme_status, name="programme_status"),
+    path("<slug:code>/phases/new/", views.phase_form, name="phase_create"),
+    path("<slug:code>/phases/<int:phase_id>/", views.phase_form, name="phase_edit"),
     # Policy versions
 ]

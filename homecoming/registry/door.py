@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from homecoming.accounts.access import district_scope
+from homecoming.accounts.access import district_scope, programme_scope
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
 from homecoming.dedup.door import door_keys, score_new_records
@@ -84,6 +84,7 @@ def household_matches_at_registration(
     new = [_new_record(index, member, origin_settlement) for index, member in enumerate(members)]
     found = _matches(new, _candidates(new))
     scope = district_scope(by)
+    programmes = programme_scope(by)
     return [
         DoorMatch(
             household,
@@ -92,7 +93,8 @@ def household_matches_at_registration(
                 MemberLink(int(new_id.removeprefix(f"{NEW}-")), registered, probability, evidence)
                 for new_id, registered, probability, evidence in links
             ),
-            visible=scope is None or household.origin_settlement.district_id in scope,
+            visible=(scope is None or household.origin_settlement.district_id in scope)
+            and (programmes is None or household.programme_id in programmes),
         )
         for household, probability, links in found.get(NEW, [])
     ]

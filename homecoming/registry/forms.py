@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.forms import formset_factory
 from django.http import QueryDict
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homecoming.core.widgets import DateInput
 from homecoming.places.models import Settlement
+from homecoming.programmes.models import Programme
 from homecoming.registry.models import (
     AccommodationKind,
     Household,
@@ -44,8 +47,39 @@ class WhereNowForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Programme) -> str:
+        return obj.display_name
+
+
+def _programme_field(form: forms.Form, programmes, default: Programme | None) -> None:
+    """The programmes the user may enrol a household in; the one there is, or ``default``,
+    chosen at first."""
+    field = form.fields["programme"]
+    field.queryset = programmes
+    chosen = list(programmes[:2])
+    if len(chosen) == 1:
+        field.initial = chosen[0].code
+    elif default is not None and field.initial is None:
+        field.initial = default.code
+
+
+def programme_field() -> ProgrammeChoiceField:
+    return ProgrammeChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        to_field_name="code",
+        empty_label=None,
+        # Left out (a form of before programmes): the default programme, or as it is.
+        required=False,
+        help_text=_("The programme the household is enrolled in; its policy judges it."),
+    )
+
+
 class HouseholdForm(WhereNowForm):
-    field_order = ["origin_settlement", "origin_address", "displaced_on"]
+    field_order = ["programme", "origin_settlement", "origin_address", "displaced_on"]
+
+    programme = programme_field()
 
     origin_settlement = forms.ModelChoiceField(
         label=_("Origin settlement"),
@@ -59,10 +93,19 @@ class HouseholdForm(WhereNowForm):
         label=_("Date of displacement"), required=False, widget=DateInput, validators=[_not_future]
     )
 
-    def __init__(self, *args, settlements=None, **kwargs) -> None:
+    def __init__(
+        self, *args, settlements=None, programmes=None, default_programme=None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         if settlements is not None:
             self.fields["origin_settlement"].queryset = settlements
+        _programme_field(
+            self,
+            Programme.objects.exclude(status=Programme.Status.CLOSED)
+            if programmes is None
+            else programmes,
+            default_programme,
+        )
 
 
 class PersonForm(forms.Form):
@@ -174,16 +217,30 @@ class SettlementInDistrictField(forms.ModelChoiceField):
 
 
 class HouseholdEditForm(WhereNowForm):
-    """The household's phone and where it lives now: changed at once."""
+    """The household's phone, where it lives now and its programme: changed at once."""
 
     field_order = ["phone"]
 
-    def __init__(self, *args, household: Household, **kwargs) -> None:
+    programme = programme_field()
+
+    def __init__(self, *args, household: Household, programmes=None, **kwargs) -> None:
         initial = {name: getattr(household, name) for name in self.base_fields}
+        initial["programme"] = household.programme.code
         super().__init__(*args, initial=initial, **kwargs)
+        if programmes is not None:
+            # The household's own programme stays a choice, even closed or not the user's.
+            programmes = programmes | Programme.objects.filter(pk=household.programme_id)
+        _programme_field(
+            self,
+            Programme.objects.all() if programmes is None else programmes,
+            household.programme,
+        )
 
     def changes(self) -> dict:
-        return {**self.cleaned_data, "phone": self.cleaned_data["phone"].strip()}
+        changes = {**self.cleaned_data, "phone": self.cleaned_data["phone"].strip()}
+        if changes["programme"] is None:
+            del changes["programme"]
+        return changes
 
 
 class MemberEditForm(PersonForm):
@@ -423,7 +480,22 @@ class HouseholdFilterForm(forms.Form):
         required=False,
         choices=[("", _("Due or not")), ("due", _("Due"))],
     )
+    # The programmes the user sees, by code (``__init__``); shown when there are several.
+    programme = forms.ChoiceField(label=_("Programme"), required=False, choices=[])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+
+    def __init__(self, *args, programmes: Sequence[Programme] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programmes = {p.code: p for p in programmes}
+        self.fields["programme"].choices = [
+            ("", _("Any programme")),
+            *((p.code, p.display_name) for p in programmes),
+        ]
+
+    def chosen_programme(self) -> Programme | None:
+        """The programme the list is narrowed to, or None for all the user sees."""
+        code = self.cleaned_data.get("programme") if self.is_valid() else ""
+        return self.programmes.get(code or "")
 
     def filters(self) -> dict[str, str]:
         """The search and filters for ``selectors.household_search``."""

@@ -35,6 +35,8 @@ from homecoming.core.tabular import (
 )
 from homecoming.places.lookup import PlaceLookup
 from homecoming.places.models import Settlement
+from homecoming.programmes.models import Programme
+from homecoming.programmes.selectors import default_programme
 from homecoming.registry.door import imported_households_review
 from homecoming.registry.models import (
     AccommodationKind,
@@ -49,6 +51,7 @@ from homecoming.registry.search_keys import member_name_key, person_door_keys, s
 from homecoming.registry.services import search_keys_insert
 
 HOUSEHOLD_COLUMNS = (
+    "programme",
     "origin_settlement",
     "origin_address",
     "displaced_on",
@@ -186,11 +189,13 @@ def households_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     districts: frozenset[int] | None = None,
+    programmes: frozenset[int] | None = None,
     by: User | None = None,
 ) -> ImportReport:
     """Register the households of ``table``; see docs/data-formats.md for the columns.
     ``districts``: the only districts whose households the file may hold (the importing
-    officer's scope); ``None`` for every district. ``by``: the officer who registers them,
+    officer's scope); ``None`` for every district; ``programmes`` likewise, the programmes
+    the households may be enrolled in. ``by``: the officer who registers them,
     named in each household's "registered" event (``None`` for a file imported on the
     command line without ``--by``).
 
@@ -199,13 +204,12 @@ def households_import(
     not grow with the file."""
     with tempfile.TemporaryDirectory(prefix="homecoming-households-") as scratch:
         kept = Path(scratch) / "checked"
-        report = households_check(table=table, keep=kept, progress=progress, districts=districts)
+        scope = {"districts": districts, "programmes": programmes}
+        report = households_check(table=table, keep=kept, progress=progress, **scope)
         if not report.ok:
             report.dry_run, report.created = dry_run, 0
             return report
-        return households_write(
-            kept=kept, dry_run=dry_run, progress=progress, districts=districts, by=by
-        )
+        return households_write(kept=kept, dry_run=dry_run, progress=progress, by=by, **scope)
 
 
 def households_check(
@@ -214,6 +218,7 @@ def households_check(
     keep: Path,
     progress: Progress | None = None,
     districts: frozenset[int] | None = None,
+    programmes: frozenset[int] | None = None,
 ) -> ImportReport:
     """Check every row of ``table`` without writing (a dry run that writes nothing), and
     keep the checked households in the file ``keep`` for :func:`households_write`, which
@@ -226,6 +231,7 @@ def households_check(
     if report.columns_missing:
         return report
     places = PlaceLookup()
+    enrolment = ProgrammeLookup(programmes)  # one lookup for the file, not one a row
     today = timezone.localdate()
     accommodations = {a.code: a for a in TemporaryAccommodation.objects.all()}
     households: dict[str, _Household] = {}
@@ -248,7 +254,14 @@ def households_check(
                     household = households[reference] = _Household(len(references), row.number)
                     references.append(reference)
                     values = _household_first_row(
-                        reader, reference, registered, places, accommodations, today, districts
+                        reader,
+                        reference,
+                        registered,
+                        places,
+                        accommodations,
+                        today,
+                        districts,
+                        enrolment,
                     )
                     if values is None:
                         household.skip = True
@@ -340,6 +353,7 @@ def households_write(
     dry_run: bool = False,
     progress: Progress | None = None,
     districts: frozenset[int] | None = None,
+    programmes: frozenset[int] | None = None,
     by: User | None = None,
 ) -> ImportReport:
     """Write the households that :func:`households_check` kept in ``kept``, in one
@@ -366,7 +380,7 @@ def households_write(
         national = total >= Member.objects.count()
         with index_deferred(MemberSearchKey, "member_search_key", when=national):
             for households, members in batches:
-                report.errors += _rechecked(households, members, districts)
+                report.errors += _rechecked(households, members, districts, programmes)
                 if report.errors:  # go on checking, to name every row; nothing will be kept
                     continue
                 _write(
@@ -413,6 +427,7 @@ def _household_first_row(
     accommodations: dict,
     today: dt.date,
     districts: frozenset[int] | None,
+    enrolment: ProgrammeLookup,
 ) -> dict | None:
     """The household of its first row, checked, or None when its reference is refused
     (then none of its rows is read further) or one of its cells is wrong."""
@@ -435,7 +450,10 @@ def _household_first_row(
         )
         return None
     values = household_read(reader, places, accommodations, today, districts)
-    return {} if values is None else values  # wrong cells: its members are still read
+    programme = enrolment.programme(reader)
+    if values is None or programme is None:
+        return {}  # wrong cells: its members are still read
+    return values | {"programme_id": programme}
 
 
 def _household_columns(reader: RowReader) -> tuple[str, ...]:
@@ -479,10 +497,14 @@ def _document_registered(row: int, number: str, reference: str) -> RowError:
 
 
 def _rechecked(
-    households: list[tuple], members: list[tuple], districts: frozenset[int] | None
+    households: list[tuple],
+    members: list[tuple],
+    districts: frozenset[int] | None,
+    programmes: frozenset[int] | None = None,
 ) -> list[RowError]:
     """What the database now refuses of a batch the check passed: a household or a
-    document registered since, a settlement outside the confirming officer's districts."""
+    document registered since, a settlement outside the confirming officer's districts,
+    a programme not theirs."""
     registered = _registered({reference for _index, reference, _number, _values in households})
     errors = [
         RowError(
@@ -509,6 +531,12 @@ def _rechecked(
             )
             for _index, _reference, number, values in households
             if values["origin_settlement_id"] in outside
+        ]
+    if programmes is not None:
+        errors += [
+            RowError(number, "programme", "is not a programme you work in")
+            for _index, _reference, number, values in households
+            if values["programme_id"] not in programmes
         ]
     rows = {item[-1]["document"][1]: item[2] for item in members if item[-1]["document"]}
     errors += [
@@ -581,6 +609,34 @@ def _kept(path: Path) -> tuple[dict, Iterator[tuple[list, list]]]:
 def _batched(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
     while batch := list(islice(rows, size)):
         yield batch
+
+
+class ProgrammeLookup:
+    """The programmes a file's ``programme`` column may name, by code, read once for the
+    file; an empty cell is the default programme. ``scope``: the importing user's
+    programmes (``None``: every one)."""
+
+    def __init__(self, scope: frozenset[int] | None = None) -> None:
+        self.codes = dict(Programme.objects.values_list("code", "pk"))
+        self.scope = scope
+        self.default: int | None = None
+
+    def programme(self, reader: RowReader) -> int | None:
+        """The id of the row's programme, or None (the error recorded)."""
+        code = reader.text("programme", max_length=40)
+        if not code:
+            if self.default is None:
+                self.default = default_programme().pk
+            pk = self.default
+        elif (pk := self.codes.get(code)) is None:
+            reader.error("programme", f"no programme {code!r}")
+            return None
+        if self.scope is not None and pk not in self.scope:
+            reader.error(
+                "programme", f"{code or 'the default programme'} is not a programme you work in"
+            )
+            return None
+        return pk
 
 
 def household_read(

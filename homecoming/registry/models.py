@@ -150,6 +150,9 @@ class Household(models.Model):
             ),
             models.Index(fields=["intention", "reference"], name="household_by_intention"),
             models.Index(fields=["accommodation", "reference"], name="household_by_accommodation"),
+            # a programme's households, and those a user of some programmes sees, in the
+            # list's order: the whole registry is not sorted to show a small programme's page
+            models.Index(fields=["programme", "reference"], name="household_by_programme"),
             models.Index(fields=["accommodation", "size", "id"], name="household_by_lodging_size"),
             # every page asks whether synthetic households are shown (site.context_processors):
             # with none, a whole registry would be read to say no

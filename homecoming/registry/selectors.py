@@ -8,10 +8,18 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from homecoming.accounts.access import HOUSEHOLD_CHANGE, HOUSEHOLD_VIEW, district_scope, require
+from homecoming.accounts.access import (
+    HOUSEHOLD_CHANGE,
+    HOUSEHOLD_VIEW,
+    district_scope,
+    programme_scope,
+    require,
+)
 from homecoming.accounts.models import User
 from homecoming.places.models import Settlement
 from homecoming.places.selectors import settlements_named
+from homecoming.programmes.models import Programme
+from homecoming.programmes.selectors import default_programme
 from homecoming.registry.models import (
     REGISTERED_DESPITE,
     ChangeRequest,
@@ -26,7 +34,8 @@ from homecoming.registry.search_keys import query_search_keys, query_words
 
 
 def household_list_for_user(user: User) -> QuerySet[Household]:
-    """The households ``user`` may see: their role allows it, and within their districts."""
+    """The households ``user`` may see: their role allows it, within their districts and
+    their programmes."""
     require(user, HOUSEHOLD_VIEW)
     households = Household.objects.select_related(
         "origin_settlement", "origin_settlement__district"
@@ -34,13 +43,41 @@ def household_list_for_user(user: User) -> QuerySet[Household]:
     scope = district_scope(user)
     if scope is not None:
         households = households.filter(origin_settlement__district_id__in=scope)
+    programmes = programme_scope(user)
+    if programmes is not None:
+        households = households.filter(programme_id__in=programmes)
     return households
+
+
+def programmes_visible(user: User) -> list[Programme]:
+    """The programmes whose households ``user`` may see (their own, or every one): the
+    lists' filter by programme."""
+    scope = programme_scope(user)
+    programmes = Programme.objects.order_by("pk")
+    return list(programmes if scope is None else programmes.filter(pk__in=scope))
+
+
+def programmes_for_enrolment(user: User) -> QuerySet[Programme]:
+    """The programmes ``user`` may enrol a household in: theirs, or every one not closed."""
+    programmes = Programme.objects.exclude(status=Programme.Status.CLOSED)
+    scope = programme_scope(user)
+    return programmes if scope is None else programmes.filter(pk__in=scope)
+
+
+def programme_in_scope(user: User, programme_id: int) -> bool:
+    scope = programme_scope(user)
+    return scope is None or programme_id in scope
 
 
 def household_get_for_user(user: User, household_id: int) -> Household:
     """One household, or 404 alike for a missing one and one outside the user's districts."""
     try:
-        return household_list_for_user(user).prefetch_related("members").get(pk=household_id)
+        return (
+            household_list_for_user(user)
+            .select_related("programme")
+            .prefetch_related("members")
+            .get(pk=household_id)
+        )
     except (Household.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such household.") from exc
 
@@ -259,6 +296,9 @@ def change_request_list_for_user(user: User) -> QuerySet[ChangeRequest]:
             Q(household__origin_settlement__district_id__in=scope)
             | Q(proposed_district__in=user.districts.values("pk"))
         )
+    programmes = programme_scope(user)
+    if programmes is not None:
+        requests = requests.filter(household__programme_id__in=programmes)
     return requests.annotate(
         can_open=Exists(visible.filter(pk=OuterRef("household")))
     ).select_related(
@@ -292,6 +332,13 @@ def field_submission_list_for_user(user: User) -> QuerySet[FieldSubmission]:
     submissions = FieldSubmission.objects.select_related(
         "form", "origin_settlement__district", "household", "decided_by"
     )
+    programmes = programme_scope(user)
+    if programmes is not None:
+        # A submission not yet taken enrols its household in the default programme.
+        taken_into = Q(household__programme_id__in=programmes)
+        if default_programme().pk in programmes:
+            taken_into |= Q(household=None)
+        submissions = submissions.filter(taken_into)
     scope = district_scope(user)
     if scope is None:
         return submissions
@@ -312,6 +359,11 @@ def duplicate_candidate_list_for_user(user: User) -> QuerySet[DuplicateCandidate
     pairs = DuplicateCandidate.objects.select_related(
         "household_a__origin_settlement", "household_b__origin_settlement"
     )
+    programmes = programme_scope(user)
+    if programmes is not None:
+        pairs = pairs.filter(
+            household_a__programme_id__in=programmes, household_b__programme_id__in=programmes
+        )
     scope = district_scope(user)
     if scope is None:
         return pairs

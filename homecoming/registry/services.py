@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, require
+from homecoming.accounts.access import HOUSEHOLD_CHANGE, district_scope, programme_scope, require
 from homecoming.accounts.models import User
 from homecoming.core.audit import bulk_create_audited, bulk_update_audited
 from homecoming.core.bulk import rows_insert
@@ -23,6 +23,8 @@ from homecoming.core.errors import ApplicationError
 from homecoming.core.locking import locked
 from homecoming.core.text import mixed_scripts
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.models import Programme
+from homecoming.programmes.selectors import default_programme
 from homecoming.registry.models import (
     AccommodationKind,
     ChangeRequest,
@@ -165,6 +167,12 @@ def _require_in_scope(user: User, settlement: Settlement) -> None:
         raise PermissionDenied(f"{settlement.name} is outside your districts.")
 
 
+def _require_programme(user: User, programme: Programme) -> None:
+    scope = programme_scope(user)
+    if scope is not None and programme.pk not in scope:
+        raise PermissionDenied(f"{programme.code} is not one of your programmes.")
+
+
 T = TypeVar("T")
 
 
@@ -244,8 +252,10 @@ def household_register(
     phone: str = "",
     registered_on: dt.date | None = None,
     source: str = "form",
+    programme: Programme | None = None,
 ) -> Household:
-    """Register a displaced household with its members and their documents.
+    """Register a displaced household with its members and their documents, enrolled in
+    ``programme`` (by default the default programme: ``programmes.selectors``).
 
     A document number already registered in a household outside the officer's districts
     is not stored twice, and that household is not named: the new household is registered
@@ -254,6 +264,8 @@ def household_register(
     """
     require(by, HOUSEHOLD_CHANGE)
     _require_in_scope(by, origin_settlement)
+    programme = programme or default_programme()
+    _require_programme(by, programme)
     _check_members(members)
     registered_on = registered_on or timezone.localdate()
 
@@ -261,6 +273,7 @@ def household_register(
         held = _documents_held(by, members)
         household = Household.objects.create(
             reference=next_reference(origin_settlement),
+            programme=programme,
             origin_settlement=origin_settlement,
             origin_address=origin_address,
             displaced_on=displaced_on,
@@ -420,7 +433,7 @@ def consent_record(*, household: Household, by: User, given_on: dt.date, documen
 # What an officer changes at once, with a line in the history: the household's phone and
 # where it lives now, and a member's details. Origin, membership and documents are
 # sensitive: they change through a ChangeRequest that a second officer decides.
-HOUSEHOLD_EDITABLE = ("phone", "accommodation", "accommodation_place")
+HOUSEHOLD_EDITABLE = ("phone", "accommodation", "accommodation_place", "programme")
 MEMBER_EDITABLE = (
     "given_name",
     "family_name",
@@ -439,7 +452,7 @@ def _raw(value: object) -> object:
     """A value as the history keeps it: dates in ISO form, records by their key."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Settlement):
+    if isinstance(value, Settlement | Programme):
         return value.code
     if isinstance(value, TemporaryAccommodation):
         return value.pk
@@ -489,6 +502,8 @@ def household_edit(*, household: Household, by: User, changes: Mapping[str, obje
         changed = _changes(household, changes, HOUSEHOLD_EDITABLE)
         if not changed:
             raise ApplicationError(_(NOTHING_CHANGED))
+        if "programme" in changed:
+            _require_programme(by, changes["programme"])
         for name in changed:
             setattr(household, name, changes[name])
         household.full_clean(validate_unique=False, validate_constraints=False)

@@ -20,6 +20,7 @@ from homecoming.accounts.personal import (
 )
 from homecoming.core.errors import ApplicationError
 from homecoming.core.forms import errors_in_words
+from homecoming.programmes.selectors import default_programme
 from homecoming.registry import door, fieldforms, forms, services
 from homecoming.registry.models import (
     AccommodationKind,
@@ -37,6 +38,7 @@ from homecoming.registry.selectors import (
     duplicate_candidate_list_for_user,
     field_submission_list_for_user,
     household_get_for_user,
+    programmes_for_enrolment,
     registration_reasons,
     settlements_for_registration,
 )
@@ -48,13 +50,17 @@ def household_register(request: HttpRequest) -> HttpResponse:
     """Register a household; its members are first compared with the registry (``door``),
     and likely matches are shown beside them before anything is saved."""
     require(request.user, HOUSEHOLD_CHANGE)
-    settlements = settlements_for_registration(request.user)
+    enrolment = {
+        "settlements": settlements_for_registration(request.user),
+        "programmes": programmes_for_enrolment(request.user),
+        "default_programme": default_programme(),
+    }
     if "add_member" in request.POST:  # one more row, nothing checked yet
-        form = forms.HouseholdForm(initial=request.POST.dict(), settlements=settlements)
+        form = forms.HouseholdForm(initial=request.POST.dict(), **enrolment)
         rows = forms.member_rows(request.POST)
         members = forms.MemberFormSet(initial=rows, prefix="members")
         return _register_page(request, form, members, forms.NotSameFamilyForm(request.POST))
-    form = forms.HouseholdForm(request.POST or None, settlements=settlements)
+    form = forms.HouseholdForm(request.POST or None, **enrolment)
     head = [{"relation": Member.Relation.HEAD}]
     members = forms.MemberFormSet(request.POST or None, prefix="members", initial=head)
     if not (request.method == "POST" and form.is_valid() and members.is_valid()):
@@ -267,7 +273,11 @@ def _propose(request: HttpRequest, household: Household, part: str):
 @personal_data(AccessLog.Action.VIEW)
 def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
     household = _changeable(request, household_id)
-    form = forms.HouseholdEditForm(request.POST or None, household=household)
+    form = forms.HouseholdEditForm(
+        request.POST or None,
+        household=household,
+        programmes=programmes_for_enrolment(request.user),
+    )
     return household_change_page(
         request,
         household,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from homecoming.core.choices import rows_in_use
 from homecoming.core.widgets import DateInput
 from homecoming.places.models import Settlement
+from homecoming.programmes.models import Programme
+from homecoming.registry.forms import ProgrammeChoiceField
 from homecoming.returns.models import AllocationRun, FollowUpVisit, Reservation
 
 
@@ -61,6 +65,13 @@ class OfferFilterForm(forms.Form):
         choices=[("", _("Any answer")), *Reservation.Answer.choices],
         required=False,
     )
+    programme = ProgrammeChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any programme"),
+    )
     deadline = forms.ChoiceField(
         label=_("Deadline"),
         choices=[
@@ -71,13 +82,18 @@ class OfferFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, offers: QuerySet[Reservation], **kwargs) -> None:
+    def __init__(
+        self, *args, offers: QuerySet[Reservation], programmes: Sequence[Programme] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         settlements = Settlement.objects.order_by("name")
         self.fields["destination"].queryset = rows_in_use(
             settlements, offers, "unit__building__settlement"
         )
         self.fields["run"].queryset = rows_in_use(AllocationRun.objects.all(), offers, "run")
+        self.fields["programme"].queryset = Programme.objects.filter(
+            pk__in=[p.pk for p in programmes]
+        )
 
     def filters(self) -> dict:
         """The chosen filters, for ``offers_filtered``: a value that is not one of the

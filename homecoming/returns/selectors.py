@@ -29,12 +29,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
+from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, programme_scope, require
 from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit, Utility
 from homecoming.housing.selectors import settlement_return_readiness
 from homecoming.mineaction.selectors import land_readiness_by_settlement
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.models import Programme
 from homecoming.registry.models import COLLECTIVE, Consent, DuplicateCandidate, Household, Member
 from homecoming.registry.selectors import household_list_for_user, household_search
 from homecoming.returns.models import (
@@ -228,6 +229,14 @@ def planner_units(districts: list[Area]) -> list[dict]:
     ]
 
 
+def run_list_for_user(user: User) -> QuerySet[AllocationRun]:
+    """The allocation runs of the programmes ``user`` works on (every run for a user of all
+    programmes, those made before runs named their programme included)."""
+    runs = AllocationRun.objects.all()
+    programmes = programme_scope(user)
+    return runs if programmes is None else runs.filter(programme_id__in=programmes)
+
+
 def offer_list_for_user(user: User) -> QuerySet[Reservation]:
     """Offers to households the user may see (``household_list_for_user``'s district scope,
     applied by a join: the offers are read, not the registry)."""
@@ -235,6 +244,9 @@ def offer_list_for_user(user: User) -> QuerySet[Reservation]:
     offers = Reservation.objects.select_related(
         "household__origin_settlement", "unit__building__settlement"
     )
+    programmes = programme_scope(user)
+    if programmes is not None:
+        offers = offers.filter(household__programme_id__in=programmes)
     scope = district_scope(user)
     if scope is None:
         return offers
@@ -472,6 +484,14 @@ def cohort_list_for_user(user: User) -> QuerySet[Cohort]:
     return cohorts if scope is None else cohorts.filter(destination__district_id__in=scope)
 
 
+def cohorts_of_programme(cohorts: QuerySet[Cohort], programme: Programme) -> QuerySet[Cohort]:
+    """``cohorts`` that carry a household of ``programme``."""
+    carried = Passenger.objects.filter(
+        cohort=OuterRef("pk"), reservation__household__programme=programme
+    )
+    return cohorts.filter(Exists(carried))
+
+
 def cohort_seats_by_month() -> dict[dt.date, int]:
     """Seats on planned departures, by the first day of their month (for the forecast)."""
     seats: dict[dt.date, int] = defaultdict(int)
@@ -530,6 +550,7 @@ def offers_filtered(
     q: str = "",
     destination: Settlement | None = None,
     run: AllocationRun | None = None,
+    programme: Programme | None = None,
     answer: str = "",
     deadline: str = "",
 ) -> QuerySet[Reservation]:
@@ -548,6 +569,8 @@ def offers_filtered(
         offers = offers.filter(unit__building__settlement=destination)
     if run is not None:
         offers = offers.filter(run=run)
+    if programme is not None:
+        offers = offers.filter(household__programme=programme)
     waiting = AWAITING_ANSWER
     if answer == Reservation.Answer.PENDING:
         offers = offers.filter(waiting)

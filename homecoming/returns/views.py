@@ -26,7 +26,11 @@ from homecoming.accounts.personal import acts_on_personal_data, no_personal_data
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.selectors import districts_with_settlements
-from homecoming.registry.selectors import household_get_for_user, household_list_for_user
+from homecoming.registry.selectors import (
+    household_get_for_user,
+    household_list_for_user,
+    programmes_visible,
+)
 from homecoming.returns.explanations import Names, explanation_words
 from homecoming.returns.exports import departure_title, passenger_workbook
 from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
@@ -37,6 +41,7 @@ from homecoming.returns.models import (
 )
 from homecoming.returns.selectors import (
     cohort_list_for_user,
+    cohorts_of_programme,
     departures_unconfirmed,
     offer_list_for_user,
     offers_filtered,
@@ -44,6 +49,7 @@ from homecoming.returns.selectors import (
     run_by_settlement,
     run_ineligible_groups,
     run_ineligible_households,
+    run_list_for_user,
     run_reason,
     with_heads,
 )
@@ -90,10 +96,19 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("returns:run_detail", run_id=run.pk)
-    runs = AllocationRun.objects.prefetch_related("districts").select_related(
-        "created_by", "approved_by"
+    runs = run_list_for_user(request.user)
+    programmes = programmes_visible(request.user)
+    programme = next((p for p in programmes if p.code == request.GET.get("programme")), None)
+    if programme is not None:
+        runs = runs.filter(programme=programme)
+    runs = runs.prefetch_related("districts").select_related(
+        "created_by", "approved_by", "programme"
     )[:30]
-    return render(request, "returns/run_list.html", {"form": form, "runs": runs})
+    return render(
+        request,
+        "returns/run_list.html",
+        {"form": form, "runs": runs, "programmes": programmes, "programme": programme},
+    )
 
 
 @personal_data(AccessLog.Action.VIEW)
@@ -103,7 +118,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     kind (``&reason=`` its code), paged), and each household's
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
-    run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
+    run = get_object_or_404(
+        run_list_for_user(request.user).select_related("approved_by"), pk=run_id
+    )
     why = request.GET.get("why", "")
     if why in IneligibleHousehold.Why.values:
         code = request.GET.get("reason", "")
@@ -151,7 +168,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
     """Confirm, then approve: the page says what approving does (homes reserved, offers
     made with their answer date) before anything changes."""
     require(request.user, RETURN_PLAN)
-    run = get_object_or_404(AllocationRun, pk=run_id)
+    run = get_object_or_404(run_list_for_user(request.user), pk=run_id)
     if request.method == "POST":
         try:
             reserved = allocation_approve(run=run, by=request.user)
@@ -220,7 +237,11 @@ OFFERS_PER_PAGE = 25
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The offers, filtered and paged: the answers to record, reminders to send."""
     require(request.user, HOUSEHOLD_CHANGE)
-    form = OfferFilterForm(request.GET, offers=offer_list_for_user(request.user))
+    form = OfferFilterForm(
+        request.GET,
+        offers=offer_list_for_user(request.user),
+        programmes=programmes_visible(request.user),
+    )
     today = timezone.localdate()
     offers = offers_filtered(request.user, today=today, **form.filters())
     page = Paginator(offers.select_related("handover"), OFFERS_PER_PAGE).get_page(
@@ -366,6 +387,10 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     unconfirmed = request.GET.get("seats") == "unconfirmed"
     if unconfirmed:
         cohorts = departures_unconfirmed(cohorts, today=timezone.localdate())
+    programmes = programmes_visible(request.user)
+    programme = next((p for p in programmes if p.code == request.GET.get("programme")), None)
+    if programme is not None:
+        cohorts = cohorts_of_programme(cohorts, programme)
     cohorts = list(cohorts.order_by("move_date", "destination__name"))
     can_plan = user_can(request.user, RETURN_PLAN)
     form = CohortForm(request.POST or None) if can_plan else None
@@ -407,6 +432,8 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "unconfirmed": unconfirmed,
             "departure_days": settings.WORKLIST_DEPARTURE_DAYS,
+            "programmes": programmes,
+            "programme": programme,
         },
     )
 

@@ -10,6 +10,7 @@ from homecoming.accounts.access import (
     ACCESS_LOG_VIEW,
     HISTORY_VIEW,
     HOUSEHOLD_VIEW,
+    PROGRAMME_VIEW,
     RETURN_PLAN,
     Can,
     Scope,
@@ -25,6 +26,7 @@ def shell(request: HttpRequest) -> dict:
     return {
         "nav_households": bool(user) and user_can(user, HOUSEHOLD_VIEW),
         "nav_returns": bool(user) and user_can(user, RETURN_PLAN),
+        "nav_programmes": bool(user) and user_can(user, PROGRAMME_VIEW),
         "nav_access_log": bool(user) and user_can(user, ACCESS_LOG_VIEW),
         "nav_imports": bool(user) and bool(import_kinds_for(user)),
         # Record pages offer their audit trail (core/_history.html) to those who may read it.

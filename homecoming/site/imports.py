@@ -17,6 +17,7 @@ from homecoming.accounts.access import (
     MINEACTION_IMPORT,
     PLACES_IMPORT,
     district_scope,
+    programme_scope,
     user_can,
 )
 from homecoming.accounts.models import User
@@ -134,7 +135,10 @@ def import_checked_as(
 
 
 def _scope(user: User, kind: str) -> dict:
-    return {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    scope = {"districts": district_scope(user)} if kind in DISTRICT_KINDS else {}
+    if kind == "households":  # a Kobo submission takes the default programme
+        scope["programmes"] = programme_scope(user)
+    return scope
 
 
 def importer(kind: str) -> Callable[..., ImportReport]:

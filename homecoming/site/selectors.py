@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, user_can
+from homecoming.accounts.access import (
+    HOUSEHOLD_VIEW,
+    district_scope,
+    programme_scope,
+    scope_key,
+    user_can,
+)
 from homecoming.accounts.models import User
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.selectors import pipeline
@@ -26,7 +32,7 @@ def import_run_list_for_user(user: User) -> QuerySet[ImportRun]:
     if not kinds:
         raise PermissionDenied("Your role imports no files.")
     runs = ImportRun.objects.filter(kind__in=kinds).select_related("uploaded_by", "confirmed_by")
-    if district_scope(user) is not None:
+    if district_scope(user) is not None or programme_scope(user) is not None:
         runs = runs.filter(uploaded_by=user)
     return runs
 
@@ -59,9 +65,7 @@ def home_figures(user: User, *, today: dt.date) -> tuple[int | None, list[tuple[
     """
     if not user_can(user, HOUSEHOLD_VIEW):
         return None, []
-    scope = district_scope(user)
-    districts = "all" if scope is None else ",".join(map(str, sorted(scope)))
-    key = f"home:figures:{districts}:{today.isoformat()}"
+    key = f"home:figures:{scope_key(user)}:{today.isoformat()}"
     figures = cache.get(key)
     if figures is None:
         households = household_list_for_user(user)

@@ -57,6 +57,7 @@ from homecoming.registry.selectors import (
     household_page,
     household_search,
     household_search_listed,
+    programmes_visible,
 )
 from homecoming.registry.views import household_change_page
 from homecoming.returns import services as returns_services
@@ -278,8 +279,11 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 def _households_filtered(request: HttpRequest) -> tuple[HouseholdFilterForm, QuerySet[Household]]:
     """The households the list and its export show: the user's, narrowed by eligibility
     (from returns) when asked; the registry's filters apply after."""
-    form = HouseholdFilterForm(request.GET)
+    form = HouseholdFilterForm(request.GET, programmes=programmes_visible(request.user))
     households = household_list_for_user(request.user)
+    programme = form.chosen_programme()
+    if programme is not None:
+        households = households.filter(programme_id=programme.pk)
     eligible = form.chosen_eligibility()
     if eligible is not None:
         households = households_by_eligibility(households, eligible=eligible)

@@ -100,8 +100,9 @@ def test_a_second_look_inside_the_cache_period_computes_nothing_again(
     assert second.context["computed_at"] == first.context["computed_at"]
     assert "returns_keyhandover" in " ".join(q["sql"] for q in first_look.captured_queries)
     assert "returns_keyhandover" not in " ".join(q["sql"] for q in second_look.captured_queries)
-    # What is left is the page frame's own: the session, the user, the synthetic-data banner.
-    assert len(second_look.captured_queries) <= 5, second_look.captured_queries
+    # What is left is the page frame's own: the session, the user, the synthetic-data banner;
+    # and the user's scope, their districts and programmes (the cache's key).
+    assert len(second_look.captured_queries) <= 6, second_look.captured_queries
 
 
 def test_the_page_says_when_its_figures_were_computed_and_that_later_changes_wait(
