@@ -428,10 +428,14 @@ def policy_verdicts(version: PolicyVersion, facts: Facts) -> Verdicts:
     }
     # A cross-border programme's steps replace the release of land.
     steps = [s["key"] for s in version.steps] if cross_border else []
-    steps_missing = np.array(
-        [[s not in facts.steps_done.get(int(pk), ()) for s in steps] for pk in facts.ids],
-        dtype=bool,
-    ).reshape(rows, len(steps))
+    steps_missing = (
+        np.array(
+            [[s not in facts.steps_done.get(pk, ()) for s in steps] for pk in facts.ids.tolist()],
+            dtype=bool,
+        ).reshape(rows, len(steps))
+        if steps
+        else np.zeros((rows, 0), dtype=bool)
+    )
     gates[Why.LAND] = (
         np.zeros(rows, dtype=bool) if cross_border else ~columns["origin.land_released"]
     )
