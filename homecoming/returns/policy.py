@@ -489,12 +489,14 @@ class Sql:
         later_in_year = Q(GreaterThan(ExtractMonth(date), today.month)) | Q(
             Exact(ExtractMonth(date), today.month), GreaterThan(ExtractDay(date), today.day)
         )
-        years = (
+        # PostgreSQL's EXTRACT gives a numeric: cast, so that a division stays whole.
+        years = Cast(
             Value(today.year)
             - ExtractYear(date)
             - Case(
                 When(later_in_year, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
+            ),
+            IntegerField(),
         )
         return Case(
             When(Q(IsNull(date, True)) | Q(GreaterThan(date, today)), then=Value(0)),
