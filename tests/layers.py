@@ -44,6 +44,7 @@ DJANGO_FREE = (
     "homecoming.dedup",
     "homecoming.mineaction.readiness",
     "homecoming.monitoring.forecast",
+    "homecoming.programmes.fairness",
 )
 DJANGO = ("django", "rest_framework")
 # A string literal that names a homecoming module or attribute (import_string, include, settings).
