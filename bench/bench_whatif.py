@@ -24,11 +24,14 @@ import sys
 import time
 from pathlib import Path
 
+import django
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
+django.setup()
 
-from homecoming.returns import whatif  # noqa: E402 (path set up above)
+from homecoming.returns import whatif  # noqa: E402 (Django set up above)
 
 ROOMS = [[1, 1, 2], [2, 1, 2], [3, 2, 3], [4, 2, 3], [5, 3, 4], [6, 3, 4], [7, 4, 5]]
 DISTRICTS, SETTLEMENTS = 15, 2_000
@@ -101,8 +104,12 @@ def units(count: int, seed: int = 11) -> list[dict]:
 def verdicts(factors: dict, may_return: np.ndarray, weights: dict) -> whatif.Side:
     """One version's verdicts, as ``policy_verdicts`` gives them: columns."""
     priority = sum(weights[name] * column for name, column in factors.items())
-    failed = [frozenset() if ok else frozenset({"intention"}) for ok in may_return.tolist()]
-    return whatif.Side(eligible=may_return, failed=failed, priority=priority, rooms=ROOMS)
+    return whatif.Side(
+        eligible=may_return,
+        reasons=lambda i: frozenset() if may_return[i] else frozenset({"intention"}),
+        priority=priority,
+        rooms=ROOMS,
+    )
 
 
 def run(population, factors, may_return, ready, scope: str) -> dict:

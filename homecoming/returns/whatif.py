@@ -11,21 +11,41 @@ fairness".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import io
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from homecoming.accounts.models import User
+from homecoming.core.charts import chart
+from homecoming.places.models import Area
 from homecoming.planner import Plan, solve
 from homecoming.programmes.fairness import (
     HEAD_AGE_EDGES,
     SIZE_EDGES,
+    UNKNOWN,
     YEARS_DISPLACED_EDGES,
+    Band,
+    GroupRow,
     Table,
     band_of,
+    bands,
     fairness_table,
 )
+from homecoming.programmes.models import PolicyVersion
+from homecoming.programmes.selectors import policy_in_force
+from homecoming.registry.models import AccommodationKind, Household, Member
+from homecoming.returns.policy import Facts, Verdicts, household_facts, policy_verdicts
+from homecoming.returns.selectors import households_in, planner_units
 
 # The groupings of the fairness tables, in the order a page shows them.
 GROUPINGS = (
@@ -74,11 +94,12 @@ class Population:
 
 @dataclass(frozen=True)
 class Side:
-    """One version's verdicts on the population: eligible or not, the conditions and gates
-    each household fails (keys), and its priority score."""
+    """One version's verdicts on the population: eligible or not, the reasons that hold
+    back the household at a position (asked only of the households shown), and its
+    priority score."""
 
     eligible: np.ndarray
-    failed: Sequence[frozenset[str]]
+    reasons: Callable[[int], frozenset[Hashable]]
     priority: np.ndarray
     rooms: list[list[int]]  # the version's rooms table, for its allocation
 
@@ -92,8 +113,8 @@ class Change:
     housed: tuple[bool, bool]
     priority: tuple[int, int]
     rank: tuple[int | None, int | None]  # among the eligible, 1 the highest; None: not eligible
-    now_fails: frozenset[str]  # conditions and gates failed under B, not under A
-    no_longer_fails: frozenset[str]  # failed under A, not under B
+    now_fails: frozenset[Hashable]  # reasons that hold it back under B, not under A
+    no_longer_fails: frozenset[Hashable]  # under A, not under B
 
     @property
     def move(self) -> int | None:
@@ -204,14 +225,15 @@ def compare(
     rehoused = housed[0] != housed[1]
 
     def change(i: int) -> Change:
+        held_a, held_b = a.reasons(i), b.reasons(i)
         return Change(
             household=int(population.ids[i]),
             eligible=(bool(a.eligible[i]), bool(b.eligible[i])),
             housed=(bool(housed[0][i]), bool(housed[1][i])),
             priority=(int(a.priority[i]), int(b.priority[i])),
             rank=(int(rank_a[i]) or None, int(rank_b[i]) or None),
-            now_fails=b.failed[i] - a.failed[i],
-            no_longer_fails=a.failed[i] - b.failed[i],
+            now_fails=held_b - held_a,
+            no_longer_fails=held_a - held_b,
         )
 
     # Eligibility changes first, then homes, then rank moves, largest first; by household.
@@ -254,3 +276,344 @@ def compare(
         },
         plans=plans,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison in words, for the page and the export.
+
+GROUPING_TITLES = {
+    "district": gettext_lazy("District of origin"),
+    "accommodation": gettext_lazy("Accommodation"),
+    "vulnerability": gettext_lazy("Vulnerability"),
+    "head_sex": gettext_lazy("Sex of the head of household"),
+    "head_age": gettext_lazy("Age of the head of household (years)"),
+    "size": gettext_lazy("Household size (people)"),
+    "years_displaced": gettext_lazy("Years displaced"),
+}
+BAND_EDGES = {
+    "head_age": HEAD_AGE_EDGES,
+    "size": SIZE_EDGES,
+    "years_displaced": YEARS_DISPLACED_EDGES,
+}
+
+
+def band_words(band: Band) -> str:
+    if band.high is None:
+        return _("%(low)d and over") % {"low": band.low}
+    if band.low == band.high:
+        return str(band.low)
+    if band.low == 0:
+        return _("under %(high)d") % {"high": band.high + 1}
+    return _("%(low)d–%(high)d") % {"low": band.low, "high": band.high}
+
+
+def group_words(grouping: str, key: Any, districts: Mapping[str, str]) -> str:
+    """A group of ``grouping`` in words of the page's language, never its code."""
+    if grouping == "district":
+        return districts.get(key, key)
+    if grouping == "accommodation":
+        return str(AccommodationKind(key).label) if key in AccommodationKind.values else _("Other")
+    if grouping == "vulnerability":
+        return _("with a vulnerable member") if key else _("no vulnerable member")
+    if grouping == "head_sex":
+        return str(Member.Sex(key).label) if key in Member.Sex.values else _("not recorded")
+    if key == UNKNOWN:
+        return _("not recorded")
+    return band_words(bands(BAND_EDGES[grouping])[key])
+
+
+@dataclass(frozen=True)
+class FairnessRow:
+    group: str  # in words
+    row: GroupRow
+
+    def cells(self) -> list[Any]:
+        """The row as the table and the export give it: households, then for A and for B
+        the share eligible and housed (in per cent) with the housed share's disparity."""
+        cells: list[Any] = [self.group, self.row.households]
+        for outcome in (self.row.a, self.row.b):
+            cells += [
+                _percent(outcome.eligible.share),
+                _percent(outcome.housed.share),
+                _round(outcome.housed_disparity.ratio, 2),
+                _round(outcome.housed_disparity.points, 1),
+            ]
+        return cells
+
+
+@dataclass(frozen=True)
+class FairnessSection:
+    grouping: str
+    title: str
+    rows: list[FairnessRow]  # the groups, then the whole
+    chart: dict[str, Any]
+
+    @property
+    def spec_id(self) -> str:
+        """The id of the chart's JSON on the page."""
+        return f"spec-{self.grouping}"
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def fairness_columns() -> list[str]:
+    return [
+        _("Group"),
+        _("Households"),
+        _("Eligible under A (%)"),
+        _("Housed under A (%)"),
+        _("Housed under A against the whole (ratio)"),
+        _("Housed under A against the whole (points)"),
+        _("Eligible under B (%)"),
+        _("Housed under B (%)"),
+        _("Housed under B against the whole (ratio)"),
+        _("Housed under B against the whole (points)"),
+    ]
+
+
+def fairness_sections(comparison: Comparison) -> list[FairnessSection]:
+    """Each grouping's table in words and its chart: the share housed by group under A and
+    B, the whole's shares drawn as lines to read the disparity against."""
+    codes = {str(row.key) for row in comparison.fairness["district"].rows}
+    districts = {a.code: a.display_name for a in Area.objects.filter(code__in=codes)}
+    sections = []
+    for grouping in GROUPINGS:
+        table = comparison.fairness[grouping]
+        rows = [FairnessRow(group_words(grouping, r.key, districts), r) for r in table.rows]
+        labels = [r.group for r in rows]
+        traces = [
+            {
+                "type": "bar",
+                "name": str(name),
+                "x": labels,
+                "y": [_percent(getattr(r.row, side).housed.share) for r in rows],
+            }
+            for side, name in (("a", _("housed under A")), ("b", _("housed under B")))
+        ]
+        traces += [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": str(name),
+                "x": labels,
+                "y": [_percent(getattr(table.whole, side).housed.share)] * len(labels),
+                "line": {"dash": "dot"},
+            }
+            for side, name in (("a", _("all households, A")), ("b", _("all households, B")))
+        ]
+        rows.append(FairnessRow(_("All households"), table.whole))
+        sections.append(
+            FairnessSection(
+                grouping,
+                str(GROUPING_TITLES[grouping]),
+                rows,
+                chart(traces, y_title=_("% housed")),
+            )
+        )
+    return sections
+
+
+# ---------------------------------------------------------------------------------------------
+# On the registry: which versions a user may compare, the comparison, its rows in words.
+
+
+def versions_for(user: User) -> QuerySet[PolicyVersion]:
+    """The policy versions of the programmes ``user`` works on (a user named in no
+    programme works on every programme)."""
+    versions = PolicyVersion.objects.select_related("programme")
+    if user.is_superuser or not user.programmes.exists():
+        return versions
+    return versions.filter(programme__in=user.programmes.all())
+
+
+def versions_by_default(user: User) -> tuple[PolicyVersion, PolicyVersion] | None:
+    """What the comparison shows when not asked: the newest draft of a programme the user
+    works on against the version of that programme in force; ``None`` when no programme has
+    both."""
+    for draft in (
+        versions_for(user).filter(status=PolicyVersion.Status.DRAFT).order_by("-drafted_at", "-pk")
+    ):
+        try:
+            return policy_in_force(draft.programme), draft
+        except PolicyVersion.DoesNotExist:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class PolicyComparison:
+    a: PolicyVersion
+    b: PolicyVersion
+    districts: list[Area]
+    scope: str
+    comparison: Comparison
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A household that changes, with what the page and the export say of it."""
+
+    household: Household
+    change: Change
+    why: list[str]  # in words: the conditions that changed its eligibility, else its priority
+
+    @property
+    def eligible_words(self) -> tuple[str, str]:
+        return tuple(_("eligible") if e else _("not eligible") for e in self.change.eligible)
+
+    @property
+    def housed_words(self) -> tuple[str, str]:
+        return tuple(_("housed") if h else _("waiting") for h in self.change.housed)
+
+
+def change_rows(compared: PolicyComparison, changes: Sequence[Change]) -> list[ChangeRow]:
+    """``changes`` with their households (one query) and their reasons in words."""
+    households = Household.objects.select_related("origin_settlement").in_bulk(
+        [c.household for c in changes]
+    )
+    return [
+        ChangeRow(households[c.household], c, why_words(compared, c))
+        for c in changes
+        if c.household in households
+    ]
+
+
+def export_tables(compared: PolicyComparison) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The export's tables, as (header, rows): every household that changes, and the
+    fairness of both versions by group (docs/policies.md)."""
+    changes = [
+        [
+            row.household.reference,
+            row.household.origin_settlement.display_name,
+            *row.eligible_words,
+            *row.housed_words,
+            *row.change.priority,
+            *(rank or "" for rank in row.change.rank),
+            "; ".join(row.why),
+        ]
+        for start in range(0, len(compared.comparison.changes), 2000)
+        for row in change_rows(compared, compared.comparison.changes[start : start + 2000])
+    ]
+    changes_header = [
+        _("Household"),
+        _("Origin"),
+        _("Eligibility under A"),
+        _("Eligibility under B"),
+        _("Home under A"),
+        _("Home under B"),
+        _("Priority under A"),
+        _("Priority under B"),
+        _("Rank under A"),
+        _("Rank under B"),
+        _("Why"),
+    ]
+    fairness = [
+        [section.title, *row.cells()]
+        for section in fairness_sections(compared.comparison)
+        for row in section.rows
+    ]
+    return {
+        "changes": (changes_header, changes),
+        "fairness": ([_("Grouping"), *fairness_columns()], fairness),
+    }
+
+
+def workbook(compared: PolicyComparison) -> bytes:
+    """Both export tables as the sheets of one workbook, text kept as text."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, (header, rows) in zip(
+        (_("Households that change"), _("Fairness")), export_tables(compared).values(), strict=True
+    ):
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for cell in (cell for line in sheet.iter_rows(min_row=2) for cell in line):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def population(facts: Facts) -> Population:
+    """The columns the comparison reads of the facts a policy reads (read once for both
+    versions)."""
+    columns = facts.columns
+    age = columns["head.age"]
+    return Population(
+        ids=facts.ids,
+        settlement=columns["origin.settlement"],
+        district=columns["origin.district"],
+        accommodation=columns["household.accommodation"],
+        size=columns["household.members"],
+        vulnerable=columns["household.vulnerable_members"] > 0,
+        step_free=columns["members.with_disability"] > 0,
+        head_sex=columns["head.sex"],
+        # Nobody heads a household at 0: the age of a head not recorded, or with no date of birth.
+        head_age=np.where(columns["head.recorded"] & (age > 0), age, UNKNOWN),
+        years_displaced=columns["household.years_displaced"],
+    )
+
+
+def side(verdicts: Verdicts) -> Side:
+    """A version's verdicts as the comparison reads them."""
+    return Side(
+        eligible=verdicts.eligible,
+        reasons=lambda row: frozenset(verdicts.reasons(row)),
+        priority=verdicts.scores,
+        rooms=verdicts.version.rooms,
+    )
+
+
+def policy_comparison(
+    *,
+    a: PolicyVersion,
+    b: PolicyVersion,
+    districts: list[Area],
+    scope: str,
+    today: dt.date | None = None,
+) -> PolicyComparison:
+    """Versions ``a`` and ``b`` of a programme's policy side by side on its households
+    waiting for a home in ``districts``, both allocating the ready units there."""
+    households = households_in(districts).filter(programme=a.programme_id)
+    facts = household_facts(households, today or timezone.localdate())
+    comparison = compare(
+        population(facts),
+        side(policy_verdicts(a, facts)),
+        side(policy_verdicts(b, facts)),
+        units=planner_units(districts),
+        scope=scope,
+    )
+    return PolicyComparison(a, b, districts, scope, comparison)
+
+
+def why_words(compared: PolicyComparison, change: Change) -> list[str]:
+    """Why a household changes, in words: the reasons that hold it back under one version
+    and not the other; else, when only its home or rank changes, its priority under each."""
+    words = [
+        _("under B: %(reason)s") % {"reason": reason.words}
+        for reason in sorted(change.now_fails, key=lambda r: (r.why, r.code))
+    ]
+    words += [
+        _("no longer under B: %(reason)s") % {"reason": reason.words}
+        for reason in sorted(change.no_longer_fails, key=lambda r: (r.why, r.code))
+    ]
+    if not words and change.priority[0] != change.priority[1]:
+        words.append(
+            _("priority %(a)d under A, %(b)d under B")
+            % {"a": change.priority[0], "b": change.priority[1]}
+        )
+    if not words:
+        words.append(_("the same priority; others moved"))
+    return words

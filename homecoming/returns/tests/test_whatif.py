@@ -28,7 +28,7 @@ def population(n: int) -> Population:
 def side(eligible: list[bool], priority: list[int], failed: list[set[str]]) -> Side:
     return Side(
         eligible=np.array(eligible),
-        failed=[frozenset(f) for f in failed],
+        reasons=lambda i: frozenset(failed[i]),
         priority=np.array(priority),
         rooms=ROOMS,
     )
