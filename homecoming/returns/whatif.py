@@ -602,18 +602,20 @@ def why_words(compared: PolicyComparison, change: Change) -> list[str]:
     """Why a household changes, in words: the reasons that hold it back under one version
     and not the other; else, when only its home or rank changes, its priority under each."""
     words = [
-        _("under B: %(reason)s") % {"reason": reason.words}
+        _("held back under B: %(reason)s") % {"reason": reason.words}
         for reason in sorted(change.now_fails, key=lambda r: (r.why, r.code))
     ]
     words += [
-        _("no longer under B: %(reason)s") % {"reason": reason.words}
+        _("no longer held back under B: %(reason)s") % {"reason": reason.words}
         for reason in sorted(change.no_longer_fails, key=lambda r: (r.why, r.code))
     ]
-    if not words and change.priority[0] != change.priority[1]:
-        words.append(
-            _("priority %(a)d under A, %(b)d under B")
-            % {"a": change.priority[0], "b": change.priority[1]}
-        )
-    if not words:
-        words.append(_("the same priority; others moved"))
-    return words
+    if words:
+        return words
+    a, b = change.priority
+    if a != b:
+        return [_("priority %(a)d under A, %(b)d under B") % {"a": a, "b": b}]
+    if (change.move or 0) < 0:
+        return [_("priority unchanged (%(priority)d): others now rank above it") % {"priority": a}]
+    if (change.move or 0) > 0:
+        return [_("priority unchanged (%(priority)d): others now rank below it") % {"priority": a}]
+    return [_("priority unchanged (%(priority)d)") % {"priority": a}]
