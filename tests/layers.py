@@ -45,6 +45,7 @@ DJANGO_FREE = (
     "homecoming.mineaction.readiness",
     "homecoming.monitoring.forecast",
     "homecoming.programmes.fairness",
+    "homecoming.programmes.language",
 )
 DJANGO = ("django", "rest_framework")
 # A string literal that names a homecoming module or attribute (import_string, include, settings).

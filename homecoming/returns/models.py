@@ -90,6 +90,8 @@ class IneligibleHousehold(models.Model):
         DUPLICATE = "duplicate", _("A possible duplicate is under review")
         LAND = "land", _("Land around the home settlement not released")
         SERVICES = "services", _("A required service not working in the home settlement")
+        STEPS = "steps", _("A step before return not done")
+        CONDITION = "condition", _("A condition of the programme's policy not met")
         OTHER = "other", _("Another reason")
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="ineligible")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from homecoming.housing.models import Utility
@@ -48,13 +49,16 @@ class Reason:
     """One reason of one kind (``why``, an ``IneligibleHousehold.Why``). ``code`` tells the
     reasons of a kind apart: the registration status (not verified), the intention, the
     settlement's code (land, services), nothing for a duplicate under review, and for
-    ``other`` — a run's reason stored as words that could not be read — those words.
-    ``settlement`` names the place in the page's language; it is not part of the value."""
+    ``other`` — a run's reason stored as words that could not be read — those words; for a
+    policy's condition or step not met, its key, with its ``label`` in each language (pairs
+    of language and words, from the policy version). ``settlement`` names the place in the
+    page's language; it is not part of the value."""
 
     why: str
     code: str = ""
     services: tuple[str, ...] = ()  # Utility.Service, missing
     hazards: tuple[Hazard, ...] = ()  # not released
+    label: tuple[tuple[str, str], ...] = ()  # a condition's or step's words, by language
     settlement: Settlement | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -69,6 +73,12 @@ class Reason:
             return f"{_('Return intention')}: {Household.Intention(self.code).label}"
         if self.why == Why.DUPLICATE:
             return str(Why.DUPLICATE.label)
+        if self.why in (Why.CONDITION, Why.STEPS):
+            labels = dict(self.label)
+            words = labels.get((get_language() or "en")[:2]) or labels.get("en") or self.code
+            if self.why == Why.STEPS:
+                return _("step not done: %(step)s") % {"step": words}
+            return _("condition not met: %(condition)s") % {"condition": words}
         place = self.settlement.display_name if self.settlement else self.code
         if self.why == Why.LAND:
             return _("land around %(settlement)s not released: %(areas)s") % {
@@ -87,6 +97,8 @@ class Reason:
         data: dict[str, Any] = {"why": self.why, "code": self.code}
         if self.why == Why.SERVICES:
             data["services"] = list(self.services)
+        if self.label:
+            data["label"] = dict(self.label)
         if self.why == Why.LAND:
             data["hazards"] = [
                 {"code": h.code, "area_ha": h.area_ha, "method": h.method, "percent": h.percent}
@@ -104,6 +116,7 @@ class Reason:
             code=data.get("code", ""),
             services=tuple(data.get("services", ())),
             hazards=tuple(Hazard(**h) for h in data.get("hazards", ())),
+            label=tuple(sorted(data.get("label", {}).items())),
             settlement=(settlements or {}).get(data.get("code", ""))
             if data["why"] in BY_SETTLEMENT
             else None,
