@@ -3,21 +3,23 @@
     python bench/bench_whatif.py [--households 250000] [--units 100000] [--repeat 3]
     python bench/bench_whatif.py --quick
 
-Generates a deterministic registry in columns — 15 districts, 2,000 settlements of uneven
-size, households of 1–8 people, a fifth in collective accommodation, some with vulnerable
-members, displaced 1 to 34 years ago, about 60 % verified and wishing to return — and the
-ready units (as ``bench_planner.py``: not where the households are). Version A is the
-policy in force (weights 15 per vulnerable member, 10 for collective accommodation, 2 per
-member, 1 per year displaced); version B weighs collective accommodation 40. Times
-``returns.whatif.compare`` — both verdicts, both allocations solved to the proven optimum
-with their explanations, the eligibility changes, the rank movements and the fairness
-tables — with its phases, the best of ``--repeat`` runs, facts already in memory (a
-page reads them from the registry once). Prints a Markdown section.
+Generates the facts of a registry in columns, as ``returns.policy.household_facts`` reads
+them — 15 districts, 2,000 settlements of uneven size, households of 1–8 people, 30 % in
+collective accommodation, some with vulnerable members, displaced 1 to 34 years ago, about
+60 % verified and wishing to return, land released around 90 % of the settlements — and the
+ready units (as ``bench_planner.py``: not where the households are). Version A is version 1
+as migrated from the settings (15 per vulnerable member, 10 for collective accommodation, 2
+per member, 1 per year displaced); version B weighs collective accommodation 40. Times
+both versions' verdicts (``policy_verdicts``) and ``returns.whatif.compare`` — both
+allocations solved to the proven optimum with their explanations, who changes, the rank
+movements and the fairness tables — the best of ``--repeat`` runs, facts already in memory
+(reading them from the database is not included). Prints a Markdown section.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import sys
@@ -31,56 +33,74 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homecoming.settings")
 django.setup()
 
-from homecoming.returns import whatif  # noqa: E402 (Django set up above)
+from homecoming.programmes import language  # noqa: E402 (Django set up above)
+from homecoming.programmes.defaults import first_policy  # noqa: E402
+from homecoming.programmes.models import PolicyVersion, Programme  # noqa: E402
+from homecoming.registry.models import COLLECTIVE  # noqa: E402
+from homecoming.returns import whatif  # noqa: E402
+from homecoming.returns.policy import Facts, policy_verdicts  # noqa: E402
 
-ROOMS = [[1, 1, 2], [2, 1, 2], [3, 2, 3], [4, 2, 3], [5, 3, 4], [6, 3, 4], [7, 4, 5]]
 DISTRICTS, SETTLEMENTS = 15, 2_000
 HOUSEHOLD_SIZES = [0.12, 0.16, 0.19, 0.2, 0.15, 0.1, 0.05, 0.03]  # 1..8 people
 UNIT_ROOMS = [0.08, 0.27, 0.35, 0.2, 0.07, 0.03]  # 1..6 rooms
-ACCOMMODATION = {"private": 0.55, "relatives": 0.15, "hostel": 0.12, "dormitory": 0.08,
-                 "sanatorium": 0.05, "other": 0.05}  # fmt: skip
-COLLECTIVE = {"hostel", "dormitory", "sanatorium"}
-WEIGHTS_A = {"vulnerable_members": 15, "collective": 10, "members": 2, "years_displaced": 1}
-WEIGHTS_B = WEIGHTS_A | {"collective": 40}
+ACCOMMODATION = {"rented": 0.45, "with_relatives": 0.2, "hostel": 0.12, "dormitory": 0.08,
+                 "sanatorium": 0.05, "administrative_building": 0.05, "other": 0.05}  # fmt: skip
 TARGET_SECONDS = 5.0
 QUICK = {"households": 10_000, "units": 4_000, "repeat": 1}
 
 
-def registry(households: int, seed: int = 7) -> tuple[whatif.Population, dict, np.ndarray]:
-    """The households in columns, their priority factors, and whether they may return."""
+def registry(households: int, seed: int = 7) -> Facts:
+    """The facts of a national registry in columns, as ``household_facts`` reads them."""
     rng = np.random.default_rng(seed)
     district = rng.integers(DISTRICTS, size=SETTLEMENTS)
     popularity = rng.pareto(1.5, SETTLEMENTS) + 0.2
     place = rng.choice(SETTLEMENTS, size=households, p=popularity / popularity.sum())
     size = rng.choice(8, size=households, p=HOUSEHOLD_SIZES) + 1
-    vulnerable_members = rng.binomial(size, 0.06)
     accommodation = rng.choice(
         np.array(list(ACCOMMODATION)), size=households, p=list(ACCOMMODATION.values())
     )
-    years = rng.integers(1, 35, size=households)
-    years[rng.random(households) < 0.02] = -1  # date of displacement not recorded
-    age = rng.integers(18, 90, size=households)
-    age[rng.random(households) < 0.03] = -1
-    population = whatif.Population(
-        ids=np.arange(1, households + 1),
-        settlement=np.char.add("S", place.astype("U4")),
-        district=np.char.add("D", district[place].astype("U2")),
-        accommodation=accommodation,
-        size=size,
-        vulnerable=vulnerable_members > 0,
-        step_free=rng.random(households) < 0.08,
-        head_sex=rng.choice(np.array(["male", "female"]), size=households, p=[0.7, 0.3]),
-        head_age=age,
-        years_displaced=years,
-    )
-    factors = {
-        "vulnerable_members": vulnerable_members,
-        "collective": np.isin(accommodation, list(COLLECTIVE)).astype(np.int64),
-        "members": size,
-        "years_displaced": np.maximum(years, 0),
+    verified = rng.random(households) < 0.8
+    intention = np.where(rng.random(households) < 0.75, "return_now", "return_later")
+    head = rng.random(households) < 0.97
+    disabled = rng.binomial(size, 0.03)
+    # Land released around most settlements; a few lack a required service.
+    released = rng.random(SETTLEMENTS) < 0.9
+    services = rng.random((SETTLEMENTS, len(language.SERVICES))) < 0.97
+    columns = {
+        "household.members": size,
+        "household.vulnerable_members": np.maximum(disabled, rng.binomial(size, 0.05)),
+        "household.collective_accommodation": np.isin(accommodation, list(COLLECTIVE)),
+        "household.accommodation": accommodation,
+        "household.years_displaced": rng.integers(1, 35, size=households),
+        "household.registered_years": rng.integers(0, 10, size=households),
+        "household.intention": intention,
+        "household.status": np.where(verified, "verified", "registered"),
+        "household.verified": verified,
+        "household.consent": rng.random(households) < 0.5,
+        "household.duplicate_under_review": rng.random(households) < 0.01,
+        "head.recorded": head,
+        "head.age": np.where(head, rng.integers(18, 90, size=households), 0),
+        "head.sex": np.where(head, rng.choice(np.array(["male", "female"]), households), ""),
+        "members.under_5": rng.binomial(size, 0.08),
+        "members.under_18": rng.binomial(size, 0.25),
+        "members.aged_60_or_more": rng.binomial(size, 0.15),
+        "members.female": rng.binomial(size, 0.5),
+        "members.with_disability": disabled,
+        "members.with_chronic_illness": rng.binomial(size, 0.04),
+        "members.pregnant": rng.binomial(size, 0.02),
+        "origin.land_released": released[place],
+        "origin.services": services[place],
+        "origin.settlement": np.char.add("S", place.astype("U4")),
+        "origin.district": np.char.add("D", district[place].astype("U2")),
     }
-    may_return = rng.random(households) < 0.6
-    return population, factors, may_return
+    return Facts(
+        today=dt.date(2026, 12, 6),
+        ids=np.arange(1, households + 1),
+        programmes=np.ones(households, np.int64),
+        settlements=place.astype(np.int64),
+        columns=columns,
+        settlement_codes={s: f"S{s}" for s in range(SETTLEMENTS)},
+    )
 
 
 def units(count: int, seed: int = 11) -> list[dict]:
@@ -101,18 +121,20 @@ def units(count: int, seed: int = 11) -> list[dict]:
     ]
 
 
-def verdicts(factors: dict, may_return: np.ndarray, weights: dict) -> whatif.Side:
-    """One version's verdicts, as ``policy_verdicts`` gives them: columns."""
-    priority = sum(weights[name] * column for name, column in factors.items())
-    return whatif.Side(
-        eligible=may_return,
-        reasons=lambda i: frozenset() if may_return[i] else frozenset({"intention"}),
-        priority=priority,
-        rooms=ROOMS,
-    )
+def versions() -> tuple[PolicyVersion, PolicyVersion]:
+    """Version 1 as migrated from the settings, and a draft weighing collective
+    accommodation 40 (not saved: the verdicts read only their fields)."""
+    programme = Programme(code="bench", name="Bench", kind=Programme.Kind.IDP_RETURN)
+    a = PolicyVersion(programme=programme, **first_policy())
+    b = PolicyVersion(programme=programme, **(first_policy() | {"number": 2, "status": "draft"}))
+    b.priority_factors = [
+        f | {"weight": 40} if f["key"] == "collective_accommodation" else f
+        for f in b.priority_factors
+    ]
+    return a, b
 
 
-def run(population, factors, may_return, ready, scope: str) -> dict:
+def run(facts: Facts, ready: list[dict], scope: str) -> dict:
     solves = []
     allocate = whatif._allocate
 
@@ -122,13 +144,14 @@ def run(population, factors, may_return, ready, scope: str) -> dict:
         solves.append(time.perf_counter() - begin)
         return plan
 
+    a, b = versions()
     whatif._allocate = timed
     try:
         start = time.perf_counter()
-        a = verdicts(factors, may_return, WEIGHTS_A)
-        b = verdicts(factors, may_return, WEIGHTS_B)
+        households = whatif.population(facts)
+        sides = whatif.side(policy_verdicts(a, facts)), whatif.side(policy_verdicts(b, facts))
         verdicts_done = time.perf_counter()
-        comparison = whatif.compare(population, a, b, units=ready, scope=scope)
+        comparison = whatif.compare(households, *sides, units=ready, scope=scope)
         done = time.perf_counter()
     finally:
         whatif._allocate = allocate
@@ -155,11 +178,11 @@ def main() -> None:
             QUICK["units"],
             QUICK["repeat"],
         )
-    population, factors, may_return = registry(args.households)
+    facts = registry(args.households)
     ready = units(args.units)
     rows = []
     for scope in args.scopes.split(","):
-        runs = [run(population, factors, may_return, ready, scope) for _ in range(args.repeat)]
+        runs = [run(facts, ready, scope) for _ in range(args.repeat)]
         rows.append((scope, min(runs, key=lambda r: r["total"])))
     report(args, rows)
 
@@ -170,10 +193,12 @@ def report(args: argparse.Namespace, rows: list) -> None:
     print(
         f"`python bench/bench_whatif.py` — {args.households:,} households in 15 districts and "
         f"2,000 settlements, {args.units:,} ready units; version B weighs collective "
-        "accommodation 40 instead of 10. The comparison is `returns.whatif.compare`: both "
-        "versions' verdicts, both allocations solved to the proven optimum with an "
+        "accommodation 40 instead of 10. *Verdicts* are `returns.policy.policy_verdicts` under "
+        "both versions on the households' facts (generated in memory as `household_facts` "
+        "reads them; reading them from the database is not included); then "
+        "`returns.whatif.compare`: both allocations solved to the proven optimum with an "
         "explanation for every household, who changes and why, rank movements and the "
-        "fairness tables (7 groupings). Facts already in memory; best of "
+        "fairness tables (7 groupings). Best of "
         f"{args.repeat} run(s); {os.cpu_count()} cores, load average at the end "
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (other sessions may share the machine). "
         "Peak memory is the process's maximum resident size.\n"
