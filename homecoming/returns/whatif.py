@@ -413,7 +413,7 @@ def fairness_sections(comparison: Comparison) -> list[FairnessSection]:
                 grouping,
                 str(GROUPING_TITLES[grouping]),
                 rows,
-                chart(traces, y_title=_("% housed")),
+                chart(traces, y_title=_("share housed (%)")),
             )
         )
     return sections
