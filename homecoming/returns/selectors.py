@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
@@ -171,6 +172,40 @@ def households_in(districts: list[Area]) -> QuerySet[Household]:
         .exclude(status=Household.Status.WITHDRAWN)
         .exclude(reservations__status__in=[Reservation.Status.ACTIVE, Reservation.Status.FULFILLED])
     )
+
+
+def planner_records(
+    *,
+    ids: np.ndarray,
+    settlements: np.ndarray,
+    districts: np.ndarray,
+    sizes: np.ndarray,
+    step_free: np.ndarray,
+    priority: np.ndarray,
+) -> list[dict]:
+    """The planner's household records (docs/planner.md, Input) from columns aligned by
+    position: the household's key, the codes of its origin settlement and district, its
+    current members, whether it needs a step-free home, its priority score. One function
+    for the allocation run and the comparison of two policy versions (``whatif.py``)."""
+    return [
+        {
+            "id": str(pk),
+            "origin_settlement": settlement,
+            "origin_district": district,
+            "size": max(1, size),
+            "needs_step_free": bool(needs),
+            "priority": score,
+        }
+        for pk, settlement, district, size, needs, score in zip(
+            ids.tolist(),
+            settlements.tolist(),
+            districts.tolist(),
+            sizes.tolist(),
+            step_free.tolist(),
+            priority.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def planner_households(households: list[Household], today: dt.date) -> tuple[list[dict], dict]:

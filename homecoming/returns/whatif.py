@@ -45,7 +45,7 @@ from homecoming.programmes.models import PolicyVersion
 from homecoming.programmes.selectors import policy_in_force
 from homecoming.registry.models import AccommodationKind, Household, Member
 from homecoming.returns.policy import Facts, Verdicts, household_facts, policy_verdicts
-from homecoming.returns.selectors import households_in, planner_units
+from homecoming.returns.selectors import households_in, planner_records, planner_units
 
 # The groupings of the fairness tables, in the order a page shows them.
 GROUPINGS = (
@@ -153,38 +153,19 @@ def ranks(eligible: np.ndarray, priority: np.ndarray) -> np.ndarray:
     return rank
 
 
-def planner_records(
-    population: Population, chosen: np.ndarray, priority: np.ndarray
-) -> list[dict[str, Any]]:
-    """The planner's household records (docs/planner.md, Input) of the households at
-    positions ``chosen``, with their ``priority``."""
-    return [
-        {
-            "id": str(pk),
-            "origin_settlement": settlement,
-            "origin_district": district,
-            "size": max(1, int(size)),
-            "needs_step_free": bool(step_free),
-            "priority": int(score),
-        }
-        for pk, settlement, district, size, step_free, score in zip(
-            population.ids[chosen].tolist(),
-            population.settlement[chosen].tolist(),
-            population.district[chosen].tolist(),
-            population.size[chosen].tolist(),
-            population.step_free[chosen].tolist(),
-            priority[chosen].tolist(),
-            strict=True,
-        )
-    ]
-
-
 def _allocate(population: Population, side: Side, units: list[dict], scope: str) -> Plan:
     chosen = np.flatnonzero(side.eligible)
     return solve(
         {
             "policy": {"scope": scope, "rooms": side.rooms},
-            "households": planner_records(population, chosen, side.priority),
+            "households": planner_records(
+                ids=population.ids[chosen],
+                settlements=population.settlement[chosen],
+                districts=population.district[chosen],
+                sizes=population.size[chosen],
+                step_free=population.step_free[chosen],
+                priority=side.priority[chosen],
+            ),
             "units": units,
         }
     )
