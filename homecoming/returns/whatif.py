@@ -175,7 +175,7 @@ class Changes(Sequence[Change]):
     """The households that change, in order, each made into a :class:`Change` only when read
     (a page reads one page of them; at national scale most households move rank)."""
 
-    def __init__(self, make: Any, positions: np.ndarray) -> None:
+    def __init__(self, make: Callable[[int], Change], positions: np.ndarray) -> None:
         self._make, self._positions = make, positions
 
     def __len__(self) -> int:
