@@ -341,6 +341,10 @@ MAP_TILE_ATTRIBUTION = os.environ.get("HOMECOMING_MAP_TILE_ATTRIBUTION", "")
 # hazard area must be released when the settlement has no footprint polygon.
 LAND_READINESS_BUFFER_M = envint("HOMECOMING_LAND_BUFFER_M", 1000)
 
+# The rules of return below (required services, rooms table, offer deadline, priority
+# weights) are only the defaults of version 1 of the first programme's policy, made once by
+# migration programmes 0002 (programmes/defaults.py). After that, each programme's policy
+# versions hold the rules (docs/policies.md); changing these settings changes no version.
 # Readiness for return: the utilities and services a settlement must have commissioned.
 RETURN_REQUIRED_SERVICES = envlist(
     "HOMECOMING_REQUIRED_SERVICES", "electricity,water,school,clinic"

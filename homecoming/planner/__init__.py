@@ -10,6 +10,6 @@ household. ``python -m homecoming.planner solve IN.json`` does the same on files
 """
 
 from ._solve import Objective, Plan, solve
-from ._validate import InvalidProblem
+from ._validate import MAX_PRIORITY, InvalidProblem
 
-__all__ = ["InvalidProblem", "Objective", "Plan", "solve"]
+__all__ = ["MAX_PRIORITY", "InvalidProblem", "Objective", "Plan", "solve"]

@@ -500,10 +500,12 @@ class _Reader:
                 name=name,
                 names=", ".join(n for n in SCHEMA if n.startswith(name + ".")),
             )
+        group = name.split(".")[0]
+        known = [n for n in SCHEMA if n.startswith(group + ".")] if group in GROUPS else []
         raise PolicyError(
             "%(name)s is not something a policy can use; it can use: %(names)s.",
             name=name,
-            names=", ".join(SCHEMA),
+            names=", ".join(known or SCHEMA),
         )
 
     def literal(self, token: Token) -> Const:

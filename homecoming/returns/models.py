@@ -135,8 +135,13 @@ class AllocationResult(models.Model):
 
     @property
     def priority_words(self) -> list[str]:
-        """The breakdown in words of the page's language (``priority_in_words``)."""
-        return priority_in_words(self.priority_breakdown)
+        """The breakdown in words of the page's language (``priority_in_words``), named by
+        the labels of the run's policy version (none on runs made before policies were
+        data): select ``run__policy_version`` with the results."""
+        version = self.run.policy_version
+        return priority_in_words(
+            self.priority_breakdown, version.priority_factors if version else None
+        )
 
 
 class Reservation(models.Model):

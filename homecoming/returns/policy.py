@@ -47,12 +47,12 @@ from django.db.models.lookups import (
     LessThan,
     LessThanOrEqual,
 )
-from django.utils.translation import get_language
 
 from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea, LandReleaseActivity
 from homecoming.mineaction.selectors import hazard_reason, land_readiness_by_settlement
 from homecoming.places.models import Settlement
+from homecoming.planner import MAX_PRIORITY
 from homecoming.programmes import language
 from homecoming.programmes.language import (
     BOOL,
@@ -124,9 +124,13 @@ class Facts:
     def rows(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def _rows(self) -> dict[int, int]:
+        return {pk: row for row, pk in enumerate(self.ids.tolist())}
+
     def index(self, household_id: int) -> int:
         """The row of a household."""
-        return int(np.flatnonzero(self.ids == household_id)[0])
+        return self._rows[household_id]
 
     def take(self, rows: np.ndarray) -> Facts:
         """The facts of some rows only (a boolean mask or indices)."""
@@ -305,12 +309,6 @@ def compiled(
     return conditions, factors
 
 
-def label(item: Mapping[str, Any]) -> str:
-    """A condition's or factor's label in the page's language, else in English, else its key."""
-    labels = item.get("label") or {}
-    return labels.get((get_language() or "en")[:2]) or labels.get("en") or item["key"]
-
-
 @dataclass(frozen=True)
 class Verdicts:
     """One version's verdicts on households (the rows of ``facts``).
@@ -418,6 +416,8 @@ def policy_verdicts(version: PolicyVersion, facts: Facts) -> Verdicts:
     scores = np.zeros(rows, dtype=np.int64)
     for factor in version.priority_factors:
         scores += int(factor["weight"]) * values[factor["key"]]
+    # A score below zero counts as zero, and none exceeds what the planner ranks.
+    scores = np.clip(scores, 0, MAX_PRIORITY)
     return Verdicts(version, facts, gates, missing, steps_missing, failed, values, scores)
 
 
@@ -669,15 +669,27 @@ def version_condition(version: PolicyVersion, sql: Sql) -> Q:
     return held
 
 
-def eligible_condition(versions: Iterable[PolicyVersion], today: dt.date) -> Q:
+def eligible_condition(
+    versions: Iterable[PolicyVersion], today: dt.date, *, only_programme: bool = False
+) -> Q:
     """The households eligible under the version of their programme's policy in
     ``versions`` (one per programme), as one condition; a household of a programme with no
-    version given is not eligible."""
+    version given is not eligible. ``only_programme``: the one version's programme is the
+    installation's only one, and no household need be told apart by its programme (the
+    database then reads the indexes of the gates, not the programme's, which every row has)."""
     sql = Sql(today, settlements_open())
-    either = Q(pk__isnull=True)
-    for version in versions:
-        either |= Q(programme=version.programme_id) & version_condition(version, sql)
-    return either
+    either = [
+        version_condition(version, sql)
+        if only_programme
+        else Q(programme=version.programme_id) & version_condition(version, sql)
+        for version in versions
+    ]
+    if not either:
+        return Q(pk__in=[])
+    condition = either[0]
+    for other in either[1:]:
+        condition |= other
+    return condition
 
 
 # How long a server process keeps the settlements whose land is released (the lists'

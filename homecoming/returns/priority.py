@@ -8,14 +8,19 @@ score = Σ weight × factor, with the factors
 * ``members``: current members of the household
 * ``years_displaced``: whole years since displacement (0 when unknown)
 
-Weights come from ``settings.RETURN_PRIORITY_WEIGHTS`` (docs/architecture.md).
+Since policies are data, the factors and their weights are a policy version's
+(``PolicyVersion.priority_factors``, docs/policies.md): these four, as expressions of the
+policy language, are version 1's, made from ``settings.RETURN_PRIORITY_WEIGHTS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from django.utils.translation import gettext, ngettext
+
+from homecoming.programmes.policies import in_language
 
 DEFAULT_WEIGHTS = {
     "vulnerable_members": 15,
@@ -56,27 +61,40 @@ FACTOR_WORDS: dict[str, Callable[[int], str]] = {
 }
 
 
-def priority_in_words(breakdown: Mapping[str, Mapping[str, int]]) -> list[str]:
+def priority_in_words(
+    breakdown: Mapping[str, Mapping[str, int]],
+    factors: Sequence[Mapping[str, Any]] | None = None,
+) -> list[str]:
     """Each factor that gave points, in words with its points and weight, highest first:
-    ``["2 vulnerable members +30 (15 each)", "lives in collective accommodation +10", …]``.
+    ``["2 × vulnerable members +30 (15 each)", "lives in collective accommodation +10", …]``.
 
-    A factor worth nothing is left out; a factor this version does not know (from a
-    policy of another version) is said as "another factor", never by its name.
+    ``factors``: the policy version's (``PolicyVersion.priority_factors``), whose labels
+    name them in the page's language. Without them (a run made before policies were data)
+    the four factors of the settings are said in the catalogue's words, and a factor of
+    another kind as "another factor", never by its key. A factor worth nothing is left out.
     """
+    labels = {f["key"]: f.get("label") or {} for f in factors or ()}
     parts = sorted(
         ((name, part) for name, part in breakdown.items() if part.get("points")),
         key=lambda item: (-item[1]["points"], item[0]),
     )
     words = []
     for name, part in parts:
-        factor = FACTOR_WORDS.get(name, lambda n: gettext("another factor"))(part["value"])
+        values = {"points": part["points"], "weight": part["weight"], "value": part["value"]}
+        if name in labels:
+            values["factor"] = in_language(labels[name], name)
+            if part["value"] == 1:
+                words.append(gettext("%(factor)s +%(points)d") % values)
+            else:
+                words.append(
+                    gettext("%(value)d × %(factor)s +%(points)d (%(weight)d each)") % values
+                )
+            continue
+        values["factor"] = FACTOR_WORDS.get(name, lambda n: gettext("another factor"))(
+            part["value"]
+        )
         if part["value"] == 1:
-            words.append(
-                gettext("%(factor)s +%(points)d") % {"factor": factor, "points": part["points"]}
-            )
+            words.append(gettext("%(factor)s +%(points)d") % values)
         else:
-            words.append(
-                gettext("%(factor)s +%(points)d (%(weight)d each)")
-                % {"factor": factor, "points": part["points"], "weight": part["weight"]}
-            )
+            words.append(gettext("%(factor)s +%(points)d (%(weight)d each)") % values)
     return words

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from homecoming.housing.models import Utility
 from homecoming.mineaction.selectors import hazard_words
 from homecoming.places.models import Settlement
+from homecoming.programmes.policies import in_language
 from homecoming.registry.models import Household
 from homecoming.returns.models import IneligibleHousehold
 
@@ -74,8 +74,7 @@ class Reason:
         if self.why == Why.DUPLICATE:
             return str(Why.DUPLICATE.label)
         if self.why in (Why.CONDITION, Why.STEPS):
-            labels = dict(self.label)
-            words = labels.get((get_language() or "en")[:2]) or labels.get("en") or self.code
+            words = in_language(dict(self.label), self.code)
             if self.why == Why.STEPS:
                 return _("step not done: %(step)s") % {"step": words}
             return _("condition not met: %(condition)s") % {"condition": words}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,11 +31,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, require
 from homecoming.accounts.models import User
-from homecoming.housing.models import HousingUnit, Utility
-from homecoming.housing.selectors import settlement_return_readiness
-from homecoming.mineaction.selectors import land_readiness_by_settlement
+from homecoming.housing.models import HousingUnit
 from homecoming.places.models import Area, Settlement
-from homecoming.registry.models import COLLECTIVE, Consent, DuplicateCandidate, Household, Member
+from homecoming.programmes.models import PolicyVersion, Programme
+from homecoming.programmes.selectors import policy_in_force
+from homecoming.registry.models import Consent, Household, Member
 from homecoming.registry.selectors import household_list_for_user, household_search
 from homecoming.returns.models import (
     PASSAGE_OPEN,
@@ -49,8 +48,14 @@ from homecoming.returns.models import (
     Passenger,
     Reservation,
 )
-from homecoming.returns.priority import priority_in_words, priority_score
-from homecoming.returns.reasons import BY_SETTLEMENT, Hazard, Reason, Why
+from homecoming.returns.policy import (
+    Verdicts,
+    eligible_condition,
+    household_facts,
+    policy_verdicts,
+)
+from homecoming.returns.priority import priority_in_words
+from homecoming.returns.reasons import BY_SETTLEMENT, Reason, Why
 from homecoming.returns.road import Facts, State, Step, milestones
 
 # Passenger statuses of a household on its way home or arrived.
@@ -61,94 +66,79 @@ ON_THE_WAY = [*PASSAGE_OPEN, Passenger.Status.MOVED]
 class Eligibility:
     household: Household
     reasons: tuple[Reason, ...]  # why not, at most one of each kind; empty when eligible
+    version: PolicyVersion | None = None  # the policy version that judged it
 
     @property
     def eligible(self) -> bool:
         return not self.reasons
 
 
-def _settlement_blockers(settlement: Settlement) -> list[Reason]:
-    """What holds back every household of ``settlement``: its hazard areas not released,
-    its required services not commissioned."""
-    readiness = settlement_return_readiness(settlement)
-    hazards = tuple(
-        Hazard(r.hazard.code, r.hazard.area_ha, r.method, r.percent) for r in readiness.land.reasons
+def with_places(reasons: tuple[Reason, ...], household: Household) -> tuple[Reason, ...]:
+    """``reasons``, those of the household's settlement naming it (for their words)."""
+    return tuple(
+        replace(r, settlement=household.origin_settlement) if r.why in BY_SETTLEMENT else r
+        for r in reasons
     )
-    services = tuple(check.service for check in readiness.missing_services)
-    blockers = []
-    if hazards:
-        blockers.append(Reason(Why.LAND, settlement.code, hazards=hazards, settlement=settlement))
-    if services:
-        blockers.append(
-            Reason(Why.SERVICES, settlement.code, services=services, settlement=settlement)
-        )
-    return blockers
 
 
-def eligibility(households: QuerySet[Household]) -> list[Eligibility]:
-    """Each household with the reasons it may not be allocated a home now."""
-    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
-    in_review = set(open_pairs.values_list("household_a", flat=True)) | set(
-        open_pairs.values_list("household_b", flat=True)
-    )
-    blockers: dict[int, list[Reason]] = {}
+def versions_in_force(on: dt.date) -> dict[int, PolicyVersion]:
+    """The version of each programme's policy in force ``on``, by programme (a programme
+    with none in force is left out: none of its households is eligible)."""
+    versions = {}
+    for programme in Programme.objects.all():
+        try:
+            versions[programme.pk] = policy_in_force(programme, on)
+        except PolicyVersion.DoesNotExist:
+            continue
+    return versions
+
+
+def programme_verdicts(
+    households: list[Household], today: dt.date
+) -> dict[int, tuple[PolicyVersion, Verdicts]]:
+    """The verdicts on ``households`` of their programme's policy in force ``today``, by
+    programme: one reading of facts and one verdict per programme."""
+    versions = versions_in_force(today)
+    by_programme: defaultdict[int, list[Household]] = defaultdict(list)
+    for household in households:
+        by_programme[household.programme_id].append(household)
+    return {
+        pk: (versions[pk], policy_verdicts(versions[pk], household_facts(group, today)))
+        for pk, group in by_programme.items()
+        if pk in versions
+    }
+
+
+# A household of a programme with no policy in force.
+NO_POLICY = Reason(Why.CONDITION, "", label=(("en", "no policy of the programme in force"),))
+
+
+def eligibility(
+    households: QuerySet[Household], *, today: dt.date | None = None
+) -> list[Eligibility]:
+    """Each household with the reasons it may not be allocated a home now, judged by the
+    policy of its programme in force ``today`` (default: today), which it names."""
+    today = today or timezone.localdate()
+    listed = list(households.select_related("origin_settlement__district"))
+    verdicts = programme_verdicts(listed, today)
     result = []
-    for household in households.select_related("origin_settlement__district"):
-        reasons = []
-        if household.status != Household.Status.VERIFIED:
-            reasons.append(Reason(Why.NOT_VERIFIED, household.status))
-        if household.intention != Household.Intention.RETURN_NOW:
-            reasons.append(Reason(Why.INTENTION, household.intention))
-        if household.pk in in_review:
-            reasons.append(Reason(Why.DUPLICATE))
-        settlement = household.origin_settlement
-        if settlement.pk not in blockers:
-            blockers[settlement.pk] = _settlement_blockers(settlement)
-        reasons += blockers[settlement.pk]
-        result.append(Eligibility(household, tuple(reasons)))
+    for household in listed:
+        if household.programme_id not in verdicts:
+            result.append(Eligibility(household, (NO_POLICY,)))
+            continue
+        version, judged = verdicts[household.programme_id]
+        reasons = judged.reasons(judged.row(household.pk))
+        result.append(Eligibility(household, with_places(reasons, household), version))
     return result
 
 
-# How long a server process keeps the settlements open for return (the list's eligibility):
-# land readiness reads every hazard polygon, too much for each page of a list.
-OPEN_FOR_RETURN_CACHE_SECONDS = 60
-
-
-def settlements_open_for_return() -> frozenset[int]:
-    """The settlements nothing holds back, as :func:`eligibility` judges them: land
-    released around them, every required service commissioned. Kept for
-    ``OPEN_FOR_RETURN_CACHE_SECONDS``: a release or a commissioning shows on the lists
-    within a minute, and on the household page at once."""
-
-    def compute() -> frozenset[int]:
-        land = land_readiness_by_settlement()
-        required = set(settings.RETURN_REQUIRED_SERVICES)
-        serviced = Utility.objects.filter(
-            service__in=required, status=Utility.Status.COMMISSIONED
-        ).values_list("settlement_id", "service")
-        services: defaultdict[int, set[str]] = defaultdict(set)
-        for settlement_id, service in serviced:
-            services[settlement_id].add(service)
-        return frozenset(
-            pk
-            for pk, code in Settlement.objects.values_list("pk", "code")
-            if (code not in land or land[code].ready) and services[pk] >= required
-        )
-
-    return cache.get_or_set(
-        "returns:settlements-open-for-return", compute, OPEN_FOR_RETURN_CACHE_SECONDS
-    )
-
-
 def _eligible() -> Q:
-    """The households :func:`eligibility` gives no reason against, as one condition."""
-    open_pairs = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
-    return (
-        Q(status=Household.Status.VERIFIED, intention=Household.Intention.RETURN_NOW)
-        & Q(origin_settlement__in=settlements_open_for_return())
-        & ~Q(Exists(open_pairs.filter(household_a=OuterRef("pk"))))
-        & ~Q(Exists(open_pairs.filter(household_b=OuterRef("pk"))))
-    )
+    """The households :func:`eligibility` gives no reason against, as one condition: the
+    policy in force of each programme, translated for the database (``policy.py``)."""
+    today = timezone.localdate()
+    versions = versions_in_force(today)
+    only = len(versions) == 1 and Programme.objects.count() == 1
+    return eligible_condition(versions.values(), today, only_programme=only)
 
 
 def households_by_eligibility(
@@ -208,41 +198,26 @@ def planner_records(
     ]
 
 
-def planner_households(households: list[Household], today: dt.date) -> tuple[list[dict], dict]:
-    """The planner's household records, and each household's priority breakdown."""
-    counts: dict[int, dict[str, int]] = {}
-    for household_id, vulnerabilities in Member.objects.filter(
-        household__in=households, left_on=None
-    ).values_list("household", "vulnerabilities"):
-        row = counts.setdefault(household_id, {"members": 0, "vulnerable": 0, "disabled": 0})
-        row["members"] += 1
-        row["vulnerable"] += bool(vulnerabilities)
-        row["disabled"] += "disability" in vulnerabilities
-    weights = settings.RETURN_PRIORITY_WEIGHTS
-    records, breakdowns = [], {}
-    for household in households:
-        row = counts.get(household.pk, {"members": 0, "vulnerable": 0, "disabled": 0})
-        years = ((today - household.displaced_on).days // 365) if household.displaced_on else 0
-        score, breakdown = priority_score(
-            {
-                "vulnerable_members": row["vulnerable"],
-                "collective_accommodation": int(household.accommodation in COLLECTIVE),
-                "members": row["members"],
-                "years_displaced": years,
-            },
-            weights,
-        )
-        breakdowns[household.pk] = (score, breakdown)
-        records.append(
-            {
-                "id": str(household.pk),
-                "origin_settlement": household.origin_settlement.code,
-                "origin_district": household.origin_settlement.district.code,
-                "size": max(1, row["members"]),
-                "needs_step_free": row["disabled"] > 0,
-                "priority": score,
-            }
-        )
+def planner_households(
+    households: list[Household], verdicts: Verdicts
+) -> tuple[list[dict], dict[int, tuple[int, dict]]]:
+    """The planner's household records, and each household's priority score and breakdown,
+    from the verdicts of its programme's policy on them."""
+    facts = verdicts.facts
+    pks = np.array([h.pk for h in households], dtype=np.int64)
+    rows = np.array([facts.index(pk) for pk in pks.tolist()], dtype=np.int64)
+    records = planner_records(
+        ids=pks,
+        settlements=facts.columns["origin.settlement"][rows],
+        districts=facts.columns["origin.district"][rows],
+        sizes=facts.columns["household.members"][rows],
+        step_free=facts.columns["members.with_disability"][rows] > 0,
+        priority=verdicts.scores[rows],
+    )
+    breakdowns = {
+        pk: (int(verdicts.scores[row]), verdicts.breakdown(row))
+        for pk, row in zip(pks.tolist(), rows.tolist(), strict=True)
+    }
     return records, breakdowns
 
 
@@ -374,7 +349,8 @@ STEP_WORDS = {
 def road_home(household: Household) -> list[RoadStep]:
     """The household's road home (``road.milestones``): each step done, current or pending,
     with its date and what it says or what holds it back."""
-    reasons = eligibility(Household.objects.filter(pk=household.pk))[0].reasons
+    judged = eligibility(Household.objects.filter(pk=household.pk))[0]
+    reasons = judged.reasons
     offers = list(
         household.reservations.select_related("unit__building", "handover").order_by(
             "-offered_on", "-pk"
@@ -408,7 +384,9 @@ def road_home(household: Household) -> list[RoadStep]:
         followed_up_on=visit.date if visit else None,
     )
     details = {
-        Step.ELIGIBLE: "; ".join(reason.words for reason in reasons),
+        Step.ELIGIBLE: "; ".join(
+            [reason.words for reason in reasons] + [policy_words(judged.version)]
+        ),
         Step.OFFERED: _offer_detail(offer),
         Step.ACCEPTED: _answer_detail(household, offer, declined),
         Step.SCHEDULED: (f"{passage.cohort} ({passage.get_status_display()})" if passage else ""),
@@ -426,6 +404,18 @@ def road_home(household: Household) -> list[RoadStep]:
         RoadStep(m.step.value, m.state.value, m.date, details.get(m.step, ""))
         for m in milestones(facts)
     ]
+
+
+def policy_words(version: PolicyVersion | None) -> str:
+    """The version that judged, in words: "policy of Great Return, version 2, in force
+    from 2026-12-06"."""
+    if version is None:
+        return _("no policy of the programme in force")
+    return _("policy of %(programme)s, version %(number)d, in force from %(date)s") % {
+        "programme": version.programme.display_name,
+        "number": version.number,
+        "date": f"{version.in_force_from:%Y-%m-%d}",
+    }
 
 
 def _offer_detail(offer: Reservation | None) -> str:
@@ -775,23 +765,30 @@ def run_ineligible_households(
 @dataclass(frozen=True)
 class HouseholdPriority:
     """A household's priority score and its factors in words: from the latest run that
-    considered it, or — when none did — as a run would score it today."""
+    considered it, or — when none did — as a run would score it today, by the policy of
+    its programme in force (``version``)."""
 
     score: int
     words: list[str]
     run: AllocationRun | None  # None: scored now, not by a run
+    version: PolicyVersion | None = None
 
 
 def household_priority(household: Household, *, today: dt.date | None = None) -> HouseholdPriority:
     result = (
         AllocationResult.objects.filter(household=household)
-        .select_related("run__approved_by")
+        .select_related("run__approved_by", "run__policy_version__programme")
         .order_by("-run__created_at", "-run__pk")
         .first()
     )
     if result is not None:
-        return HouseholdPriority(result.priority, result.priority_words, result.run)
-    score, breakdown = planner_households([household], today or timezone.localdate())[1][
-        household.pk
-    ]
-    return HouseholdPriority(score, priority_in_words(breakdown), None)
+        return HouseholdPriority(
+            result.priority, result.priority_words, result.run, result.run.policy_version
+        )
+    verdicts = programme_verdicts([household], today or timezone.localdate())
+    if household.programme_id not in verdicts:
+        return HouseholdPriority(0, [], None)
+    version, judged = verdicts[household.programme_id]
+    row = judged.row(household.pk)
+    words = priority_in_words(judged.breakdown(row), version.priority_factors)
+    return HouseholdPriority(int(judged.scores[row]), words, None, version)

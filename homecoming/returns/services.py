@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,8 @@ from homecoming.housing.services import unit_status_change
 from homecoming.places.models import Area, Settlement
 from homecoming.planner import InvalidProblem, solve
 from homecoming.planner.cohorts import Departure, Traveller, schedule_cohorts
+from homecoming.programmes.models import PolicyVersion, Programme
+from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry import services as registry_services
 from homecoming.registry.models import DuplicateCandidate, Household
 from homecoming.registry.services import household_event
@@ -34,9 +35,10 @@ from homecoming.returns.models import (
     Passenger,
     Reservation,
 )
+from homecoming.returns.policy import STEP_DONE, household_facts, policy_verdicts
 from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
-    eligibility,
+    Eligibility,
     households_in,
     ineligible_counts,
     ineligible_rows,
@@ -44,23 +46,47 @@ from homecoming.returns.selectors import (
     planner_units,
     seats_taken,
     waiting_to_travel,
+    with_places,
 )
 
 
-def allocation_run(*, by: User, districts: list[Area], scope: str) -> AllocationRun:
-    """Run the planner on the eligible households and ready units of ``districts``.
+def allocation_run(
+    *, by: User, districts: list[Area], scope: str, programme: Programme | None = None
+) -> AllocationRun:
+    """Run the planner on the eligible households of ``programme`` (default: the first
+    active one) and the ready units of ``districts``.
 
-    The run is a draft: it changes no household and no unit until it is approved. It
-    records its explanations and each household it left out, with the reasons.
+    The households are judged and ranked by the programme's policy in force today, with
+    its rooms table; the run names the programme and the version. The run is a draft: it
+    changes no household and no unit until it is approved. It records its explanations
+    and each household it left out, with the reasons.
     """
     require(by, RETURN_PLAN)
     if not districts:
         raise ApplicationError("Choose at least one district.")
-    checked = eligibility(households_in(districts))
+    programme = programme or default_programme()
+    today = timezone.localdate()
+    try:
+        version = policy_in_force(programme, today)
+    except PolicyVersion.DoesNotExist as exc:
+        raise ApplicationError(
+            _("No version of the policy of %(programme)s is in force today.")
+            % {"programme": programme.display_name}
+        ) from exc
+    waiting = list(
+        households_in(districts)
+        .filter(programme=programme)
+        .select_related("origin_settlement__district")
+    )
+    verdicts = policy_verdicts(version, household_facts(waiting, today))
+    checked = [
+        Eligibility(h, with_places(verdicts.reasons(verdicts.row(h.pk)), h), version)
+        for h in waiting
+    ]
     eligible = [e.household for e in checked if e.eligible]
-    households, priorities = planner_households(eligible, timezone.localdate())
+    households, priorities = planner_households(eligible, verdicts)
     units = planner_units(districts)
-    policy = {"scope": scope, "rooms": settings.RETURN_ROOMS_POLICY}
+    policy = {"scope": scope, "rooms": version.rooms}
     try:
         plan = solve({"policy": policy, "households": households, "units": units})
     except InvalidProblem as exc:
@@ -69,7 +95,13 @@ def allocation_run(*, by: User, districts: list[Area], scope: str) -> Allocation
         run = AllocationRun.objects.create(
             created_by=by,
             scope=scope,
-            policy=policy | {"priority_weights": settings.RETURN_PRIORITY_WEIGHTS},
+            programme=programme,
+            policy_version=version,
+            policy=policy
+            | {
+                "priority_weights": {f["key"]: f["weight"] for f in version.priority_factors},
+                "required_services": version.required_services,
+            },
             status=plan.status,
             objective=plan.to_json()["objective"],
             households_considered=len(checked),
@@ -96,6 +128,30 @@ def allocation_run(*, by: User, districts: list[Area], scope: str) -> Allocation
         )
         IneligibleHousehold.objects.bulk_create(ineligible_rows(run, checked), batch_size=2000)
     return run
+
+
+def return_step_record(*, household: Household, by: User, step: str) -> None:
+    """Record that ``household`` has done ``step``, a step before return of its programme's
+    policy in force (a cross-border programme's steps replace land release): an event in its
+    history, with who recorded it and when (docs/policies.md)."""
+    require(by, HOUSEHOLD_CHANGE)
+    version = policy_in_force(household.programme)
+    if step not in {s["key"] for s in version.steps}:
+        raise ApplicationError(
+            _("%(step)s is not a step before return of the policy of %(programme)s.")
+            % {"step": step, "programme": household.programme.display_name}
+        )
+    with transaction.atomic():
+        household = locked(household)
+        household_event(household, by, STEP_DONE, step=step)
+
+
+def run_policy(run: AllocationRun) -> PolicyVersion:
+    """The policy version whose rules follow from ``run``: its own, or — for a run made
+    before policies were data — the one in force of its programme (the first one's)."""
+    if run.policy_version_id:
+        return run.policy_version
+    return policy_in_force(run.programme or default_programme())
 
 
 def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = None) -> int:
@@ -150,7 +206,7 @@ def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = Non
                     household=household,
                     previous=(_("the verification"), household.verified_on),
                 )
-            deadline = on + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
+            deadline = on + dt.timedelta(days=run_policy(run).offer_answer_days)
             bulk_create_with_history(
                 [
                     Reservation(

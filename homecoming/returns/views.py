@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -26,6 +27,7 @@ from homecoming.accounts.personal import acts_on_personal_data, no_personal_data
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.selectors import districts_with_settlements
+from homecoming.programmes.models import Programme
 from homecoming.registry.selectors import household_get_for_user, household_list_for_user
 from homecoming.returns.explanations import Names, explanation_words
 from homecoming.returns.exports import departure_title, passenger_workbook
@@ -41,6 +43,7 @@ from homecoming.returns.selectors import (
     offer_list_for_user,
     offers_filtered,
     passenger_list,
+    policy_words,
     run_by_settlement,
     run_ineligible_groups,
     run_ineligible_households,
@@ -61,10 +64,20 @@ from homecoming.returns.services import (
     offers_remind,
     passenger_answer,
     passengers_confirm,
+    run_policy,
 )
 
 
 class RunForm(forms.Form):
+    """An allocation covers one programme: the choice is offered when there are several."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.exclude(status=Programme.Status.CLOSED),
+        to_field_name="code",
+        required=False,
+        empty_label=None,
+    )
     districts = forms.ModelMultipleChoiceField(
         label=_("Districts"),
         queryset=districts_with_settlements(),
@@ -73,6 +86,11 @@ class RunForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Where a household may be housed"), choices=AllocationRun.Scope.choices
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.fields["programme"].queryset.count() < 2:
+            del self.fields["programme"]
 
 
 @no_personal_data
@@ -85,13 +103,14 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 districts=list(form.cleaned_data["districts"]),
                 scope=form.cleaned_data["scope"],
+                programme=form.cleaned_data.get("programme"),
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("returns:run_detail", run_id=run.pk)
     runs = AllocationRun.objects.prefetch_related("districts").select_related(
-        "created_by", "approved_by"
+        "created_by", "approved_by", "policy_version__programme"
     )[:30]
     return render(request, "returns/run_list.html", {"form": form, "runs": runs})
 
@@ -103,7 +122,10 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     kind (``&reason=`` its code), paged), and each household's
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
-    run = get_object_or_404(AllocationRun.objects.select_related("approved_by"), pk=run_id)
+    run = get_object_or_404(
+        AllocationRun.objects.select_related("approved_by", "policy_version__programme"),
+        pk=run_id,
+    )
     why = request.GET.get("why", "")
     if why in IneligibleHousehold.Why.values:
         code = request.GET.get("reason", "")
@@ -123,6 +145,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     results = run.results.select_related(
         "household__origin_settlement", "unit__building__settlement"
     )
+    for_words = run.policy_version
     by_settlement = run_by_settlement(run)
     shown = results
     if request.GET.get("show") == "waiting":
@@ -131,6 +154,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     names = Names(r.explanation for r in page)
     for result in page:
         result.explanation_words = explanation_words(result.explanation, names)
+        result.run = run  # its policy version names the priority factors, read once
     return render(
         request,
         "returns/run_detail.html",
@@ -142,6 +166,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "housed": sum(row[1] for row in by_settlement),
             "waiting": sum(row[2] for row in by_settlement),
             "ineligible": run_ineligible_groups(run),
+            "policy": policy_words(for_words) if for_words else "",
         },
     )
 
@@ -172,7 +197,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect("returns:run_detail", run_id=run.pk)
     housed = run.results.exclude(unit=None).count()
     waiting = run.results.filter(unit=None).count()
-    deadline = timezone.localdate() + dt.timedelta(days=settings.OFFER_ANSWER_DAYS)
+    deadline = timezone.localdate() + dt.timedelta(days=run_policy(run).offer_answer_days)
     consequences = [
         ngettext(
             "%(n)d household is offered a home.",

@@ -30,6 +30,9 @@ def test_it_refuses_a_variable_not_in_the_schema_and_lists_those_it_may_use():
     message = refusal("household.income > 300")
     assert message.startswith("household.income is not something a policy can use; it can use: ")
     assert "household.members, household.vulnerable_members" in message
+    assert "head.age" not in message  # the facts of its group only
+    message = refusal("income > 300")
+    assert "household.members" in message
     assert "origin.district" in message
 
 

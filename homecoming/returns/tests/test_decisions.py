@@ -120,7 +120,8 @@ def test_the_run_page_shows_each_priority_in_words_and_no_factor_code(run, plann
     page = client_for(planner).get(f"/returns/runs/{run.pk}/").content.decode()
     assert "lives in collective accommodation +10" in page
     assert "1 vulnerable member +15" not in page  # three vulnerable members, not one
-    assert "3 vulnerable members +45 (15 each)" in page
+    # named by the labels of the run's policy version
+    assert "3 × vulnerable members +45 (15 each)" in page
     assert not any(code in page for code in FACTOR_CODES)
 
 
@@ -134,11 +135,11 @@ def test_the_household_page_shows_its_priority_from_the_latest_run_or_as_of_toda
     assert "as a run would count it today" in before
     assert f"Priority {10 + 8 + years}," in before
     assert "lives in collective accommodation +10" in before
-    assert f"{years} years displaced +{years} (1 each)" in before
+    assert f"{years} × years displaced +{years} (1 each)" in before
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
     after = client.get(f"/registry/households/{hostel.pk}/").content.decode()
     assert f"in allocation run #{run.pk}" in after
-    assert "4 members +8 (2 each)" in after
+    assert "4 × members +8 (2 each)" in after
     assert f"/returns/runs/{run.pk}/" not in after  # the officer may not open runs
     planners = client_for(planner).get(f"/registry/households/{hostel.pk}/").content.decode()
     assert f"/returns/runs/{run.pk}/" in planners

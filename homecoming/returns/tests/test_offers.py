@@ -132,7 +132,11 @@ def test_keys_make_the_household_returned_and_the_unit_occupied(
 def test_the_household_page_shows_its_road_home(offer, kalbajar_officer, client_for):
     response = client_for(kalbajar_officer).get(f"/registry/households/{offer.household.pk}/")
     steps = {s.name: (s.state, s.detail) for s in response.context["road"]}
-    assert steps["eligible"] == ("done", "")
+    # eligible, by the policy version it names
+    assert steps["eligible"] == (
+        "done",
+        f"policy of Return programme, version 1, in force from {timezone.localdate():%Y-%m-%d}",
+    )
     assert steps["offered a home"][0] == "done"
     assert steps["accepted"] == ("current", "consent to return not recorded yet")
     assert steps["keys handed over"][0] == "pending"

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import Utility
 from homecoming.programmes import language
-from homecoming.programmes.models import PolicyVersion
+from homecoming.programmes.models import PolicyVersion, Programme
 from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.models import (
     AccommodationKind,
@@ -32,6 +33,7 @@ from homecoming.returns.policy import (
     years_before,
 )
 from homecoming.returns.reasons import Why
+from homecoming.returns.services import return_step_record
 from homecoming.returns.tests.fixtures import household
 
 TODAY = dt.date(2026, 12, 6)
@@ -245,6 +247,49 @@ def test_the_database_finds_the_eligible_households_the_verdicts_find(varied, za
     )
     assert eligible == set(facts.ids[verdicts.eligible].tolist())
     assert 0 < len(eligible) < len(facts.ids)
+
+
+def test_a_cross_border_programmes_steps_replace_land_release(
+    places, make_household, zar_ready, zar_hazards, kalbajar_officer
+):
+    programme = Programme.objects.create(
+        code="repatriation", name="Concept of Return", kind=Programme.Kind.REPATRIATION
+    )
+    steps = [
+        {"key": "visit", "label": {"en": "go-and-see visit"}},
+        {"key": "form", "label": {"en": "voluntary repatriation form signed"}},
+    ]
+    policy_approve_directly(programme, steps=steps)
+    made = household(make_household, places.zar, 3, programme=programme)
+    verdict = policy_verdicts(policy_in_force(programme), household_facts([made], TODAY))
+    assert [(r.why, r.code) for r in verdict.reasons(0)] == [
+        (Why.STEPS, "visit"),
+        (Why.STEPS, "form"),
+    ]
+    for step in ("visit", "form"):
+        return_step_record(household=made, by=kalbajar_officer, step=step)
+    with pytest.raises(ApplicationError, match="not a step before return"):
+        return_step_record(household=made, by=kalbajar_officer, step="passport")
+    verdict = policy_verdicts(policy_in_force(programme), household_facts([made], TODAY))
+    assert verdict.eligible.tolist() == [True]  # Zar's hazard areas do not hold it back
+    assert (
+        Household.objects.filter(eligible_condition([policy_in_force(programme)], TODAY)).get()
+        == made
+    )
+
+
+def policy_approve_directly(programme: Programme, **fields) -> PolicyVersion:
+    first = policy_in_force(default_programme())
+    return PolicyVersion.objects.create(
+        programme=programme,
+        number=1,
+        status=PolicyVersion.Status.APPROVED,
+        in_force_from=TODAY - dt.timedelta(days=1),
+        approved_at=timezone.now(),
+        offer_answer_days=14,
+        rooms=first.rooms,
+        **fields,
+    )
 
 
 def test_years_before_a_leap_day_fall_on_the_last_of_february():

@@ -79,7 +79,12 @@ def test_a_run_made_in_english_gives_its_reasons_in_azerbaijani_on_an_azerbaijan
     held_back, planner, client_for
 ):
     run, _households = held_back
-    assert {r["why"] for r in run.ineligible_reasons} == set(Why.values) - {Why.OTHER}
+    # every kind of the fixed gates (a policy's conditions and steps: test_policy.py)
+    assert {r["why"] for r in run.ineligible_reasons} == set(Why.values) - {
+        Why.OTHER,
+        Why.CONDITION,
+        Why.STEPS,
+    }
     client = client_for(planner)
     client.post("/i18n/setlang/", {"language": "az", "next": "/"})
     page = client.get(f"/returns/runs/{run.pk}/").content.decode()
@@ -87,7 +92,7 @@ def test_a_run_made_in_english_gives_its_reasons_in_azerbaijani_on_an_azerbaijan
     with translation.override("az"):
         assert "Ballıca: Elektrik" in shown  # the settlement's and services' names
         for why in Why.values:
-            if why != Why.OTHER:
+            if why not in (Why.OTHER, Why.CONDITION, Why.STEPS):
                 assert str(Why(why).label) in shown
     assert not [words for words in ENGLISH if words in shown]
     for row in IneligibleHousehold.objects.filter(run=run).exclude(why=Why.DUPLICATE):
@@ -137,6 +142,14 @@ def samples(settlement) -> list[Reason]:
             settlement.code,
             services=("clinic", "public_transport"),
             settlement=settlement,
+        ),
+        Reason(
+            Why.CONDITION,
+            "family",
+            label=(("az", "iki və daha çox nəfərlik ailə"), ("en", "a family of two or more")),
+        ),
+        Reason(
+            Why.STEPS, "visit", label=(("az", "gedib-görmə səfəri"), ("en", "go-and-see visit"))
         ),
     ]
 
