@@ -115,6 +115,7 @@ def test_the_page_compares_the_newest_draft_with_the_version_in_force_by_default
     for h in three_in_zar:
         assert reverse("registry:household_detail", args=[h.pk]) in page
     assert 'id="housed-b">2<' in page
+    assert reverse("programmes:policy_detail", args=["return", versions[1].number]) in page
     assert "priority 29 under A, 59 under B" in page
     assert 'data-spec="spec-accommodation"' in page
     assert "Hostel" in page  # the group in words, never its code
