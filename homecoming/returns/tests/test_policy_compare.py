@@ -158,3 +158,19 @@ def test_a_planner_of_one_district_compares_only_its_households(
     page = client_for(planner).get(reverse(URL)).content.decode()
     assert three_in_zar[0].reference in page
     assert elsewhere.reference not in page
+
+
+def test_a_planner_of_another_programme_may_not_compare_this_ones_versions(
+    client_for, planner, three_in_zar, versions
+):
+    from homecoming.programmes.models import Programme
+
+    other = Programme.objects.create(code="concept", name="Concept of Return", kind="repatriation")
+    other.users.set([planner])
+    client = client_for(planner)
+    query = {"a": versions[0].pk, "b": versions[1].pk}
+    page = client.get(reverse(URL), query).content.decode()
+    assert 'id="summary-table"' not in page
+    assert 'id="compare-errors"' in page
+    export = reverse("returns:policy_compare_export", args=["changes", "csv"])
+    assert client.get(export, query).status_code == 404
