@@ -80,7 +80,9 @@ def version_name(version: PolicyVersion) -> str:
 
 def _compared(request: HttpRequest) -> tuple[CompareForm, PolicyComparison | None]:
     """The form as asked (with its defaults: a programme's version in force as A, its
-    newest draft as B, every district the user may see) and the comparison it asks for."""
+    newest draft as B, the user's districts) and the comparison it asks for. A user of
+    national scope chooses the districts: the whole registry takes half a minute to read
+    (docs/policies.md), so it is compared only when asked for."""
     require(request.user, POLICY_MANAGE)
     data = request.GET.copy()
     data.pop("page", None)
@@ -89,12 +91,15 @@ def _compared(request: HttpRequest) -> tuple[CompareForm, PolicyComparison | Non
         if default is not None:
             data.setdefault("a", str(default[0].pk))
             data.setdefault("b", str(default[1].pk))
-    form = CompareForm(data, user=request.user)
-    if not data.getlist("districts"):
-        data.setlist("districts", [d.code for d in form.fields["districts"].queryset])
+    scope = district_scope(request.user)
+    if not data.getlist("districts") and scope is not None:
+        data.setlist(
+            "districts",
+            list(districts_with_settlements().filter(pk__in=scope).values_list("code", flat=True)),
+        )
     data.setdefault("scope", AllocationRun.Scope.DISTRICT)
     form = CompareForm(data, user=request.user)
-    if not form.is_valid():
+    if not data.getlist("districts") or not form.is_valid():
         return form, None
     return form, policy_comparison(
         a=form.cleaned_data["a"],
@@ -109,7 +114,11 @@ def policy_compare(request: HttpRequest) -> HttpResponse:
     """Two versions side by side: the summary, who changes and why (paged), rank
     movements, and the fairness by group with its charts."""
     form, compared = _compared(request)
-    context: dict = {"form": form, "compared": compared}
+    context: dict = {
+        "form": form,
+        "compared": compared,
+        "choose_districts": not form.data.getlist("districts"),
+    }
     if compared is not None:
         page = Paginator(compared.comparison.changes, CHANGES_PER_PAGE).get_page(
             request.GET.get("page")

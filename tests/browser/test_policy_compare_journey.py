@@ -51,9 +51,14 @@ def test_a_planner_compares_a_draft_that_weighs_collective_accommodation_higher(
     in_force, proposed = draft
     enter(page, "planner", language)
     page.goto("/returns/policies/compare/")
-    # By default: the version in force as A, the newest draft as B.
+    # By default: the version in force as A, the newest draft as B; a planner of national
+    # scope chooses the districts first (every one of the demo's here).
     expect(page.locator("#id_a")).to_have_value(str(in_force.pk))
     expect(page.locator("#id_b")).to_have_value(str(proposed.pk))
+    expect(page.locator("#choose-districts")).to_be_visible()
+    districts = page.locator("#id_districts")
+    districts.select_option(districts.locator("option").evaluate_all("o => o.map(e => e.value)"))
+    page.locator("#compare-form button[type=submit]").click()
     expect(page.locator("#summary-table")).to_be_visible()
     assert page.locator("#eligible-a").inner_text() == page.locator("#eligible-b").inner_text()
 

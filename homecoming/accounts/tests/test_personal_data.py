@@ -83,12 +83,12 @@ READS = {
         "{path}",
     ),
     "returns:policy_compare": (
-        "/returns/policies/compare/?a={version}&b={version}",
+        "/returns/policies/compare/?a={version}&b={version}&districts={district}",
         "view",
         "{path}",
     ),
     "returns:policy_compare_export": (
-        "/returns/policies/compare/changes.csv?a={version}&b={version}",
+        "/returns/policies/compare/changes.csv?a={version}&b={version}&districts={district}",
         "export",
         "{path}",
     ),
@@ -139,6 +139,7 @@ def world(places, make_household, zar_ready, planner, admin, settings, tmp_path)
         "cohort": cohort.pk,
         "run_of_file": run_of_file.pk,
         "version": policy_in_force(default_programme()).pk,
+        "district": places.kalbajar.code,
     }
 
 

@@ -105,9 +105,10 @@ def test_a_household_that_fails_a_new_condition_is_listed_with_the_condition_in_
 
 
 def test_the_page_compares_the_newest_draft_with_the_version_in_force_by_default(
-    client_for, planner, three_in_zar, versions
+    client_for, planner, places, three_in_zar, versions
 ):
     first, second, hostel = three_in_zar
+    planner.districts.set([places.kalbajar])  # the user's districts, by default
     response = client_for(planner).get(reverse(URL))
     assert response.status_code == 200
     page = response.content.decode()
@@ -122,10 +123,10 @@ def test_the_page_compares_the_newest_draft_with_the_version_in_force_by_default
 
 
 def test_the_export_gives_the_households_that_change_and_the_fairness_table(
-    client_for, planner, three_in_zar, versions
+    client_for, planner, places, three_in_zar, versions
 ):
     client = client_for(planner)
-    query = {"a": versions[0].pk, "b": versions[1].pk}
+    query = {"a": versions[0].pk, "b": versions[1].pk, "districts": places.kalbajar.code}
     response = client.get(reverse("returns:policy_compare_export", args=["changes", "csv"]), query)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -161,16 +162,25 @@ def test_a_planner_of_one_district_compares_only_its_households(
 
 
 def test_a_planner_of_another_programme_may_not_compare_this_ones_versions(
-    client_for, planner, three_in_zar, versions
+    client_for, planner, places, three_in_zar, versions
 ):
     from homecoming.programmes.models import Programme
 
     other = Programme.objects.create(code="concept", name="Concept of Return", kind="repatriation")
     other.users.set([planner])
     client = client_for(planner)
-    query = {"a": versions[0].pk, "b": versions[1].pk}
+    query = {"a": versions[0].pk, "b": versions[1].pk, "districts": places.kalbajar.code}
     page = client.get(reverse(URL), query).content.decode()
     assert 'id="summary-table"' not in page
     assert 'id="compare-errors"' in page
     export = reverse("returns:policy_compare_export", args=["changes", "csv"])
     assert client.get(export, query).status_code == 404
+
+
+def test_a_planner_of_national_scope_chooses_the_districts_before_anything_is_compared(
+    client_for, planner, three_in_zar, versions
+):
+    page = client_for(planner).get(reverse(URL)).content.decode()
+    assert 'id="choose-districts"' in page
+    assert 'id="summary-table"' not in page
+    assert 'id="compare-errors"' not in page
