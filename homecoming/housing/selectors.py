@@ -14,6 +14,8 @@ from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit, ProgressReport, Project, Utility
 from homecoming.mineaction.selectors import LandReadiness, scoped, settlement_land_readiness
 from homecoming.places.models import Area, Settlement
+from homecoming.programmes.models import PolicyVersion
+from homecoming.programmes.selectors import default_programme, policy_in_force
 
 FUNNEL = [
     HousingUnit.Status.PLANNED,
@@ -61,12 +63,22 @@ class ReturnReadiness:
         return self.land.ready and not self.missing_services and self.available_units > 0
 
 
+def required_services() -> list[str]:
+    """The services a settlement must have commissioned to be ready for return: those the
+    policy in force of the first active programme requires (docs/policies.md); the
+    settings' default when no version is in force."""
+    try:
+        return list(policy_in_force(default_programme()).required_services)
+    except PolicyVersion.DoesNotExist:
+        return list(settings.RETURN_REQUIRED_SERVICES)
+
+
 def settlement_return_readiness(settlement: Settlement) -> ReturnReadiness:
     land = settlement_land_readiness(settlement)
     releases = [a.release_date for a in land.releases]
     land_since = max(releases) if land.ready and releases else None
     recorded = {u.service: u for u in settlement.utilities.all()}
-    required = set(settings.RETURN_REQUIRED_SERVICES)
+    required = set(required_services())
     services = []
     for value, label in Utility.Service.choices:
         utility = recorded.get(value)

@@ -50,7 +50,11 @@ from django.db.models.lookups import (
 
 from homecoming.housing.models import Utility
 from homecoming.mineaction.models import HazardArea, LandReleaseActivity
-from homecoming.mineaction.selectors import hazard_reason, land_readiness_by_settlement
+from homecoming.mineaction.selectors import (
+    hazard_reason,
+    land_readiness_by_settlement,
+    settlement_land_readiness,
+)
 from homecoming.places.models import Settlement
 from homecoming.planner import MAX_PRIORITY
 from homecoming.programmes import language
@@ -214,8 +218,7 @@ def household_facts(households: QuerySet[Household] | Iterable[Household], today
     settlement_ids = np.array([r[2] for r in rows], dtype=np.int64)
     codes = {r[2]: r[8] for r in rows}
     services = _services(set(codes))
-    land = land_readiness_by_settlement()
-    released = {pk: land[code].ready if code in land else True for pk, code in codes.items()}
+    released, hazards = _land(codes)
     none = dict.fromkeys(counted, 0)
     counts = [members.get(r[0], none) for r in rows]
     head = [heads.get(r[0]) for r in rows]
@@ -247,21 +250,20 @@ def household_facts(households: QuerySet[Household] | Iterable[Household], today
         "members.with_disability": count("disability"),
         "members.with_chronic_illness": count("chronic"),
         "members.pregnant": count("pregnant"),
-        "origin.land_released": np.array([released[r[2]] for r in rows], dtype=bool),
+        "origin.land_released": np.array([released.get(r[2], True) for r in rows], dtype=bool),
         "origin.services": np.array(
             [[s in services[r[2]] for s in language.SERVICES] for r in rows], dtype=bool
         ).reshape(len(rows), len(language.SERVICES)),
         "origin.settlement": np.array([r[8] for r in rows], dtype=str),
         "origin.district": np.array([r[9] or "" for r in rows], dtype=str),
     }
-    blocked = {code: land[code].blocking for code in codes.values() if code in land}
     return Facts(
         today=today,
         ids=ids,
         programmes=np.array([r[1] for r in rows], dtype=np.int64),
         settlements=settlement_ids,
         columns=columns,
-        hazards=_hazards({pk: blocked.get(code, ()) for pk, code in codes.items()}),
+        hazards=hazards,
         steps_done={pk: frozenset(done) for pk, done in steps.items()},
         settlement_codes=codes,
     )
@@ -275,6 +277,34 @@ def _services(settlements: set[int]) -> defaultdict[int, set[str]]:
     ).values_list("settlement", "service"):
         services[settlement_id].add(service)
     return services
+
+
+# Up to this many settlements, land is judged settlement by settlement (a household page, a
+# district's run): each reads only the hazard areas near it. Beyond, every settlement at once
+# in one pass over every hazard area.
+FEW_SETTLEMENTS = 20
+
+
+def _land(
+    codes: Mapping[int, str],
+) -> tuple[dict[int, bool], dict[int, tuple[Hazard, ...]]]:
+    """Whether the land around each settlement (by pk) is released, and the hazard areas
+    not released around those whose land is not."""
+    if len(codes) <= FEW_SETTLEMENTS:
+        released, hazards = {}, {}
+        for settlement in Settlement.objects.filter(pk__in=codes):
+            readiness = settlement_land_readiness(settlement)
+            released[settlement.pk] = readiness.ready
+            if readiness.reasons:
+                hazards[settlement.pk] = tuple(
+                    Hazard(r.hazard.code, r.hazard.area_ha, r.method, r.percent)
+                    for r in readiness.reasons
+                )
+        return released, hazards
+    land = land_readiness_by_settlement()
+    released = {pk: land[code].ready if code in land else True for pk, code in codes.items()}
+    blocked = {pk: land[code].blocking for pk, code in codes.items() if code in land}
+    return released, _hazards(blocked)
 
 
 def _hazards(blocking: Mapping[int, tuple[str, ...]]) -> dict[int, tuple[Hazard, ...]]:

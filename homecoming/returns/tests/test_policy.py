@@ -91,10 +91,12 @@ def test_the_facts_of_a_household_are_read_from_its_records(places, make_househo
 
 
 def test_the_facts_of_many_households_take_a_few_queries(places, make_household, zar_ready):
-    few = [household(make_household, places.zar, 2) for _ in range(3)]
+    few = [household(make_household, s, 2) for s in (places.zar, places.ballija)]
     with CaptureQueriesContext(connection) as few_queries:
         household_facts(few, TODAY)
-    many = few + [household(make_household, places.ballija, 4) for _ in range(12)]
+    many = few + [
+        household(make_household, (places.zar, places.ballija)[i % 2], 4) for i in range(12)
+    ]
     with CaptureQueriesContext(connection) as many_queries:
         household_facts(Household.objects.filter(pk__in=[h.pk for h in many]), TODAY)
     assert len(many_queries) == len(few_queries)
@@ -301,3 +303,32 @@ def test_verdicts_of_no_household_are_empty(db):
     verdicts = policy_verdicts(policy_in_force(default_programme()), household_facts([], TODAY))
     assert verdicts.eligible.shape == (0,)
     assert np.array_equal(verdicts.scores, np.zeros(0))
+
+
+def test_a_settlements_readiness_asks_for_the_services_of_the_policy_in_force(
+    places, zar_ready, make_user
+):
+    from homecoming.housing.selectors import settlement_return_readiness
+    from homecoming.programmes.policies import policy_approve, policy_change, policy_draft
+
+    drafter, approver = (make_user(n, "return_planner") for n in ("p1", "p2"))
+    draft = policy_draft(programme=default_programme(), by=drafter)
+    policy_change(
+        version=draft,
+        by=drafter,
+        conditions=[],
+        priority_factors=draft.priority_factors,
+        required_services=["electricity", "gas"],
+        offer_answer_days=draft.offer_answer_days,
+        rooms=draft.rooms,
+    )
+    before = settlement_return_readiness(places.zar)
+    assert {c.service for c in before.services if c.required} == {
+        "electricity",
+        "water",
+        "school",
+        "clinic",
+    }
+    policy_approve(version=draft, by=approver, in_force_from=timezone.localdate())
+    after = settlement_return_readiness(places.zar)
+    assert {c.service for c in after.services if c.required} == {"electricity", "gas"}
