@@ -44,6 +44,7 @@ DJANGO_FREE = (
     "homecoming.dedup",
     "homecoming.mineaction.readiness",
     "homecoming.monitoring.forecast",
+    "homecoming.programmes.fairness",
     "homecoming.programmes.language",
 )
 DJANGO = ("django", "rest_framework")

@@ -428,14 +428,11 @@ def policy_verdicts(version: PolicyVersion, facts: Facts) -> Verdicts:
     }
     # A cross-border programme's steps replace the release of land.
     steps = [s["key"] for s in version.steps] if cross_border else []
-    steps_missing = (
-        np.array(
-            [[s not in facts.steps_done.get(pk, ()) for s in steps] for pk in facts.ids.tolist()],
-            dtype=bool,
-        ).reshape(rows, len(steps))
-        if steps
-        else np.zeros((rows, 0), dtype=bool)
-    )
+    # Column by column: no loop over the households (a national registry has 250,000).
+    steps_missing = np.ones((rows, len(steps)), dtype=bool)
+    for j, step in enumerate(steps):
+        done = [pk for pk, keys in facts.steps_done.items() if step in keys]
+        steps_missing[:, j] = ~np.isin(facts.ids, done)
     gates[Why.LAND] = (
         np.zeros(rows, dtype=bool) if cross_border else ~columns["origin.land_released"]
     )

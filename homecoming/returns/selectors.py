@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
+import numpy as np
 from django.conf import settings
 from django.db.models import (
     BooleanField,
@@ -163,29 +164,60 @@ def households_in(districts: list[Area]) -> QuerySet[Household]:
     )
 
 
+def planner_records(
+    *,
+    ids: np.ndarray,
+    settlements: np.ndarray,
+    districts: np.ndarray,
+    sizes: np.ndarray,
+    step_free: np.ndarray,
+    priority: np.ndarray,
+) -> list[dict]:
+    """The planner's household records (docs/planner.md, Input) from columns aligned by
+    position: the household's key, the codes of its origin settlement and district, its
+    current members, whether it needs a step-free home, its priority score. One function
+    for the allocation run and the comparison of two policy versions (``whatif.py``)."""
+    return [
+        {
+            "id": str(pk),
+            "origin_settlement": settlement,
+            "origin_district": district,
+            "size": max(1, size),
+            "needs_step_free": bool(needs),
+            "priority": score,
+        }
+        for pk, settlement, district, size, needs, score in zip(
+            ids.tolist(),
+            settlements.tolist(),
+            districts.tolist(),
+            sizes.tolist(),
+            step_free.tolist(),
+            priority.tolist(),
+            strict=True,
+        )
+    ]
+
+
 def planner_households(
     households: list[Household], verdicts: Verdicts
 ) -> tuple[list[dict], dict[int, tuple[int, dict]]]:
     """The planner's household records, and each household's priority score and breakdown,
     from the verdicts of its programme's policy on them."""
     facts = verdicts.facts
-    members = facts.columns["household.members"]
-    disabled = facts.columns["members.with_disability"]
-    records, breakdowns = [], {}
-    for household in households:
-        row = facts.index(household.pk)
-        score = int(verdicts.scores[row])
-        breakdowns[household.pk] = (score, verdicts.breakdown(row))
-        records.append(
-            {
-                "id": str(household.pk),
-                "origin_settlement": household.origin_settlement.code,
-                "origin_district": household.origin_settlement.district.code,
-                "size": max(1, int(members[row])),
-                "needs_step_free": bool(disabled[row]),
-                "priority": score,
-            }
-        )
+    pks = np.array([h.pk for h in households], dtype=np.int64)
+    rows = np.array([facts.index(pk) for pk in pks.tolist()], dtype=np.int64)
+    records = planner_records(
+        ids=pks,
+        settlements=facts.columns["origin.settlement"][rows],
+        districts=facts.columns["origin.district"][rows],
+        sizes=facts.columns["household.members"][rows],
+        step_free=facts.columns["members.with_disability"][rows] > 0,
+        priority=verdicts.scores[rows],
+    )
+    breakdowns = {
+        pk: (int(verdicts.scores[row]), verdicts.breakdown(row))
+        for pk, row in zip(pks.tolist(), rows.tolist(), strict=True)
+    }
     return records, breakdowns
 
 

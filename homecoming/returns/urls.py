@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homecoming.returns import views
+from homecoming.returns import views, whatif_views
 
 app_name = "returns"
 urlpatterns = [
@@ -30,4 +30,10 @@ urlpatterns = [
         name="passenger_answer",
     ),
     path("households/<int:household_id>/follow-up/", views.follow_up_view, name="follow_up"),
+    path("policies/compare/", whatif_views.policy_compare, name="policy_compare"),
+    path(
+        "policies/compare/<slug:table>.<slug:extension>",
+        whatif_views.policy_compare_export,
+        name="policy_compare_export",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.urls import URLResolver, get_resolver, path
 from django.utils import timezone
 
 from homecoming.accounts.models import AccessLog, Role
+from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.fieldforms import field_form_create, field_submission_receive
 from homecoming.registry.models import DuplicateCandidate, IdentityDocument
 from homecoming.registry.services import HouseholdMatch, duplicates_store
@@ -81,6 +82,16 @@ READS = {
         "export",
         "{path}",
     ),
+    "returns:policy_compare": (
+        "/returns/policies/compare/?a={version}&b={version}&districts={district}",
+        "view",
+        "{path}",
+    ),
+    "returns:policy_compare_export": (
+        "/returns/policies/compare/changes.csv?a={version}&b={version}&districts={district}",
+        "export",
+        "{path}",
+    ),
     "record_history": ("/accounts/history/household/{a}/", "history", "{ref_a}"),
     "access_log": ("/accounts/access-log/?action=refused", "view", "{path}"),
     "api:household_list": ("/api/registry/households/?q=elvin", "api", "{path}"),
@@ -127,6 +138,8 @@ def world(places, make_household, zar_ready, planner, admin, settings, tmp_path)
         "run": run.pk,
         "cohort": cohort.pk,
         "run_of_file": run_of_file.pk,
+        "version": policy_in_force(default_programme()).pk,
+        "district": places.kalbajar.code,
     }
 
 
