@@ -105,7 +105,7 @@ def _number(value: Decimal) -> str:
 
 def _term_place(term: dict, names: PlaceNames) -> str:
     kind, ref = term["place"]
-    return names.get((kind, ref)) or _(ref if kind == "label" else "")
+    return names.get((kind, ref)) or (_(ref) if kind == "label" else "")
 
 
 def _term_value(term: dict) -> str:

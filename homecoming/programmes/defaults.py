@@ -37,7 +37,11 @@ FACTORS = {
     "members": ("household.members", {"en": "members", "az": "üzvlər", "ru": "члены"}),
     "years_displaced": (
         "household.years_displaced",
-        {"en": "years displaced", "az": "məcburi köçkünlük illəri", "ru": "годы перемещения"},
+        {
+            "en": "years displaced",
+            "az": "məcburi köçkünlük illəri",
+            "ru": "годы вынужденного переселения",
+        },
     ),
 }
 
