@@ -23,12 +23,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_noop
 
 from homecoming.housing.models import HousingUnit, Project, Utility
-from homecoming.housing.selectors import FUNNEL
+from homecoming.housing.selectors import FUNNEL, required_services
 from homecoming.mineaction.models import DeviceReport, LandReleaseActivity
 from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
@@ -271,7 +270,7 @@ def settlement_states(
     every settlement's land verdict, when the caller has it already."""
     if land is None:
         land = land_readiness_by_settlement()
-    required = list(settings.RETURN_REQUIRED_SERVICES)
+    required = required_services()
     commissioned: dict[int, set[str]] = defaultdict(set)
     for settlement_id, service in Utility.objects.filter(
         status=Utility.Status.COMMISSIONED

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_table
 from homecoming.housing.selectors import settlement_return_readiness
@@ -22,6 +23,8 @@ from homecoming.monitoring.models import Discrepancy, Target
 from homecoming.monitoring.selectors import discrepancy_rows, targets_progress
 from homecoming.monitoring.services import figures_import, target_update
 from homecoming.places.models import Settlement
+from homecoming.programmes.policies import policy_approve, policy_change, policy_draft
+from homecoming.programmes.selectors import default_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +159,21 @@ def test_the_forecast_inputs_come_from_the_records(returned, planner):
     assert inputs.units == []  # Zar's two homes are occupied
     assert inputs.completion_delays_days == [-213]  # finished 2025-06-01, planned 2025-12-31
     assert len(inputs.release_ha_by_month) == 12
+
+
+def test_the_maps_missing_services_are_those_the_policy_in_force_requires(returned, make_user):
+    """The map once read the services from the settings after a policy had changed them."""
+    drafter, approver = (make_user(n, "return_planner") for n in ("p1", "p2"))
+    draft = policy_draft(programme=default_programme(), by=drafter)
+    policy_change(
+        version=draft,
+        by=drafter,
+        conditions=[],
+        priority_factors=draft.priority_factors,
+        required_services=["gas"],
+        offer_answer_days=draft.offer_answer_days,
+        rooms=draft.rooms,
+    )
+    policy_approve(version=draft, by=approver, in_force_from=timezone.localdate())
+    states = {s.settlement.name: s for s in settlement_states()}
+    assert states["Zar"].missing_services == ["gas"]
