@@ -138,9 +138,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     home, priority in words and explanation."""
     require(request.user, RETURN_PLAN)
     run = get_object_or_404(
-        run_list_for_user(request.user).select_related(
-            "approved_by", "policy_version__programme"
-        ),
+        run_list_for_user(request.user).select_related("approved_by", "policy_version__programme"),
         pk=run_id,
     )
     why = request.GET.get("why", "")
