@@ -107,7 +107,7 @@ def test_an_officer_records_offers_from_a_filtered_list(
     filters.locator("[name=answer]").select_option("pending")
     filters.locator("button[type=submit]").click()
     expect(page).to_have_url(
-        f"/returns/offers/?q=&destination=&run={run.pk}&answer=pending&deadline="
+        f"/returns/offers/?q=&destination=&run={run.pk}&programme=&answer=pending&deadline="
     )
     expect(page.locator("#offers tbody tr[id]")).to_have_count(3)
     shoot(page, screenshot, "offers-filtered", language)
