@@ -281,8 +281,14 @@ def read_text(path: Path) -> str:
         ) from exc
 
 
+# The longest cell a CSV file may have (Python's default limit). The limit is the process's,
+# and a library may raise it for itself (Frictionless does on import), so each read sets it.
+CELL_LIMIT = 131_072
+
+
 def _read_csv(path: Path) -> Iterator[list[str]]:
     """The rows of a CSV file as they are read, not the whole file at once."""
+    csv.field_size_limit(CELL_LIMIT)
     with path.open("rb") as handle:
         if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             read_text(path)  # refused in words
@@ -312,10 +318,7 @@ def _csv_problem(exc: csv.Error) -> str:
             "be read as one cell; close it or remove it"
         )
     if message.startswith("field larger than field limit"):
-        return (
-            f'a cell is longer than {csv.field_size_limit():,} characters: is a quote (") '
-            "left open?"
-        )
+        return f'a cell is longer than {CELL_LIMIT:,} characters: is a quote (") left open?'
     if "expected after" in message:
         return 'a quoted cell has text after its closing quote ("); quote the whole cell'
     return f"not a readable CSV row ({message})"
