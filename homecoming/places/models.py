@@ -14,7 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class Place(models.Model):
+class NamedInLanguages:
+    """A record named in English (``name``) and, when known, in Azerbaijani and Russian
+    (``name_az``, ``name_ru``): places, programmes, their phases."""
+
+    name: str
+    name_az: str
+    name_ru: str
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page (``name_az``, ``name_ru``), else the English one.
+
+        The maps pick a name the same way from the GeoJSON's properties (map.js, ``localName``).
+        """
+        names = {"az": self.name_az, "ru": self.name_ru}
+        return names.get((get_language() or "")[:2]) or self.name
+
+
+class Place(NamedInLanguages, models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name (English)"), max_length=200)
     name_az = models.CharField(_("name (Azerbaijani)"), max_length=200, blank=True)
@@ -36,15 +54,6 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        """The name in the language of the page (``name_az``, ``name_ru``), else the English one.
-
-        The maps pick a name the same way from the GeoJSON's properties (map.js, ``localName``).
-        """
-        names = {"az": self.name_az, "ru": self.name_ru}
-        return names.get((get_language() or "")[:2]) or self.name
 
     @property
     def has_point(self) -> bool:

@@ -14,14 +14,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from homecoming.places.models import Area
+from homecoming.places.models import Area, NamedInLanguages
 
 
-class Programme(models.Model):
+class Programme(NamedInLanguages, models.Model):
     class Kind(models.TextChoices):
         IDP_RETURN = "idp_return", _("Return of internally displaced people")
         REPATRIATION = "repatriation", _("Cross-border voluntary repatriation")
@@ -67,14 +66,8 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        """The name in the language of the page, else the English one (as places.Place)."""
-        names = {"az": self.name_az, "ru": self.name_ru}
-        return names.get((get_language() or "")[:2]) or self.name
 
-
-class Phase(models.Model):
+class Phase(NamedInLanguages, models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="phases", verbose_name=_("programme")
     )
@@ -97,11 +90,6 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        names = {"az": self.name_az, "ru": self.name_ru}
-        return names.get((get_language() or "")[:2]) or self.name
 
 
 class PolicyVersion(models.Model):
