@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from homecoming.accounts.models import Role
+from homecoming.core.tests.threads import at_once, refusals
 from homecoming.programmes.models import Phase, Programme
 from homecoming.programmes.selectors import default_programme
+from homecoming.programmes.services import programme_status_advance
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,19 @@ def test_a_code_that_names_a_page_is_refused_in_words(client_for, admin):
     )
     assert "names a page of the programmes" in response.content.decode()
     assert not Programme.objects.filter(code="new").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_administrators_making_a_programme_active_at_once_one_does_it(make_user):
+    """The second one is told the programme is active already, and nothing moves twice."""
+    proposed = Programme.objects.create(code="concept", name="Concept", kind="repatriation")
+    admins = [make_user(f"admin{i}", Role.ADMINISTRATOR) for i in range(2)]
+    loaded = [Programme.objects.get(pk=proposed.pk) for _ in admins]
+    outcomes = at_once(
+        [
+            lambda p=p, who=who: programme_status_advance(programme=p, by=who, to="active")
+            for p, who in zip(loaded, admins, strict=True)
+        ]
+    )
+    assert refusals(outcomes) == {"A programme that is active cannot become active.": 1}
+    assert Programme.objects.get(pk=proposed.pk).status == "active"
