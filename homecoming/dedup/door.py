@@ -32,12 +32,14 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from homecoming.dedup.dates import parse_birth_date
 from homecoming.dedup.link import (
+    SUPPORT_PROBABILITY,
     LinkageModel,
     MemberPair,
     _checked,
@@ -158,10 +160,35 @@ def score_new_records(
     records = [*left, *right]  # numbered together: ids and households stay apart
     prepared = _prepared(records, **options)
     scored = _scorer(model, threshold).scored(prepared[: len(left)], prepared[len(left) :])
+    scored = pd.concat([scored, *_household_blocked(model, threshold, prepared, len(left), scored)])
     linked = household_context(
         scored, support_weight=model.support_weight, threshold=threshold, whole_registry=False
     )
     return member_pairs(linked, records, _comparisons(**options), model.extra_fields, by_id=False)
+
+
+def _household_blocked(
+    model: LinkageModel, threshold: float, prepared: pa.Table, new: int, scored: pd.DataFrame
+) -> list[pd.DataFrame]:
+    """The batch's household blocking (``link.find_duplicates``): for each new household
+    and registered household that share a pair scored at ``SUPPORT_PROBABILITY`` or
+    more, the pairs of their members no rule made, scored. ``prepared``: the new
+    records, then the registered ones; the registered households whole (those a rule
+    pairs with a new member) for these pairs to be all found."""
+    strong = scored[scored["match_probability"] >= SUPPORT_PROBABILITY]
+    linked = set(zip(strong["household_l"], strong["household_r"], strict=True))
+    made = set(zip(scored["unique_id_l"], scored["unique_id_r"], strict=True))
+    households = prepared.column("household").to_numpy()
+    found = []
+    for mine in sorted({mine for mine, _ in linked}):  # one pass per new household
+        theirs = [other for one, other in linked if one == mine]
+        left = prepared.slice(0, new).filter(pa.array(households[:new] == mine))
+        right = prepared.slice(new).filter(pa.array(np.isin(households[new:], theirs)))
+        pairs = _scorer(model, threshold, every_pair=True).scored(left, right)
+        ids = zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        keep = [pair not in made for pair in ids]
+        found.append(pairs.loc[np.array(keep, dtype=bool)])
+    return found
 
 
 # One record with every field filled, so that the tables the SQL is generated on have
@@ -205,8 +232,12 @@ class _Scorer:
     ``ONE_PASS_PAIRS`` pairs to look at, keeps Splink's joins.
     """
 
-    def __init__(self, model: LinkageModel, threshold: float) -> None:
+    def __init__(self, model: LinkageModel, threshold: float, *, every_pair: bool) -> None:
         self.lock = threading.Lock()
+        splink = model.splink
+        if every_pair:  # every pair of a new and a registered record: household blocking
+            rules = [{"blocking_rule": "l.household <> r.household", "sql_dialect": "duckdb"}]
+            splink = {**splink, "blocking_rules_to_generate_predictions": rules}
         self.con = duckdb.connect()
         options = {"normalise_names": model.normalise_names, "extra_fields": model.extra_fields}
         extra = dict.fromkeys(model.extra_fields, "a")
@@ -214,7 +245,7 @@ class _Scorer:
         db_api = _RecordingDuckDBAPI(connection=self.con)
         for table in (_NEW, _REGISTERED):
             self.con.from_arrow(template).create(table)
-        linker = Linker(db_api.register(_NEW), model.splink, log_level=None)
+        linker = Linker(db_api.register(_NEW), splink, log_level=None)
         for column, shares in model.term_frequencies.items():
             frame = pd.DataFrame(
                 {column: list(shares), f"tf_{column}": list(shares.values())}
@@ -239,7 +270,7 @@ class _Scorer:
         self.steps = len(steps)
         (blocked,) = (name for name in self.tables if name.startswith("__splink__blocked_id"))
         self.blocking_step = self.tables.index(blocked)
-        rules = model.splink["blocking_rules_to_generate_predictions"]
+        rules = splink["blocking_rules_to_generate_predictions"]
         first = " ".join(
             f"WHEN coalesce(({rule['blocking_rule']}), false) THEN '{key}'"
             for key, rule in enumerate(rules)
@@ -291,17 +322,17 @@ class _RecordingDuckDBAPI(DuckDBAPI):
 
 # The scorers of the last few models and thresholds used (a process sees one model at a
 # time, and the next when the batch runs again), keyed by the model's identity.
-_SCORERS: OrderedDict[tuple[int, float], tuple[LinkageModel, _Scorer]] = OrderedDict()
-_SCORERS_KEPT = 4
+_SCORERS: OrderedDict[tuple[int, float, bool], tuple[LinkageModel, _Scorer]] = OrderedDict()
+_SCORERS_KEPT = 8
 _SCORERS_LOCK = threading.Lock()
 
 
-def _scorer(model: LinkageModel, threshold: float) -> _Scorer:
-    key = (id(model), threshold)
+def _scorer(model: LinkageModel, threshold: float, *, every_pair: bool = False) -> _Scorer:
+    key = (id(model), threshold, every_pair)
     with _SCORERS_LOCK:
         kept = _SCORERS.get(key)
         if kept is None or kept[0] is not model:
-            kept = _SCORERS[key] = (model, _Scorer(model, threshold))
+            kept = _SCORERS[key] = (model, _Scorer(model, threshold, every_pair=every_pair))
             while len(_SCORERS) > _SCORERS_KEPT:
                 _SCORERS.popitem(last=False)
         _SCORERS.move_to_end(key)

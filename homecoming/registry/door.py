@@ -181,18 +181,14 @@ def _matches(
     other than ``leave_out`` it probably duplicates, each with its score and linked
     members, strongest first. ``candidates``: member ids, from ``_candidates``.
 
-    Only the candidates are scored, not their whole households: every pair a blocking
-    rule makes with a new member has a candidate on its registered side, so the pairs
-    between a new and a registered household, which a pair's household context is read
-    from, are all among them (``dedup.door.score_new_records``). The whole households
-    are read for the households that linked, whose sizes decide a household match.
+    The candidates' households are scored whole: every pair a blocking rule makes with
+    a new member has a candidate on its registered side, and the batch's household
+    blocking pairs every other member of a household that shares a likely pair with
+    the new one, so the pairs between a new and a registered household, which a pair's
+    household context is read from, are all among them
+    (``dedup.door.score_new_records``). The households' sizes decide a household match.
     """
-    records = [
-        record
-        for chunk in _chunks(candidates)
-        for record in linkage_records(registered_members().filter(pk__in=chunk))
-        if int(record["household"]) not in leave_out
-    ]
+    records = _candidate_records(candidates, leave_out=leave_out)
     if not records:
         return {}
     model = linkage_model()
@@ -249,6 +245,23 @@ def _candidates(records: Iterable[dict]) -> set[int]:
             if (day, origin) in born
         ),
     }
+
+
+def _candidate_records(candidates: set[int], *, leave_out: set[int] = frozenset()) -> list[dict]:
+    """The linkage records of the households of ``candidates`` (member ids), whole, but
+    those of ``leave_out``."""
+    households = {
+        household
+        for chunk in _chunks(candidates)
+        for household in registered_members()
+        .filter(pk__in=chunk)
+        .values_list("household", flat=True)
+    } - set(leave_out)
+    return [
+        record
+        for chunk in _chunks(households)
+        for record in linkage_records(registered_members().filter(household__in=chunk))
+    ]
 
 
 def _records(households: Iterable[int]) -> tuple[list[dict], dict[str, Member]]:

@@ -373,10 +373,34 @@ COUSINS = [
      "patronymic": "Эльшанович", "birth_date": "2003-07-19", "origin_settlement": "AZ-KLB-090"},
 ]  # fmt: skip
 
+# A household registered again in Russian, the mother's given name with a letter
+# dropped and her birth date lost: no blocking rule pairs her two records (the given
+# names differ, no date), but her husband and son link on their own, and the
+# household blocking puts her pair to the model, which their support lifts.
+FAMILY_MISSPELT = [
+    {"id": "fc-elchin", "household": "FC", "given_name": "Elçin", "family_name": "Rüstəmov",
+     "patronymic": "Namiq oğlu", "sex": "male", "birth_date": "1968-05-11",
+     "origin_settlement": "AZ-KLB-071"},
+    {"id": "fc-gunel", "household": "FC", "given_name": "Günel", "family_name": "Rüstəmova",
+     "patronymic": "Vaqif qızı", "sex": "female", "birth_date": "1972-08-19",
+     "origin_settlement": "AZ-KLB-071"},
+    {"id": "fc-orkhan", "household": "FC", "given_name": "Orxan", "family_name": "Rüstəmov",
+     "patronymic": "Elçin oğlu", "sex": "male", "birth_date": "1995-01-23",
+     "origin_settlement": "AZ-KLB-071"},
+    {"id": "fd-elchin", "household": "FD", "given_name": "Эльчин", "family_name": "Рустамов",
+     "patronymic": "Намикович", "birth_date": "1968-05-11", "origin_settlement": "AZ-KLB-071"},
+    {"id": "fd-gunel", "household": "FD", "given_name": "Гюнль", "family_name": "Рустамова",
+     "patronymic": "Вагифовна", "origin_settlement": "AZ-KLB-071"},
+    {"id": "fd-orkhan", "household": "FD", "given_name": "Орхан", "family_name": "Рустамов",
+     "patronymic": "Эльчинович", "birth_date": "1995-01-23", "origin_settlement": "AZ-KLB-071"},
+]  # fmt: skip
+
 
 @pytest.fixture(scope="module")
 def with_families(registry):
-    return find_duplicates([*registry.members, *FAMILY_AGAIN, *MISSPELT_AGAIN, *COUSINS])
+    return find_duplicates(
+        [*registry.members, *FAMILY_AGAIN, *MISSPELT_AGAIN, *COUSINS, *FAMILY_MISSPELT]
+    )
 
 
 def linked(result) -> set[tuple[str, str]]:
@@ -391,6 +415,10 @@ def test_a_member_whose_household_was_registered_again_in_cyrillic_is_found_by_h
         ("fa-narmin", "fb-narmin"),
         ("fa-sabina", "fb-sabina"),
     } <= linked(with_families)
+
+
+def test_a_mother_no_rule_pairs_is_put_to_the_model_by_her_household_and_found(with_families):
+    assert ("fc-gunel", "fd-gunel") in linked(with_families)
 
 
 def test_a_misspelt_transliteration_a_year_off_is_put_to_the_model_and_found(with_families):
