@@ -99,7 +99,9 @@ def measure(checks: int, pairs_checked: int) -> dict:
     from homecoming.registry.matching import (
         MEMBER_THRESHOLD,
         linkage_model_keep,
+        linkage_records,
         member_records,
+        registered_members,
     )
     from homecoming.registry.models import Household
     from homecoming.registry.services import DocumentInput, MemberInput
@@ -144,7 +146,7 @@ def measure(checks: int, pairs_checked: int) -> dict:
             found += any(match.household.pk == household_id for match in matches)
 
     # Verdicts: each sampled batch pair, its right member's household given to the door
-    # as new, against its candidates' households (as door._matches does).
+    # as new, against its candidates (as door._matches does).
     sample = rng.sample(batch.pairs, min(pairs_checked, len(batch.pairs)))
     record = {r["id"]: r for r in records}
     households: dict[str, list[dict]] = {}
@@ -153,12 +155,13 @@ def measure(checks: int, pairs_checked: int) -> dict:
     same = missed = differ = 0
     for pair in sample:
         new = households[record[pair.id_r]["household"]]
-        registered = door._candidate_records(
-            door._candidates(new), leave_out={int(new[0]["household"])}
-        )
+        candidates = registered_members().filter(pk__in=door._candidates(new))
+        candidates = candidates.exclude(household=int(new[0]["household"]))
+        registered = linkage_records(candidates)
         scored = {
             (p.id_l, p.id_r): p for p in score_new_records(
-                batch.model, new, registered, threshold=MEMBER_THRESHOLD
+                batch.model, new, registered, threshold=MEMBER_THRESHOLD,
+                households=door._households_records,
             )
         }  # fmt: skip
         if (pair.id_r, pair.id_l) not in scored:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import duckdb
 import numpy as np
@@ -128,6 +128,7 @@ def score_new_records(
     registered: Sequence[Mapping[str, object]],
     *,
     threshold: float,
+    households: Callable[[set[str]], Sequence[Mapping[str, object]]] | None = None,
 ) -> list[MemberPair]:
     """Pairs of a new record and a registered one that are probably one person.
 
@@ -144,6 +145,11 @@ def score_new_records(
         between its two households.
     threshold
         Smallest match probability of a pair to return.
+    households
+        Given ids of registered households, their records, whole. Household blocking
+        scores every pair of a new household and a registered one that share a likely
+        pair: with ``households``, it reads those registered households through it;
+        without, ``registered`` must hold them whole.
 
     Returns
     -------
@@ -160,11 +166,33 @@ def score_new_records(
     records = [*left, *right]  # numbered together: ids and households stay apart
     prepared = _prepared(records, **options)
     scored = _scorer(model, threshold).scored(prepared[: len(left)], prepared[len(left) :])
+    if households is not None:  # the linked households whole, for household blocking
+        records = [*records, *_rest_of_linked(scored, records, households)]
+        prepared = _prepared(records, **options)  # the same numbers, more records
     scored = pd.concat([scored, *_household_blocked(model, threshold, prepared, len(left), scored)])
     linked = household_context(
         scored, support_weight=model.support_weight, threshold=threshold, whole_registry=False
     )
     return member_pairs(linked, records, _comparisons(**options), model.extra_fields, by_id=False)
+
+
+def _rest_of_linked(
+    scored: pd.DataFrame,
+    records: list[dict],
+    households: Callable[[set[str]], Sequence[Mapping[str, object]]],
+) -> list[dict]:
+    """The records, not among ``records``, of the registered households that share a pair
+    scored at ``SUPPORT_PROBABILITY`` or more with a new one, read through ``households``."""
+    names: dict[str, int] = {}
+    for record in records:  # numbered as link._prepared numbers them
+        names.setdefault(record["household"], len(names))
+    by_number = {number: name for name, number in names.items()}
+    strong = scored[scored["match_probability"] >= SUPPORT_PROBABILITY]
+    linked = {by_number[number] for number in strong["household_r"]}
+    if not linked:
+        return []
+    known = {record["id"] for record in records}
+    return [record for record in _checked(households(linked)) if record["id"] not in known]
 
 
 def _household_blocked(

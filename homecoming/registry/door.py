@@ -181,14 +181,20 @@ def _matches(
     other than ``leave_out`` it probably duplicates, each with its score and linked
     members, strongest first. ``candidates``: member ids, from ``_candidates``.
 
-    The candidates' households are scored whole: every pair a blocking rule makes with
-    a new member has a candidate on its registered side, and the batch's household
-    blocking pairs every other member of a household that shares a likely pair with
-    the new one, so the pairs between a new and a registered household, which a pair's
-    household context is read from, are all among them
-    (``dedup.door.score_new_records``). The households' sizes decide a household match.
+    Only the candidates are scored, not their whole households: every pair a blocking
+    rule makes with a new member has a candidate on its registered side, so the pairs
+    between a new and a registered household, which a pair's household context is read
+    from, are all among them (``dedup.door.score_new_records``), but those of household
+    blocking: the households that share a likely pair with the new one are read whole
+    for them. The whole households are read for the households that linked, whose
+    sizes decide a household match.
     """
-    records = _candidate_records(candidates, leave_out=leave_out)
+    records = [
+        record
+        for chunk in _chunks(candidates)
+        for record in linkage_records(registered_members().filter(pk__in=chunk))
+        if int(record["household"]) not in leave_out
+    ]
     if not records:
         return {}
     model = linkage_model()
@@ -198,7 +204,9 @@ def _matches(
         if model is None:
             return {}
         linkage_model_keep(model, records=len(everyone))
-    pairs = score_new_records(model, new, records, threshold=MEMBER_THRESHOLD)
+    pairs = score_new_records(
+        model, new, records, threshold=MEMBER_THRESHOLD, households=_households_records
+    )
     household_of = {record["id"]: int(record["household"]) for record in records}
     records, by_id = _records({household_of[pair.id_r] for pair in pairs})
     by_pair = {(pair.id_l, pair.id_r): pair for pair in pairs}
@@ -247,19 +255,11 @@ def _candidates(records: Iterable[dict]) -> set[int]:
     }
 
 
-def _candidate_records(candidates: set[int], *, leave_out: set[int] = frozenset()) -> list[dict]:
-    """The linkage records of the households of ``candidates`` (member ids), whole, but
-    those of ``leave_out``."""
-    households = {
-        household
-        for chunk in _chunks(candidates)
-        for household in registered_members()
-        .filter(pk__in=chunk)
-        .values_list("household", flat=True)
-    } - set(leave_out)
+def _households_records(households: set[str]) -> list[dict]:
+    """The linkage records of the current members of ``households`` (ids as text)."""
     return [
         record
-        for chunk in _chunks(households)
+        for chunk in _chunks({int(household) for household in households})
         for record in linkage_records(registered_members().filter(household__in=chunk))
     ]
 

@@ -83,6 +83,24 @@ def test_a_mother_no_rule_pairs_is_scored_at_the_door_beside_her_household(membe
     )
 
 
+def test_the_door_reads_a_household_that_links_whole_to_score_the_rest_of_it(members, batch):
+    # Registration gives the door only the candidates (here the husband) and a way to
+    # read a household whole: the household that links is read, and the mother scored.
+    households = households_of(members)
+    husband = [member for member in households["FC"] if member["id"] == "fc-elchin"]
+    read = []
+
+    def whole(ids):
+        read.append(ids)
+        return [member for household in sorted(ids) for member in households[household]]
+
+    found = score_new_records(
+        batch.model, households["FD"], husband, threshold=batch.threshold, households=whole
+    )
+    assert read == [{"FC"}]
+    assert ("fd-gunel", "fc-gunel") in {(p.id_l, p.id_r) for p in found}
+
+
 def test_a_new_record_is_scored_only_against_registered_ones_the_rules_pair_it_with(members, batch):
     elvin, elvin_again = PLANTED[0]
     registered = [elvin, *LOOKALIKES, *members[:200]]
