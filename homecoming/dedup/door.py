@@ -165,57 +165,80 @@ def score_new_records(
     options = {"normalise_names": model.normalise_names, "extra_fields": model.extra_fields}
     records = [*left, *right]  # numbered together: ids and households stay apart
     prepared = _prepared(records, **options)
-    scored = _scorer(model, threshold).scored(prepared[: len(left)], prepared[len(left) :])
-    if households is not None:  # the linked households whole, for household blocking
-        records = [*records, *_rest_of_linked(scored, records, households)]
-        prepared = _prepared(records, **options)  # the same numbers, more records
-    scored = pd.concat([scored, *_household_blocked(model, threshold, prepared, len(left), scored)])
+    scorer = _scorer(model, threshold)
+    every_pair = len(left) * len(right) <= ONE_PASS_PAIRS
+    scored = scorer.scored(prepared[: len(left)], prepared[len(left) :], every_pair=every_pair)
+    by_rule = (scored["match_key"] != HOUSEHOLDS).to_numpy()
+    linked = _linked(scored[by_rule])
+    between = zip(scored["household_l"], scored["household_r"], strict=True)
+    # a pair no rule made is kept where its two households share a likely pair
+    scored = scored[[rule or pair in linked for rule, pair in zip(by_rule, between, strict=True)]]
+    fresh = len(records) if every_pair else len(left)  # not yet put to every new record
+    if households is not None:  # the rest of the linked households, for household blocking
+        rest = _rest_of_linked(linked, records, households)
+        if rest:
+            records = [*records, *rest]
+            prepared = _prepared(records, **options)  # the same numbers, more records
+    more = _household_blocked(scorer, prepared, len(left), fresh, linked, scored)
     linked = household_context(
-        scored, support_weight=model.support_weight, threshold=threshold, whole_registry=False
+        pd.concat([scored, *more]),
+        support_weight=model.support_weight,
+        threshold=threshold,
+        whole_registry=False,
     )
     return member_pairs(linked, records, _comparisons(**options), model.extra_fields, by_id=False)
 
 
+def _linked(by_rule: pd.DataFrame) -> set[tuple[int, int]]:
+    """The (new, registered) households, as numbered, that share a pair a rule made
+    scored at ``SUPPORT_PROBABILITY`` or more: household blocking's households."""
+    strong = by_rule[by_rule["match_probability"] >= SUPPORT_PROBABILITY]
+    return set(zip(strong["household_l"], strong["household_r"], strict=True))
+
+
 def _rest_of_linked(
-    scored: pd.DataFrame,
+    linked: set[tuple[int, int]],
     records: list[dict],
     households: Callable[[set[str]], Sequence[Mapping[str, object]]],
 ) -> list[dict]:
-    """The records, not among ``records``, of the registered households that share a pair
-    scored at ``SUPPORT_PROBABILITY`` or more with a new one, read through ``households``."""
+    """The records, not among ``records``, of the registered households ``linked`` names
+    (as ``link._prepared`` numbers them), read through ``households``."""
+    if not linked:
+        return []
     names: dict[str, int] = {}
     for record in records:  # numbered as link._prepared numbers them
         names.setdefault(record["household"], len(names))
     by_number = {number: name for name, number in names.items()}
-    strong = scored[scored["match_probability"] >= SUPPORT_PROBABILITY]
-    linked = {by_number[number] for number in strong["household_r"]}
-    if not linked:
-        return []
     known = {record["id"] for record in records}
-    return [record for record in _checked(households(linked)) if record["id"] not in known]
+    read = households({by_number[theirs] for _, theirs in linked})
+    return [record for record in _checked(read) if record["id"] not in known]
 
 
 def _household_blocked(
-    model: LinkageModel, threshold: float, prepared: pa.Table, new: int, scored: pd.DataFrame
+    scorer: _Scorer,
+    prepared: pa.Table,
+    new: int,
+    fresh: int,
+    linked: set[tuple[int, int]],
+    scored: pd.DataFrame,
 ) -> list[pd.DataFrame]:
-    """The batch's household blocking (``link.find_duplicates``): for each new household
-    and registered household that share a pair scored at ``SUPPORT_PROBABILITY`` or
-    more, the pairs of their members no rule made, scored. ``prepared``: the new
-    records, then the registered ones; the registered households whole (those a rule
-    pairs with a new member) for these pairs to be all found."""
-    strong = scored[scored["match_probability"] >= SUPPORT_PROBABILITY]
-    linked = set(zip(strong["household_l"], strong["household_r"], strict=True))
-    made = set(zip(scored["unique_id_l"], scored["unique_id_r"], strict=True))
+    """The batch's household blocking (``link.find_duplicates``): for each new and
+    registered household ``linked``, the pairs of their members no rule made, scored.
+    ``prepared``: the new records, then the registered ones, whole for the households
+    linked; those before position ``fresh`` were put to every new record with the
+    rules' pairs (``scored``), so only the later ones are scored here."""
     households = prepared.column("household").to_numpy()
+    made = set(zip(scored["unique_id_l"], scored["unique_id_r"], strict=True))
     found = []
     for mine in sorted({mine for mine, _ in linked}):  # one pass per new household
         theirs = [other for one, other in linked if one == mine]
+        right = prepared.slice(fresh).filter(pa.array(np.isin(households[fresh:], theirs)))
+        if not right.num_rows:
+            continue
         left = prepared.slice(0, new).filter(pa.array(households[:new] == mine))
-        right = prepared.slice(new).filter(pa.array(np.isin(households[new:], theirs)))
-        pairs = _scorer(model, threshold, every_pair=True).scored(left, right)
+        pairs = scorer.scored(left, right, every_pair=True)
         ids = zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
-        keep = [pair not in made for pair in ids]
-        found.append(pairs.loc[np.array(keep, dtype=bool)])
+        found.append(pairs.loc[np.array([pair not in made for pair in ids], dtype=bool)])
     return found
 
 
@@ -239,6 +262,7 @@ _NEW, _REGISTERED = "door_new", "door_registered"
 # found in one pass over all of them (a household against its candidates: a few
 # thousand); beyond, Splink's join per rule (a file against the registry).
 ONE_PASS_PAIRS = 200_000
+HOUSEHOLDS = "households"  # the match_key of a pair no rule made (as link's household blocking)
 
 
 class _Scorer:
@@ -247,8 +271,7 @@ class _Scorer:
     Splink spends most of a second validating a model and writing its SQL; the SQL
     itself runs in milliseconds on a few hundred pairs. So ``predict_between`` runs
     once, on template tables, while the statements it executes are recorded, and each
-    is prepared once (DuckDB plans a statement of this size in tens of milliseconds,
-    longer than it takes to run on a household's pairs): a check fills the two tables
+    is prepared once: a check fills the two tables
     and executes the prepared statements, each into the table Splink named, the last
     read back. The statements are Splink's own, so the scores are too.
 
@@ -257,15 +280,14 @@ class _Scorer:
     check pairs every new record with every candidate in one pass instead and keeps a
     pair under the first rule that holds, the rules' own SQL: the same pairs with the
     same ``match_key``, at a fraction of the cost. A file's check, with more than
-    ``ONE_PASS_PAIRS`` pairs to look at, keeps Splink's joins.
+    ``ONE_PASS_PAIRS`` pairs to look at, keeps Splink's joins. Asked for every pair
+    (household blocking), that pass keeps the pairs no rule makes as well, under the
+    ``match_key`` ``HOUSEHOLDS``: DuckDB plans a prepared statement again at each run,
+    some 25 ms for the scoring one however few its pairs, so a check runs it once.
     """
 
-    def __init__(self, model: LinkageModel, threshold: float, *, every_pair: bool) -> None:
+    def __init__(self, model: LinkageModel, threshold: float) -> None:
         self.lock = threading.Lock()
-        splink = model.splink
-        if every_pair:  # every pair of a new and a registered record: household blocking
-            rules = [{"blocking_rule": "l.household <> r.household", "sql_dialect": "duckdb"}]
-            splink = {**splink, "blocking_rules_to_generate_predictions": rules}
         self.con = duckdb.connect()
         options = {"normalise_names": model.normalise_names, "extra_fields": model.extra_fields}
         extra = dict.fromkeys(model.extra_fields, "a")
@@ -273,7 +295,7 @@ class _Scorer:
         db_api = _RecordingDuckDBAPI(connection=self.con)
         for table in (_NEW, _REGISTERED):
             self.con.from_arrow(template).create(table)
-        linker = Linker(db_api.register(_NEW), splink, log_level=None)
+        linker = Linker(db_api.register(_NEW), model.splink, log_level=None)
         for column, shares in model.term_frequencies.items():
             frame = pd.DataFrame(
                 {column: list(shares), f"tf_{column}": list(shares.values())}
@@ -298,21 +320,26 @@ class _Scorer:
         self.steps = len(steps)
         (blocked,) = (name for name in self.tables if name.startswith("__splink__blocked_id"))
         self.blocking_step = self.tables.index(blocked)
-        rules = splink["blocking_rules_to_generate_predictions"]
+        rules = model.splink["blocking_rules_to_generate_predictions"]
         first = " ".join(
             f"WHEN coalesce(({rule['blocking_rule']}), false) THEN '{key}'"
             for key, rule in enumerate(rules)
         )
-        self.con.execute(
-            f"PREPARE door_one_pass AS INSERT INTO {blocked} BY NAME SELECT * FROM ("  # noqa: S608 (the model's own rules)
-            f"SELECT CASE {first} END AS match_key, l.unique_id AS join_key_l,"
-            f" r.unique_id AS join_key_r FROM {_NEW} AS l CROSS JOIN {_REGISTERED} AS r)"
-            " WHERE match_key IS NOT NULL"
-        )
+        for name, unmade in (("door_one_pass", "NULL"), ("door_every_pair", f"'{HOUSEHOLDS}'")):
+            self.con.execute(
+                f"PREPARE {name} AS INSERT INTO {blocked} BY NAME SELECT * FROM ("  # noqa: S608 (the model's own rules)
+                f"SELECT CASE {first} ELSE {unmade} END AS match_key, l.unique_id AS join_key_l,"
+                f" r.unique_id AS join_key_r FROM {_NEW} AS l CROSS JOIN {_REGISTERED} AS r)"
+                " WHERE match_key IS NOT NULL"
+            )
         self._emptied()
 
-    def scored(self, new: pa.Table, registered: pa.Table) -> pd.DataFrame:
-        """Splink's predictions between the ``new`` and the ``registered`` records."""
+    def scored(
+        self, new: pa.Table, registered: pa.Table, *, every_pair: bool = False
+    ) -> pd.DataFrame:
+        """Splink's predictions between the ``new`` and the ``registered`` records: the
+        pairs the rules make, or with ``every_pair`` every pair, those no rule makes
+        with the ``match_key`` ``HOUSEHOLDS`` (household blocking's)."""
         with self.lock:
             for table, frame in ((_NEW, new), (_REGISTERED, registered)):
                 self.con.register("door_frame", frame)
@@ -321,7 +348,9 @@ class _Scorer:
             one_pass = new.num_rows * registered.num_rows <= ONE_PASS_PAIRS
             try:
                 for step in range(self.steps):
-                    if one_pass and step == self.blocking_step:
+                    if every_pair and step == self.blocking_step:
+                        self.con.execute("EXECUTE door_every_pair")
+                    elif one_pass and step == self.blocking_step:
                         self.con.execute("EXECUTE door_one_pass")
                     else:
                         self.con.execute(f"EXECUTE door_step_{step}")
@@ -350,17 +379,17 @@ class _RecordingDuckDBAPI(DuckDBAPI):
 
 # The scorers of the last few models and thresholds used (a process sees one model at a
 # time, and the next when the batch runs again), keyed by the model's identity.
-_SCORERS: OrderedDict[tuple[int, float, bool], tuple[LinkageModel, _Scorer]] = OrderedDict()
-_SCORERS_KEPT = 8
+_SCORERS: OrderedDict[tuple[int, float], tuple[LinkageModel, _Scorer]] = OrderedDict()
+_SCORERS_KEPT = 4
 _SCORERS_LOCK = threading.Lock()
 
 
-def _scorer(model: LinkageModel, threshold: float, *, every_pair: bool = False) -> _Scorer:
-    key = (id(model), threshold, every_pair)
+def _scorer(model: LinkageModel, threshold: float) -> _Scorer:
+    key = (id(model), threshold)
     with _SCORERS_LOCK:
         kept = _SCORERS.get(key)
         if kept is None or kept[0] is not model:
-            kept = _SCORERS[key] = (model, _Scorer(model, threshold, every_pair=every_pair))
+            kept = _SCORERS[key] = (model, _Scorer(model, threshold))
             while len(_SCORERS) > _SCORERS_KEPT:
                 _SCORERS.popitem(last=False)
         _SCORERS.move_to_end(key)

@@ -83,9 +83,15 @@ def test_a_mother_no_rule_pairs_is_scored_at_the_door_beside_her_household(membe
     )
 
 
-def test_the_door_reads_a_household_that_links_whole_to_score_the_rest_of_it(members, batch):
+@pytest.mark.parametrize("one_pass", [True, False], ids=["one run", "Splink's joins"])
+def test_the_door_reads_a_household_that_links_whole_to_score_the_rest_of_it(
+    members, batch, monkeypatch, one_pass
+):
     # Registration gives the door only the candidates (here the husband) and a way to
-    # read a household whole: the household that links is read, and the mother scored.
+    # read a household whole: the household that links is read, and the mother scored,
+    # whether the rules' pairs were found in the check's one run or by a file's joins.
+    if not one_pass:
+        monkeypatch.setattr(door, "ONE_PASS_PAIRS", 0)
     households = households_of(members)
     husband = [member for member in households["FC"] if member["id"] == "fc-elchin"]
     read = []
