@@ -35,7 +35,7 @@ from homecoming.housing.models import HousingUnit
 from homecoming.places.models import Area, Settlement
 from homecoming.programmes.models import PolicyVersion, Programme
 from homecoming.programmes.policies import in_language
-from homecoming.programmes.selectors import policy_in_force
+from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.models import Consent, Household, HouseholdEvent, Member
 from homecoming.registry.selectors import household_list_for_user, household_search
 from homecoming.returns.models import (
@@ -862,6 +862,14 @@ class HouseholdPriority:
     version: PolicyVersion | None = None
 
 
+def run_policy(run: AllocationRun) -> PolicyVersion:
+    """The policy version whose rules follow from ``run``: its own, or — for a run made
+    before policies were data — the one in force of its programme (the first one's)."""
+    if run.policy_version_id:
+        return run.policy_version
+    return policy_in_force(run.programme or default_programme())
+
+
 def household_priority(household: Household, *, today: dt.date | None = None) -> HouseholdPriority:
     result = (
         AllocationResult.objects.filter(household=household)
@@ -871,7 +879,7 @@ def household_priority(household: Household, *, today: dt.date | None = None) ->
     )
     if result is not None:
         return HouseholdPriority(
-            result.priority, result.priority_words, result.run, result.run.policy_version
+            result.priority, result.priority_words, result.run, run_policy(result.run)
         )
     verdicts = programme_verdicts([household], today or timezone.localdate())
     if household.programme_id not in verdicts:

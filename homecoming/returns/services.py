@@ -45,6 +45,7 @@ from homecoming.returns.selectors import (
     ineligible_rows,
     planner_households,
     planner_units,
+    run_policy,
     seats_taken,
     step_label,
     waiting_to_travel,
@@ -172,14 +173,6 @@ def return_step_record(*, household: Household, by: User, step: str, date: dt.da
         except ApplicationError as exc:
             raise ApplicationError(exc.message, extra={"field": "date"}) from exc
         household_event(household, by, STEP_DONE, step=step, date=date.isoformat())
-
-
-def run_policy(run: AllocationRun) -> PolicyVersion:
-    """The policy version whose rules follow from ``run``: its own, or — for a run made
-    before policies were data — the one in force of its programme (the first one's)."""
-    if run.policy_version_id:
-        return run.policy_version
-    return policy_in_force(run.programme or default_programme())
 
 
 def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = None) -> int:

@@ -59,6 +59,7 @@ from homecoming.returns.selectors import (
     run_ineligible_groups,
     run_ineligible_households,
     run_list_for_user,
+    run_policy,
     run_reason,
     steps_version,
     with_heads,
@@ -78,7 +79,6 @@ from homecoming.returns.services import (
     passenger_answer,
     passengers_confirm,
     return_step_record,
-    run_policy,
 )
 
 
