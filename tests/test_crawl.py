@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import make_table
 from homecoming.accounts.models import Role, User
+from homecoming.demo.programmes import CONCEPT_STEPS
 from homecoming.heritage.models import Monument
 from homecoming.mineaction.services import hazards_import
 from homecoming.mineaction.tests.fixtures import activity_row, hazard_row, square
@@ -44,8 +45,8 @@ from homecoming.monitoring.models import Indicator
 from homecoming.monitoring.services import figures_import
 from homecoming.monitoring.tests.conftest import TARGETS
 from homecoming.places.models import Area, Place, Settlement
-from homecoming.programmes.models import Phase, Programme
-from homecoming.programmes.selectors import default_programme
+from homecoming.programmes.models import Phase, PolicyVersion, Programme
+from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.services import change_request_create, consent_record
 from homecoming.returns.models import Reservation
 from homecoming.returns.services import (
@@ -54,6 +55,7 @@ from homecoming.returns.services import (
     cohort_plan,
     cohorts_schedule,
     offer_accept,
+    return_step_record,
 )
 from homecoming.returns.tests.fixtures import household
 
@@ -382,7 +384,22 @@ def programme(places, make_household, import_activities, zar_ready, make_user):
     first = default_programme()
     first.origin_areas.set([places.kalbajar, places.khojaly])
     Phase.objects.create(programme=first, name="First phase", starts_on=dt.date(2022, 1, 1))
-    Programme.objects.create(code="concept", name="Concept", kind="repatriation")
+    concept = Programme.objects.create(code="concept", name="Concept", kind="repatriation")
+    # Its policy in force lists the steps before return; a Zar household has done one.
+    PolicyVersion.objects.create(
+        programme=concept,
+        number=1,
+        status=PolicyVersion.Status.APPROVED,
+        in_force_from=timezone.localdate(),
+        approved_at=timezone.now(),
+        offer_answer_days=14,
+        rooms=policy_in_force(first).rooms,
+        steps=CONCEPT_STEPS,
+    )
+    returnee = household(make_household, places.zar, 2, programme=concept)
+    return_step_record(
+        household=returnee, by=officer, step="agreement_in_force", date=dt.date(2025, 6, 1)
+    )
 
 
 # Two sources that disagree on the households returned to Kalbajar: a discrepancy.

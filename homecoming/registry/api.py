@@ -39,9 +39,19 @@ class MemberOutput(serializers.ModelSerializer):
         ]
 
 
+class ProgrammeOfHousehold(serializers.Serializer):
+    """The programme a household is enrolled in: its id, its code (as ``/api/programmes/``
+    names it) and its name."""
+
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class HouseholdOutput(serializers.ModelSerializer):
     origin_settlement = serializers.SlugRelatedField(slug_field="code", read_only=True)
     size = serializers.IntegerField(read_only=True)
+    programme = ProgrammeOfHousehold(read_only=True)
 
     class Meta:
         model = Household
@@ -56,6 +66,7 @@ class HouseholdOutput(serializers.ModelSerializer):
             "registered_on",
             "is_synthetic",
             "size",
+            "programme",
         ]
 
 
@@ -168,7 +179,8 @@ class HouseholdListApi(ListAPIView):
 
     def get_queryset(self):
         filters = validated_query(HouseholdFilter, self.request)
-        return household_search(household_list_for_user(self.request.user), **filters)
+        households = household_search(household_list_for_user(self.request.user), **filters)
+        return households.select_related("programme")
 
     @extend_schema(request=HouseholdRegistration, responses={201: HouseholdDetailOutput})
     def post(self, request: Request) -> Response:

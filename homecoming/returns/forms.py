@@ -37,6 +37,17 @@ class FollowUpForm(forms.Form):
     )
 
 
+class StepDoneForm(forms.Form):
+    """A step before return done, and the day: ``steps`` are those still to do."""
+
+    step = forms.ChoiceField(label=_("Step"))
+    date = forms.DateField(label=_("Date it was done"), widget=DateInput)
+
+    def __init__(self, *args: object, steps: Sequence[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = steps
+
+
 class RunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AllocationRun) -> str:
         return _("Run %(n)d of %(date)s") % {"n": obj.pk, "date": f"{obj.created_at:%Y-%m-%d}"}

@@ -34,8 +34,9 @@ from homecoming.accounts.models import User
 from homecoming.housing.models import HousingUnit
 from homecoming.places.models import Area, Settlement
 from homecoming.programmes.models import PolicyVersion, Programme
-from homecoming.programmes.selectors import policy_in_force
-from homecoming.registry.models import Consent, Household, Member
+from homecoming.programmes.policies import in_language
+from homecoming.programmes.selectors import default_programme, policy_in_force
+from homecoming.registry.models import Consent, Household, HouseholdEvent, Member
 from homecoming.registry.selectors import household_list_for_user, household_search
 from homecoming.returns.models import (
     PASSAGE_OPEN,
@@ -49,6 +50,7 @@ from homecoming.returns.models import (
     Reservation,
 )
 from homecoming.returns.policy import (
+    STEP_DONE,
     Verdicts,
     eligible_condition,
     household_facts,
@@ -415,6 +417,70 @@ def road_home(household: Household) -> list[RoadStep]:
         RoadStep(m.step.value, m.state.value, m.date, details.get(m.step, ""))
         for m in milestones(facts)
     ]
+
+
+@dataclass(frozen=True)
+class StepBeforeReturn:
+    """One step before return of a cross-border programme's policy, done or still to do."""
+
+    key: str
+    label: str  # in words of the page's language
+    date: dt.date | None  # the day it was done; None: to do
+    by: User | None  # who recorded it
+
+    @property
+    def done(self) -> bool:
+        return self.date is not None
+
+
+def step_label(version: PolicyVersion, key: str) -> str:
+    """The step ``key`` of ``version`` in words of the page's language."""
+    step = next((s for s in version.steps if s["key"] == key), {})
+    return in_language(step.get("label") or {}, key)
+
+
+def steps_version(household: Household) -> PolicyVersion | None:
+    """The policy version whose steps before return ``household`` walks: its cross-border
+    programme's version in force, if that version lists steps; else None."""
+    if household.programme.kind != Programme.Kind.REPATRIATION:
+        return None
+    try:
+        version = policy_in_force(household.programme)
+    except PolicyVersion.DoesNotExist:
+        return None
+    return version if version.steps else None
+
+
+def household_steps(
+    household: Household, version: PolicyVersion | None = None
+) -> list[StepBeforeReturn]:
+    """The steps before return of ``version`` (default: ``steps_version``) in its order,
+    each with the day ``household`` did it and who recorded it, or none yet."""
+    version = version or steps_version(household)
+    if version is None:
+        return []
+    recorded: dict[str, HouseholdEvent] = {}
+    for event in household.events.filter(action=STEP_DONE).select_related("by").order_by("at"):
+        recorded.setdefault(event.details.get("step", ""), event)
+    steps = []
+    for step in version.steps:
+        event = recorded.get(step["key"])
+        day = None
+        if event is not None:
+            day = (
+                dt.date.fromisoformat(event.details["date"])
+                if event.details.get("date")
+                else timezone.localdate(event.at)
+            )
+        steps.append(
+            StepBeforeReturn(
+                step["key"],
+                step_label(version, step["key"]),
+                day,
+                event.by if event else None,
+            )
+        )
+    return steps
 
 
 def policy_words(version: PolicyVersion | None) -> str:
@@ -796,6 +862,14 @@ class HouseholdPriority:
     version: PolicyVersion | None = None
 
 
+def run_policy(run: AllocationRun) -> PolicyVersion:
+    """The policy version whose rules follow from ``run``: its own, or — for a run made
+    before policies were data — the one in force of its programme (the first one's)."""
+    if run.policy_version_id:
+        return run.policy_version
+    return policy_in_force(run.programme or default_programme())
+
+
 def household_priority(household: Household, *, today: dt.date | None = None) -> HouseholdPriority:
     result = (
         AllocationResult.objects.filter(household=household)
@@ -805,7 +879,7 @@ def household_priority(household: Household, *, today: dt.date | None = None) ->
     )
     if result is not None:
         return HouseholdPriority(
-            result.priority, result.priority_words, result.run, result.run.policy_version
+            result.priority, result.priority_words, result.run, run_policy(result.run)
         )
     verdicts = programme_verdicts([household], today or timezone.localdate())
     if household.programme_id not in verdicts:

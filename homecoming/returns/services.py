@@ -39,12 +39,15 @@ from homecoming.returns.policy import STEP_DONE, household_facts, policy_verdict
 from homecoming.returns.road import Refusal, date_refusal
 from homecoming.returns.selectors import (
     Eligibility,
+    household_steps,
     households_in,
     ineligible_counts,
     ineligible_rows,
     planner_households,
     planner_units,
+    run_policy,
     seats_taken,
+    step_label,
     waiting_to_travel,
     with_places,
 )
@@ -130,28 +133,46 @@ def allocation_run(
     return run
 
 
-def return_step_record(*, household: Household, by: User, step: str) -> None:
-    """Record that ``household`` has done ``step``, a step before return of its programme's
-    policy in force (a cross-border programme's steps replace land release): an event in its
-    history, with who recorded it and when (docs/policies.md)."""
+def return_step_record(*, household: Household, by: User, step: str, date: dt.date) -> None:
+    """Record that ``household`` did ``step`` on ``date``, a step before return of its
+    programme's policy in force (a cross-border programme's steps replace land release): an
+    event in its history, with who recorded it and when (docs/policies.md).
+
+    Once per step. The date follows the road home's rules (``road.date_refusal``): not in
+    the future, not before the displacement, not before the step before it in the policy's
+    order when that one is done. A refused date says so with ``extra={"field": "date"}``."""
     require(by, HOUSEHOLD_CHANGE)
-    version = policy_in_force(household.programme)
-    if step not in {s["key"] for s in version.steps}:
+    try:
+        version = policy_in_force(household.programme)
+    except PolicyVersion.DoesNotExist as exc:
+        raise ApplicationError(
+            _("No version of the policy of %(programme)s is in force today.")
+            % {"programme": household.programme.display_name}
+        ) from exc
+    keys = [s["key"] for s in version.steps]
+    if step not in keys:
         raise ApplicationError(
             _("%(step)s is not a step before return of the policy of %(programme)s.")
             % {"step": step, "programme": household.programme.display_name}
         )
     with transaction.atomic():
         household = locked(household)
-        household_event(household, by, STEP_DONE, step=step)
-
-
-def run_policy(run: AllocationRun) -> PolicyVersion:
-    """The policy version whose rules follow from ``run``: its own, or — for a run made
-    before policies were data — the one in force of its programme (the first one's)."""
-    if run.policy_version_id:
-        return run.policy_version
-    return policy_in_force(run.programme or default_programme())
+        done = {s.key: s for s in household_steps(household, version) if s.done}
+        if step in done:
+            raise ApplicationError(
+                _("%(step)s is already recorded as done.") % {"step": done[step].label}
+            )
+        before = next((done[k] for k in reversed(keys[: keys.index(step)]) if k in done), None)
+        try:
+            _dated(
+                step_label(version, step),
+                date,
+                household=household,
+                previous=(before.label, before.date) if before else ("", None),
+            )
+        except ApplicationError as exc:
+            raise ApplicationError(exc.message, extra={"field": "date"}) from exc
+        household_event(household, by, STEP_DONE, step=step, date=date.isoformat())
 
 
 def allocation_approve(*, run: AllocationRun, by: User, on: dt.date | None = None) -> int:

@@ -30,6 +30,11 @@ urlpatterns = [
         name="passenger_answer",
     ),
     path("households/<int:household_id>/follow-up/", views.follow_up_view, name="follow_up"),
+    path(
+        "households/<int:household_id>/steps/",
+        views.household_steps_view,
+        name="household_steps",
+    ),
     path("policies/compare/", whatif_views.policy_compare, name="policy_compare"),
     path(
         "policies/compare/<slug:table>.<slug:extension>",

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,12 @@ from homecoming.accounts.access import (
     user_can,
 )
 from homecoming.accounts.models import AccessLog
-from homecoming.accounts.personal import acts_on_personal_data, no_personal_data, personal_data
+from homecoming.accounts.personal import (
+    access_shown,
+    acts_on_personal_data,
+    no_personal_data,
+    personal_data,
+)
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
 from homecoming.places.selectors import districts_with_settlements
@@ -35,7 +40,7 @@ from homecoming.registry.selectors import (
 )
 from homecoming.returns.explanations import Names, explanation_words
 from homecoming.returns.exports import departure_title, passenger_workbook
-from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm
+from homecoming.returns.forms import CohortForm, FollowUpForm, OfferFilterForm, StepDoneForm
 from homecoming.returns.models import (
     AllocationRun,
     IneligibleHousehold,
@@ -45,6 +50,7 @@ from homecoming.returns.selectors import (
     cohort_list_for_user,
     cohorts_of_programme,
     departures_unconfirmed,
+    household_steps,
     offer_list_for_user,
     offers_filtered,
     passenger_list,
@@ -53,7 +59,9 @@ from homecoming.returns.selectors import (
     run_ineligible_groups,
     run_ineligible_households,
     run_list_for_user,
+    run_policy,
     run_reason,
+    steps_version,
     with_heads,
 )
 from homecoming.returns.services import (
@@ -70,7 +78,7 @@ from homecoming.returns.services import (
     offers_remind,
     passenger_answer,
     passengers_confirm,
-    run_policy,
+    return_step_record,
 )
 
 
@@ -613,3 +621,39 @@ def follow_up_view(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Follow-up visit recorded."))
     return redirect("registry:household_detail", household_id=household.pk)
+
+
+@personal_data(AccessLog.Action.VIEW)
+def household_steps_view(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Record a step before return done by a household of a cross-border programme (its
+    policy's steps replace land release), with the day; the steps done and to do."""
+    require(request.user, HOUSEHOLD_CHANGE)
+    household = household_get_for_user(request.user, household_id)
+    access_shown(request, household.reference)
+    version = steps_version(household)
+    if version is None:
+        raise Http404("This household's programme has no steps before return in force.")
+    steps = household_steps(household, version)
+    pending = [(s.key, s.label) for s in steps if not s.done]
+    form = StepDoneForm(request.POST or None, steps=pending) if pending else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            return_step_record(household=household, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.extra.get("field"), exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(reference)s: %(step)s recorded as done on %(date)s.")
+                % {
+                    "reference": household.reference,
+                    "step": dict(pending)[form.cleaned_data["step"]],
+                    "date": f"{form.cleaned_data['date']:%Y-%m-%d}",
+                },
+            )
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "returns/household_steps.html",
+        {"household": household, "version": version, "steps": steps, "form": form},
+    )

@@ -42,6 +42,8 @@ from homecoming.registry.models import (
 from homecoming.registry.selectors import household_get_for_user
 from homecoming.registry.wording import FieldChange, Words
 from homecoming.returns.models import FollowUpVisit
+from homecoming.returns.policy import STEP_DONE
+from homecoming.returns.selectors import step_label, steps_version
 
 # How many changes a page shows, the latest first.
 SHOWN = 200
@@ -356,6 +358,7 @@ _EVENTS = {
     "missed the departure": gettext_lazy("Missed the departure"),
     "offer withdrawn": gettext_lazy("Offer ended by the withdrawal; the home returned to the pool"),
     "follow-up visit": gettext_lazy("Follow-up visit"),
+    STEP_DONE: gettext_lazy("Step before return done"),
 }
 _PROPOSAL_EVENTS = {
     "change requested": gettext_lazy("Change of %(part)s proposed"),
@@ -399,6 +402,12 @@ def _event(event: HouseholdEvent, words: Words) -> Event:
         model = Household if event.action == "edited" else Member
         what = f"{what}: {details['member']}" if "member" in details else what
         return Event(event.at, event.by, what, "", words.changes(model, details["changes"]))
+    if event.action == STEP_DONE:
+        # The step in words of its programme's policy (the key only if no version names it).
+        version = steps_version(event.household)
+        step = details.get("step", "")
+        what = f"{what}: {step_label(version, step) if version else step}"
+        details = {k: v for k, v in details.items() if k != "step"}
     # Any other event: its plain details (a reason, a unit, a date), never a stored record.
     labels = {"finding": FollowUpVisit.Finding.choices, "intention": Household.Intention.choices}
     shown = [

@@ -66,6 +66,7 @@ from homecoming.returns.road import Step
 from homecoming.returns.selectors import (
     held_by,
     household_priority,
+    household_steps,
     households_by_eligibility,
     households_follow_up_due,
     households_with_eligibility,
@@ -248,6 +249,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     access_shown(request, household.reference)
     can_change = user_can(request.user, HOUSEHOLD_CHANGE)
     road = road_home(household)
+    steps = household_steps(household)
     return render(
         request,
         "registry/household_detail.html",
@@ -260,6 +262,8 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "duplicates": duplicate_reviews_of(request.user, household),
             "road": road,
             "priority": household_priority(household),
+            "steps": steps,
+            "steps_to_do": any(not s.done for s in steps),
             "returned": any(s.name == Step.RETURNED and s.done for s in road),
             "follow_ups": household.follow_ups.select_related("officer"),
             "follow_up_form": FollowUpForm(),

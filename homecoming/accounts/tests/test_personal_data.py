@@ -82,6 +82,7 @@ READS = {
         "export",
         "{path}",
     ),
+    "returns:household_steps": ("/returns/households/{steps}/steps/", "view", "{ref_steps}"),
     "returns:policy_compare": (
         "/returns/policies/compare/?a={version}&b={version}&districts={district}",
         "view",
@@ -103,11 +104,12 @@ READS = {
 
 
 @pytest.fixture
-def world(places, make_household, zar_ready, planner, admin, settings, tmp_path):
+def world(places, make_household, zar_ready, planner, admin, settings, tmp_path, repatriation):
     first = make_household(places.zar, ("Elvin", "Məmmədov"))
     second = make_household(places.zar, ("Эльвин", "Мамедов"))
     duplicates_store([HouseholdMatch(second.pk, first.pk, 0.98, [])])
     household(make_household, places.zar, 3)
+    returnee = household(make_household, places.zar, 2, programme=repatriation)
     run = allocation_run(by=planner, districts=[places.kalbajar], scope="settlement")
     cohort = cohort_plan(
         by=planner,
@@ -140,6 +142,8 @@ def world(places, make_household, zar_ready, planner, admin, settings, tmp_path)
         "run_of_file": run_of_file.pk,
         "version": policy_in_force(default_programme()).pk,
         "district": places.kalbajar.code,
+        "steps": returnee.pk,
+        "ref_steps": returnee.reference,
     }
 
 

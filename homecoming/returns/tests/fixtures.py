@@ -10,6 +10,8 @@ from django.utils import timezone
 from conftest import make_table
 from homecoming.housing.services import projects_import, units_import, utilities_import
 from homecoming.housing.tests.conftest import project_row, unit_row
+from homecoming.programmes.models import PolicyVersion, Programme
+from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.models import Household
 
 
@@ -87,3 +89,28 @@ def on_board(places, make_household, zar_ready, planner, kalbajar_officer):
     passenger_answer(passenger=boarding, by=kalbajar_officer, travels=True)
     cohort_depart(cohort=cohort, by=kalbajar_officer)
     return list(Passenger.objects.order_by("-persons"))
+
+
+STEPS = [
+    {"key": "visit", "label": {"en": "Go-and-see visit", "az": "Tanışlıq səfəri"}},
+    {"key": "form", "label": {"en": "Voluntary repatriation form signed"}},
+]
+
+
+@pytest.fixture
+def repatriation(db, places) -> Programme:
+    """A cross-border programme whose policy in force lists two steps before return."""
+    programme = Programme.objects.create(
+        code="concept", name="Concept of Return", kind=Programme.Kind.REPATRIATION
+    )
+    PolicyVersion.objects.create(
+        programme=programme,
+        number=1,
+        status=PolicyVersion.Status.APPROVED,
+        in_force_from=timezone.localdate() - dt.timedelta(days=1),
+        approved_at=timezone.now(),
+        offer_answer_days=14,
+        rooms=policy_in_force(default_programme()).rooms,
+        steps=STEPS,
+    )
+    return programme

@@ -269,9 +269,13 @@ def test_a_cross_border_programmes_steps_replace_land_release(
         (Why.STEPS, "form"),
     ]
     for step in ("visit", "form"):
-        return_step_record(household=made, by=kalbajar_officer, step=step)
+        return_step_record(
+            household=made, by=kalbajar_officer, step=step, date=timezone.localdate()
+        )
     with pytest.raises(ApplicationError, match="not a step before return"):
-        return_step_record(household=made, by=kalbajar_officer, step="passport")
+        return_step_record(
+            household=made, by=kalbajar_officer, step="passport", date=timezone.localdate()
+        )
     verdict = policy_verdicts(policy_in_force(programme), household_facts([made], TODAY))
     assert verdict.eligible.tolist() == [True]  # Zar's hazard areas do not hold it back
     assert (

@@ -7,9 +7,12 @@ import ast
 from pathlib import Path
 
 from homecoming.registry.models import REGISTERED_DESPITE
+from homecoming.returns.policy import STEP_DONE
 from homecoming.site.history import _EVENTS, _PROPOSAL_EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
+# The constants an action is written by, by name.
+CONSTANTS = {"REGISTERED_DESPITE": REGISTERED_DESPITE, "STEP_DONE": STEP_DONE}
 
 
 def _actions_written() -> set[str]:
@@ -25,17 +28,17 @@ def _actions_written() -> set[str]:
             if name != "household_event":
                 continue
             given = node.args[2]
-            # A literal, "a" if … else "b", or the name of the one constant; an f-string
+            # A literal, "a" if … else "b", or the name of a constant; an f-string
             # ("change approved"…) is worded through _PROPOSAL_EVENTS.
             for action in (given.body, given.orelse) if isinstance(given, ast.IfExp) else [given]:
                 if isinstance(action, ast.Constant) and isinstance(action.value, str):
                     actions.add(action.value)
-                elif isinstance(action, ast.Name) and action.id == "REGISTERED_DESPITE":
-                    actions.add(REGISTERED_DESPITE)
+                elif isinstance(action, ast.Name) and action.id in CONSTANTS:
+                    actions.add(CONSTANTS[action.id])
     return actions
 
 
 def test_every_event_written_into_a_history_is_said_in_words():
     actions = _actions_written()
-    assert {"registered", "missed the departure", REGISTERED_DESPITE} <= actions
+    assert {"registered", "missed the departure", REGISTERED_DESPITE, STEP_DONE} <= actions
     assert actions - set(_EVENTS) - set(_PROPOSAL_EVENTS) == set()
