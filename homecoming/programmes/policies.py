@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from homecoming.accounts.access import POLICY_MANAGE, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
+from homecoming.core.formats import short_date
 from homecoming.core.locking import locked
 from homecoming.programmes import language
 from homecoming.programmes.models import PolicyVersion, Programme
@@ -281,7 +282,7 @@ def policy_approve(*, version: PolicyVersion, by: User, in_force_from: dt.date) 
         if in_force_from < today:
             raise ApplicationError(
                 _("A version comes into force today or later, not on %(date)s.")
-                % {"date": f"{in_force_from:%Y-%m-%d}"}
+                % {"date": short_date(in_force_from)}
             )
         previous = (
             version.programme.policy_versions.filter(status=PolicyVersion.Status.APPROVED)
@@ -294,7 +295,7 @@ def policy_approve(*, version: PolicyVersion, by: User, in_force_from: dt.date) 
                     "Version %(number)d is in force from %(date)s: this one cannot come into "
                     "force before it."
                 )
-                % {"number": previous.number, "date": f"{previous.in_force_from:%Y-%m-%d}"}
+                % {"number": previous.number, "date": short_date(previous.in_force_from)}
             )
         _refuse(
             policy_problems(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from homecoming.accounts.personal import no_personal_data
 from homecoming.core.errors import ApplicationError
+from homecoming.core.formats import short_date
 from homecoming.programmes import language
 from homecoming.programmes.models import PolicyVersion
 from homecoming.programmes.policies import (
@@ -162,7 +163,7 @@ def policy_approve_view(request: HttpRequest, code: str, number: int) -> HttpRes
                 )
                 % {
                     "number": version.number,
-                    "date": f"{form.cleaned_data['in_force_from']:%Y-%m-%d}",
+                    "date": short_date(form.cleaned_data["in_force_from"]),
                 },
             )
             return redirect("programmes:policy_detail", code=code, number=number)

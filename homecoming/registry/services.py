@@ -20,6 +20,7 @@ from homecoming.accounts.models import User
 from homecoming.core.audit import bulk_create_audited, bulk_update_audited
 from homecoming.core.bulk import rows_insert
 from homecoming.core.errors import ApplicationError
+from homecoming.core.formats import short_date
 from homecoming.core.locking import locked
 from homecoming.core.text import mixed_scripts
 from homecoming.places.models import Area, Settlement
@@ -359,7 +360,7 @@ def household_verify(*, household: Household, by: User, on: dt.date | None = Non
             raise ApplicationError(
                 f"A {household.get_status_display().lower()} household cannot be verified."
             )
-        step = {"step": _("The verification"), "date": f"{on:%Y-%m-%d}"}
+        step = {"step": _("The verification"), "date": short_date(on)}
         if on > timezone.localdate():
             raise ApplicationError(_("%(step)s cannot be dated in the future: %(date)s.") % step)
         for previous, before in (
@@ -369,7 +370,7 @@ def household_verify(*, household: Household, by: User, on: dt.date | None = Non
             if before is not None and on < before:
                 raise ApplicationError(
                     _("%(step)s cannot be dated %(date)s, before %(previous)s on %(before)s.")
-                    % (step | {"previous": previous, "before": f"{before:%Y-%m-%d}"})
+                    % (step | {"previous": previous, "before": short_date(before)})
                 )
         household.status, household.verified_on = Household.Status.VERIFIED, on
         household.save(update_fields=["status", "verified_on"])

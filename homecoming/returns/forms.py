@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from homecoming.core.choices import rows_in_use
+from homecoming.core.formats import short_date
 from homecoming.core.widgets import DateInput
 from homecoming.places.models import Settlement
 from homecoming.programmes.models import Programme
@@ -50,7 +51,7 @@ class StepDoneForm(forms.Form):
 
 class RunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AllocationRun) -> str:
-        return _("Run %(n)d of %(date)s") % {"n": obj.pk, "date": f"{obj.created_at:%Y-%m-%d}"}
+        return _("Run %(n)d of %(date)s") % {"n": obj.pk, "date": short_date(obj.created_at)}
 
 
 class OfferFilterForm(forms.Form):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, programme_scope, require
 from homecoming.accounts.models import User
+from homecoming.core.formats import short_date
 from homecoming.housing.models import HousingUnit
 from homecoming.places.models import Area, Settlement
 from homecoming.programmes.models import PolicyVersion, Programme
@@ -406,7 +407,7 @@ def road_home(household: Household) -> list[RoadStep]:
         Step.BOARDED: (
             _("outside a departure: %(reason)s") % {"reason": handover.outside_departure_reason}
             if handover and handover.outside_departure_reason
-            else _("departs on %(date)s") % {"date": f"{passage.cohort.move_date:%Y-%m-%d}"}
+            else _("departs on %(date)s") % {"date": short_date(passage.cohort.move_date)}
             if passage and not departed
             else ""
         ),
@@ -491,7 +492,7 @@ def policy_words(version: PolicyVersion | None) -> str:
     return _("policy of %(programme)s, version %(number)d, in force from %(date)s") % {
         "programme": version.programme.display_name,
         "number": version.number,
-        "date": f"{version.in_force_from:%Y-%m-%d}",
+        "date": short_date(version.in_force_from),
     }
 
 
@@ -501,7 +502,7 @@ def _offer_detail(offer: Reservation | None) -> str:
     if offer.answer == Reservation.Answer.PENDING:
         return _("%(unit)s, answer by %(date)s") % {
             "unit": offer.unit,
-            "date": f"{offer.offer_deadline:%Y-%m-%d}",
+            "date": short_date(offer.offer_deadline),
         }
     return str(offer.unit)
 
@@ -512,7 +513,7 @@ def _answer_detail(
     if offer is None and declined is not None:
         return _("%(unit)s declined on %(date)s: %(reason)s") % {
             "unit": declined.unit,
-            "date": f"{declined.answered_on:%Y-%m-%d}",
+            "date": short_date(declined.answered_on),
             "reason": declined.decline_reason,
         }
     if (

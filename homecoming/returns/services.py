@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from homecoming.accounts.access import HOUSEHOLD_CHANGE, RETURN_PLAN, require
 from homecoming.accounts.models import User
 from homecoming.core.errors import ApplicationError
+from homecoming.core.formats import short_date
 from homecoming.core.locking import locked
 from homecoming.housing.models import HousingUnit
 from homecoming.housing.services import unit_status_change
@@ -447,18 +448,18 @@ def _dated(
     refusal = date_refusal(
         on, today=timezone.localdate(), displaced_on=household.displaced_on, previous=previous[1]
     )
-    values = {"step": step, "date": f"{on:%Y-%m-%d}"}
+    values = {"step": step, "date": short_date(on)}
     if refusal == Refusal.FUTURE:
         raise ApplicationError(_("%(step)s cannot be dated in the future: %(date)s.") % values)
     if refusal == Refusal.BEFORE_DISPLACEMENT:
         raise ApplicationError(
             _("%(step)s cannot be dated %(date)s, before the household was displaced (%(before)s).")
-            % (values | {"before": f"{household.displaced_on:%Y-%m-%d}"})
+            % (values | {"before": short_date(household.displaced_on)})
         )
     if refusal == Refusal.BEFORE_PREVIOUS:
         raise ApplicationError(
             _("%(step)s cannot be dated %(date)s, before %(previous)s on %(before)s.")
-            % (values | {"previous": previous[0], "before": f"{previous[1]:%Y-%m-%d}"})
+            % (values | {"previous": previous[0], "before": short_date(previous[1])})
         )
 
 
@@ -612,7 +613,7 @@ def cohort_depart(*, cohort: Cohort, by: User) -> Cohort:
         if cohort.move_date > timezone.localdate():
             raise ApplicationError(
                 _("This departure leaves on %(date)s: it cannot be recorded as left before.")
-                % {"date": f"{cohort.move_date:%Y-%m-%d}"}
+                % {"date": short_date(cohort.move_date)}
             )
         cohort.status = Cohort.Status.DEPARTED
         cohort.save(update_fields=["status"])

@@ -31,6 +31,7 @@ from homecoming.accounts.personal import (
 )
 from homecoming.core.charts import chart
 from homecoming.core.errors import ApplicationError
+from homecoming.core.formats import short_date
 from homecoming.places.selectors import districts_with_settlements
 from homecoming.programmes.models import Programme
 from homecoming.registry.selectors import (
@@ -236,7 +237,7 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
         )
         % {"n": housed},
         _("Each household is asked to answer by %(date)s; an officer records its answer.")
-        % {"date": f"{deadline:%Y-%m-%d}"},
+        % {"date": short_date(deadline)},
         _(
             "Approval cannot be undone; a home returns to the pool when its household "
             "declines the offer."
@@ -648,7 +649,7 @@ def household_steps_view(request: HttpRequest, household_id: int) -> HttpRespons
                 % {
                     "reference": household.reference,
                     "step": dict(pending)[form.cleaned_data["step"]],
-                    "date": f"{form.cleaned_data['date']:%Y-%m-%d}",
+                    "date": short_date(form.cleaned_data["date"]),
                 },
             )
             return redirect("registry:household_detail", household_id=household.pk)

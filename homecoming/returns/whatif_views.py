@@ -18,6 +18,7 @@ from homecoming.accounts.access import HOUSEHOLD_EXPORT, POLICY_MANAGE, district
 from homecoming.accounts.models import AccessLog
 from homecoming.accounts.personal import personal_data
 from homecoming.core.export import csv_response
+from homecoming.core.formats import short_date
 from homecoming.places.selectors import districts_with_settlements
 from homecoming.programmes.models import PolicyVersion
 from homecoming.returns.models import AllocationRun
@@ -70,7 +71,7 @@ def version_name(version: PolicyVersion) -> str:
     if version.status == PolicyVersion.Status.DRAFT:
         state = _("draft")
     else:
-        state = _("in force from %(date)s") % {"date": f"{version.in_force_from:%Y-%m-%d}"}
+        state = _("in force from %(date)s") % {"date": short_date(version.in_force_from)}
     return _("%(programme)s, version %(number)d (%(state)s)") % {
         "programme": version.programme.display_name,
         "number": version.number,

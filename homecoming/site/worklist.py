@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from homecoming.accounts.access import FIGURES_EDIT, HOUSEHOLD_CHANGE, RETURN_PLAN, user_can
 from homecoming.accounts.models import User
+from homecoming.core.formats import short_date
 from homecoming.monitoring.models import Discrepancy
 from homecoming.monitoring.selectors import discrepancy_list
 from homecoming.registry.models import DuplicateCandidate, FieldSubmission
@@ -54,17 +54,13 @@ class Task:
     urgent: bool = False  # a deadline has passed
 
 
-def _day(date: dt.date) -> str:
-    return date_format(date, "SHORT_DATE_FORMAT")
-
-
 def _changes(user: User, today: dt.date) -> Task:
     waiting = change_requests_to_decide(user).aggregate(n=Count("pk"), oldest=Min("requested_at"))
     return Task(
         ngettext("change to approve", "changes to approve", waiting["n"]),
         waiting["n"],
         reverse("registry:change_request_list") + "?decide=mine",
-        _("the oldest asked on %(date)s") % {"date": _day(waiting["oldest"].date())}
+        _("the oldest asked on %(date)s") % {"date": short_date(waiting["oldest"].date())}
         if waiting["n"]
         else "",
     )
@@ -97,7 +93,7 @@ def _field_submissions(user: User, today: dt.date) -> Task:
         ),
         waiting["n"],
         reverse("registry:field_submission_list"),
-        _("the oldest received on %(date)s") % {"date": _day(waiting["oldest"].date())}
+        _("the oldest received on %(date)s") % {"date": short_date(waiting["oldest"].date())}
         if waiting["n"]
         else "",
     )
@@ -116,7 +112,8 @@ def _offers(user: User, today: dt.date) -> Task:
             % {"n": waiting["overdue"]}
         )
     if waiting["nearest"]:
-        words.append(_("the next answer due by %(date)s") % {"date": _day(waiting["nearest"])})
+        nearest = short_date(waiting["nearest"])
+        words.append(_("the next answer due by %(date)s") % {"date": nearest})
     return Task(
         ngettext("offer awaiting an answer", "offers awaiting an answer", waiting["n"]),
         waiting["n"],
@@ -142,7 +139,7 @@ def _departures(user: User, today: dt.date) -> Task:
             )
             % {"n": unconfirmed}
             + " · "
-            + _("the first leaves on %(date)s") % {"date": _day(found["first"])}
+            + _("the first leaves on %(date)s") % {"date": short_date(found["first"])}
         )
     return Task(
         ngettext(

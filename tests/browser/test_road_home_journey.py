@@ -75,7 +75,7 @@ def test_a_handover_before_the_departure_is_refused_then_the_road_home_shows_its
     form.locator("[name=signed_form]").fill("HF-JOURNEY")
     form.locator("button").click()
     refusal = page.locator(".message.error")
-    said = {"en": "before the departure on {:%Y-%m-%d}", "az": "{:%Y-%m-%d} tarixli köç reysi"}
+    said = {"en": "before the departure on {:%Y-%m-%d}", "az": "{:%d.%m.%Y} tarixli köç reysi"}
     expect(refusal).to_contain_text(said[language].format(LEFT_ON))
     assert not KeyHandover.objects.filter(reservation=boarded).exists()
     shoot(page, screenshot, "road-home-handover-refused", language)

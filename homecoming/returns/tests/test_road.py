@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from homecoming.core.errors import ApplicationError
 from homecoming.housing.models import HousingUnit
@@ -168,6 +168,19 @@ def test_a_departure_is_not_recorded_as_left_before_its_date(
         cohort_depart(cohort=cohort, by=kalbajar_officer)
     cohort.refresh_from_db()
     assert cohort.status == "planned"
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "%Y-%m-%d"), ("az", "%d.%m.%Y")])
+def test_a_refusal_dates_its_departure_as_the_pages_language_writes_a_date(
+    offered, kalbajar_officer, planner, places, language, written
+):
+    move_date = TODAY + dt.timedelta(days=3)
+    cohort = cohort_plan(
+        by=planner, destination=places.zar, move_date=move_date, seats=5, transport="bus"
+    )
+    with translation.override(language), pytest.raises(ApplicationError) as refused:
+        cohort_depart(cohort=cohort, by=kalbajar_officer)
+    assert f"{move_date:{written}}" in refused.value.message
 
 
 def test_households_are_not_scheduled_on_a_day_still_to_come(
