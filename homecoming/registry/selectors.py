@@ -154,10 +154,8 @@ def household_search_listed(
     reference, with its size — unless that is more than ``SEARCH_LIST_LIMIT``.
 
     Finding, counting and sorting every match would read tens of thousands of households
-    for a common name. The households of the first keys found are a limited subquery of
-    the key index (never a list of ids sent back with each query: 5,000 parameters cost
-    more to write and parse than the index costs to read); when they are all there is,
-    they are the list. When they already hold more than the limit,
+    for a common name. The households of the first keys found are read once; when they
+    are all there is, they are the list. When they already hold more than the limit,
     households are instead read in order of reference and each is asked whether a member
     is found (one probe of the key index per member), so a page of them costs a few
     hundred probes and nothing is counted past the limit.
@@ -168,10 +166,11 @@ def household_search_listed(
     if terms:
         # Members of a household often share a name, and each one's keys count.
         sampled = 5 * SEARCH_LIST_LIMIT
-        sample = _keys_found(terms).values("household")[:sampled]
-        found = households.filter(pk__in=sample)
-        if sample.count() == sampled:
-            if found.order_by().count() > SEARCH_LIST_LIMIT:
+        sample = list(_keys_found(terms).values_list("household", flat=True)[:sampled])
+        found = households.filter(pk__in=set(sample))
+        if len(sample) == sampled:
+            in_view = households.filter(pk__in=_keys_found(terms).values("household")[:sampled])
+            if in_view.order_by().count() > SEARCH_LIST_LIMIT:
                 return SearchResult(
                     _with_a_member_found(households, terms),
                     SEARCH_LIST_LIMIT,
