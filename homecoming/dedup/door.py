@@ -172,7 +172,8 @@ def score_new_records(
     linked = _linked(scored[by_rule])
     between = zip(scored["household_l"], scored["household_r"], strict=True)
     # a pair no rule made is kept where its two households share a likely pair
-    scored = scored[[rule or pair in linked for rule, pair in zip(by_rule, between, strict=True)]]
+    keep = [rule or pair in linked for rule, pair in zip(by_rule, between, strict=True)]
+    scored = scored.loc[np.array(keep, dtype=bool)]
     fresh = len(records) if every_pair else len(left)  # not yet put to every new record
     if households is not None:  # the rest of the linked households, for household blocking
         rest = _rest_of_linked(linked, records, households)

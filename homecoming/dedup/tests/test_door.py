@@ -114,6 +114,15 @@ def test_a_new_record_is_scored_only_against_registered_ones_the_rules_pair_it_w
     assert [(p.id_l, p.id_r) for p in found] == [("elvin-ru", "elvin-az")]
 
 
+def test_a_new_record_like_no_registered_one_gives_no_pair(members, batch):
+    # Every pair scored below the cut-off: nothing is scored, nothing to link.
+    elvin, _ = PLANTED[0]
+    stranger = {**elvin, "id": "stranger", "household": "S", "given_name": "Zəhra",
+                "family_name": "Nəsirova", "patronymic": "", "birth_date": "1931-01-09",
+                "document_number": "", "phone": ""}  # fmt: skip
+    assert score_new_records(batch.model, [stranger], [elvin], threshold=0.9) == []
+
+
 def test_the_model_survives_a_round_trip_through_json(members, batch):
     import json
 
