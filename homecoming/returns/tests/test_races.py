@@ -18,6 +18,7 @@ from homecoming.housing.models import HousingUnit, UnitStatusChange
 from homecoming.registry.models import Household, HouseholdEvent
 from homecoming.registry.services import consent_record
 from homecoming.returns.models import AllocationRun, Cohort, KeyHandover, Passenger, Reservation
+from homecoming.returns.policy import STEP_DONE
 from homecoming.returns.services import (
     allocation_approve,
     allocation_run,
@@ -29,6 +30,7 @@ from homecoming.returns.services import (
     offer_accept,
     offer_decline,
     passenger_answer,
+    return_step_record,
 )
 from homecoming.returns.tests.fixtures import household
 
@@ -386,3 +388,19 @@ def test_a_withdrawal_as_a_run_is_approved_leaves_no_offer_to_a_withdrawn_househ
     assert not Reservation.objects.filter(household=leaving, status="active").exists()
     assert not HousingUnit.objects.filter(status="reserved").exists()
     assert sum(refusals(outcomes).values()) <= 1
+
+
+def test_of_one_step_recorded_by_several_officers_at_once_one_records_it_and_the_others_are_told(
+    repatriation, places, make_household, kalbajar_officer
+):
+    returnee = household(make_household, places.zar, 2, programme=repatriation)
+    loaded = [Household.objects.get(pk=returnee.pk) for _ in range(N)]
+    day = timezone.localdate() - dt.timedelta(days=3)
+    outcomes = at_once(
+        [
+            lambda h=h: return_step_record(household=h, by=kalbajar_officer, step="visit", date=day)
+            for h in loaded
+        ]
+    )
+    assert sum(refusals(outcomes).values()) == N - 1
+    assert events(STEP_DONE) == 1
