@@ -10,8 +10,8 @@ from django.utils import timezone
 from conftest import make_table
 from homecoming.housing.services import projects_import, units_import, utilities_import
 from homecoming.housing.tests.conftest import project_row, unit_row
+from homecoming.programmes.defaults import first_policy
 from homecoming.programmes.models import PolicyVersion, Programme
-from homecoming.programmes.selectors import default_programme, policy_in_force
 from homecoming.registry.models import Household
 
 
@@ -110,7 +110,7 @@ def repatriation(db, places) -> Programme:
         in_force_from=timezone.localdate() - dt.timedelta(days=1),
         approved_at=timezone.now(),
         offer_answer_days=14,
-        rooms=policy_in_force(default_programme()).rooms,
+        rooms=first_policy()["rooms"],
         steps=STEPS,
     )
     return programme
