@@ -203,7 +203,7 @@ def measure(
             import psycopg
 
             with psycopg.connect(env["DATABASE_URL"], autocommit=True) as database:
-                database.execute("ANALYZE")
+                database.execute("VACUUM (ANALYZE)")
         loaded = time.perf_counter() - started
         sample = str(Path(scratch) / "sample.json")
         subprocess.run(  # noqa: S603 (this script, preparing its own database)
