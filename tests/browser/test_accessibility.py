@@ -1,6 +1,7 @@
 """Every page, for everyone, on any screen: a crawl of the demo as every role, in every
 language, that runs axe-core (WCAG 2.1 A and AA rules) on each page in Chromium and fails on
-any violation of impact serious or critical, and on any page wider than a 390-pixel phone.
+any violation of impact serious or critical, on any page wider than a 390-pixel phone, and,
+in English and Azerbaijani, on any table of data whose columns do not all show at 1280 pixels.
 
 Each role signs in and follows, breadth-first, every link it is shown (read through Django's
 test client, which is fast); each pattern of page (view, names of its parameters) is then
@@ -135,6 +136,17 @@ _UNLABELLED = """() => [...document.querySelectorAll("main input, main select, m
   .map(e => e.tagName.toLowerCase() + "[name=" + e.name + "]")"""
 
 
+# Tables of data whose columns do not all show at the desktop's width: their frame scrolls.
+# Checked in English and Azerbaijani; Russian's longer words ("Гаджидюньямалылар",
+# "Административное") make the case list some 180 px wider than 1280 px allows, and there
+# it scrolls in its frame.
+CUT_CHECKED_IN = ("en", "az")
+_CUT_ON_A_DESKTOP = """() => [...document.querySelectorAll("main table.data")]
+  .map(t => t.closest(".table-scroll, .table-frame, .scroll-x") || t)
+  .filter(f => f.getClientRects().length && f.scrollWidth > f.clientWidth + 1)
+  .map(f => (f.querySelector("table") || f).id || f.closest("section, main").querySelector("h1, h2").innerText)"""
+
+
 def _on_a_phone(page) -> list[str]:
     """What is wrong at 390 px: what reaches past the screen (charts are given a moment to
     redraw), and frames that scroll but that the keyboard cannot reach."""
@@ -193,6 +205,8 @@ def test_every_page_meets_wcag_aa_and_fits_a_phone_for_every_role_in_every_langu
                 page.goto(url, wait_until="load")
                 where = f"{language} {username or 'anonymous'} {url}"
                 failures += [f"{where}: {v}" for v in _violations(page)]
+                if language in CUT_CHECKED_IN and (cut := page.evaluate(_CUT_ON_A_DESKTOP)):
+                    failures.append(f"{where}: at {DESKTOP['width']} px, columns cut: {cut}")
                 if unlabelled := page.evaluate(_UNLABELLED):
                     failures.append(f"{where}: no visible label for {', '.join(set(unlabelled))}")
                 failures += [f"{where}: at {PHONE['width']} px, {p}" for p in _on_a_phone(page)]
