@@ -144,7 +144,8 @@ CUT_CHECKED_IN = ("en", "az")
 _CUT_ON_A_DESKTOP = """() => [...document.querySelectorAll("main table.data")]
   .map(t => t.closest(".table-scroll, .table-frame, .scroll-x") || t)
   .filter(f => f.getClientRects().length && f.scrollWidth > f.clientWidth + 1)
-  .map(f => (f.querySelector("table") || f).id || f.closest("section, main").querySelector("h1, h2").innerText)"""
+  .map(f => (f.querySelector("table") || f).id
+    || f.closest("section, main").querySelector("h1, h2")?.innerText || "a table without a heading")"""
 
 
 def _on_a_phone(page) -> list[str]:
