@@ -859,6 +859,7 @@ def _comparisons(
                 ("similar", patronymic_similar, 0.05),
             ],
             null="patronymic_key",
+            frequencies=True,
         ),
         _comparison("sex", [("identical", "sex_l = sex_r", 0.97)], null="sex"),
         _comparison(

@@ -154,6 +154,24 @@ def test_members_of_one_household_are_never_paired(registry):
     assert twins == {("t1", "t3"), ("t2", "t3")}
 
 
+def test_a_common_fathers_name_weighs_less_than_a_rare_one(registry):
+    # Two people registered twice, alike in everything but their fathers: Elvin is the
+    # commonest father's name in the registry, Qənbər one of the rarest.
+    def twice(father: str, born: str) -> list[dict]:
+        person = {"given_name": "Anar", "family_name": "Quliyev", "patronymic": f"{father} oğlu",
+                  "birth_date": born, "origin_settlement": "AZ-KLB-001"}  # fmt: skip
+        return [{"id": f"{father}-{side}", "household": f"{father}-{side}", **person}
+                for side in ("a", "b")]  # fmt: skip
+
+    result = find_duplicates(
+        [*registry.members, *twice("Elvin", "1970-02-03"), *twice("Qənbər", "1970-04-05")]
+    )
+    weight = {pair.id_l: pair.match_weight for pair in result.pairs}
+    assert weight["Qənbər-a"] > weight["Elvin-a"] + 2
+    fathers = result.model.term_frequencies["patronymic_key"]
+    assert fathers[max(fathers, key=fathers.get)] > 10 * min(fathers.values())
+
+
 def test_without_name_keys_a_cyrillic_spelling_is_not_found(members):
     found = find_duplicates(members, normalise_names=False).pairs
     ids = {(pair.id_l, pair.id_r) for pair in found}
