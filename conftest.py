@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -23,6 +23,7 @@ from homecoming.places.models import Area, Settlement
 from homecoming.places.services import places_import
 from homecoming.registry.models import Household, Member
 from homecoming.registry.services import member_search_keys_refresh
+from homecoming.testing import touches_database
 
 PLACES = [
     {
@@ -111,9 +112,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with no cached dashboard: the figures it reads are its own data's."""
+def _empty_cache(request):
+    """Each test starts with nothing cached and no figures kept (``core.kept``): the figures
+    it reads are its own data's. The kept figures are a table that a transactional test's
+    flush leaves alone (it is no model's), so a test that reaches the database empties it."""
     cache.clear()
+    if touches_database(request.node):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            caches["shared"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -224,8 +231,10 @@ def api_for():
 
 
 # Mine-action fixtures (hazard areas around Zar) are shared: housing readiness needs them too;
-# the task worker is shared by the import pages' tests and the browser journey.
+# the task worker is shared by the import pages' tests and the browser journey; kept figures
+# are aged by the dashboards' tests.
 pytest_plugins = [
+    "homecoming.core.tests.fixtures",
     "homecoming.mineaction.tests.fixtures",
     "homecoming.returns.tests.fixtures",
     "homecoming.site.tests.fixtures",

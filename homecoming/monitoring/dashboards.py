@@ -9,8 +9,9 @@ complements, the same tables as the open data's. Land, housing, money, targets a
 forecast are programme aggregates and the same for all.
 
 Computing them all and running the forecast takes seconds on a national registry, so the
-pages read them through :func:`dashboard_cached`: each server process keeps them for
-``settings.DASHBOARD_CACHE_SECONDS``, and the page says when they were computed.
+pages read them through :func:`dashboard_kept`: they are kept for every server process and
+counted again by the worker once they are older than ``settings.DASHBOARD_CACHE_SECONDS``
+(``core.kept``); the page says when they were computed.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, translation
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, programme_scope, user_can
 from homecoming.accounts.models import User
 from homecoming.core.charts import PALETTE, chart
 from homecoming.core.disclosure import THRESHOLD, disclose
+from homecoming.core.kept import keep, kept
 from homecoming.housing.models import HousingUnit
 from homecoming.mineaction.readiness import LandVerdict
 from homecoming.mineaction.selectors import land_readiness_by_settlement
@@ -239,25 +241,60 @@ def forecast_shown(
     return projection, [replace(p, outlook=outlook(p.outlook)) for p in progress]
 
 
-def dashboard_cached(audience: Audience, *, today: dt.date) -> dict[str, Any]:
-    """What :func:`dashboard` gives, computed at most once per cache period for each
-    audience (its districts, exact or not), language and day, with ``computed_at`` (when)
-    and ``cache_seconds`` (how long they are kept).
+def dashboard_kept(
+    user: User | None, programme: Programme | None = None, *, today: dt.date
+) -> dict[str, Any]:
+    """What :func:`dashboard` gives for ``user`` (None: the public) and ``programme``
+    (``audience_for``), kept for every audience (its districts and programmes, exact or
+    not), language and day (``core.kept``), with ``computed_at`` (when) and
+    ``cache_seconds`` (how often they are counted again, in the background).
 
-    A change made since is not on the page until the period ends; the page says so.
+    A change made since is not on the page until they are; the page says so.
     """
+    audience = public_audience() if user is None else audience_for(user, programme)
+    language = get_language()
+    entry = kept(
+        _dashboard_key(audience, today),
+        lambda: dashboard(audience, today=today),
+        lambda: count_dashboard_again.enqueue(
+            user_id=None if user is None else user.pk,
+            programme_id=None if programme is None else programme.pk,
+            language=language,
+            today=today.isoformat(),
+        ),
+    )
+    return entry.figures | {
+        "audience": audience,
+        "computed_at": entry.counted_at,
+        "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+    }
+
+
+@task()
+def count_dashboard_again(
+    *, user_id: int | None, programme_id: int | None, language: str, today: str
+) -> None:
+    """The background task (run by `homecoming db_worker`) that counts a dashboard's
+    kept figures again, for the audience, language and day that asked."""
+    user = None if user_id is None else User.objects.filter(pk=user_id).first()
+    if user_id is not None and user is None:
+        return  # the user is gone: nobody reads these figures any more
+    programme = Programme.objects.filter(pk=programme_id).first() if programme_id else None
+    audience = public_audience() if user is None else audience_for(user, programme)
+    day = dt.date.fromisoformat(today)
+    with translation.override(language):
+        keep(_dashboard_key(audience, day), lambda: dashboard(audience, today=day))
+
+
+def _dashboard_key(audience: Audience, today: dt.date) -> str:
+    """One key per audience (its districts and programmes, exact or not), language and day."""
     districts, programmes = (
         "all" if scope is None else ",".join(map(str, sorted(scope)))
         for scope in (audience.districts, audience.programmes)
     )
-    key = (
+    return (
         f"dashboard:{audience.exact}:{districts}:{programmes}:{get_language()}:{today.isoformat()}"
     )
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard(audience, today=today) | {"computed_at": timezone.now()}
-        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
-    return figures | {"audience": audience, "cache_seconds": settings.DASHBOARD_CACHE_SECONDS}
 
 
 def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:

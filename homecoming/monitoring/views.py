@@ -75,9 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     the figures drawn from households narrowed to one programme with ``?programme=``."""
     code = request.GET.get("programme", "")[:40]
     programme = Programme.objects.filter(code=code).first() if code else None
-    context = dashboards.dashboard_cached(
-        dashboards.audience_for(request.user, programme), today=timezone.localdate()
-    )
+    context = dashboards.dashboard_kept(request.user, programme, today=timezone.localdate())
     return render(request, "monitoring/dashboard.html", context | {"programme": programme})
 
 
@@ -85,5 +83,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     """The same dashboard for anyone, without signing in: aggregates, small counts suppressed."""
-    context = dashboards.dashboard_cached(dashboards.public_audience(), today=timezone.localdate())
+    context = dashboards.dashboard_kept(None, today=timezone.localdate())
     return render(request, "monitoring/public_dashboard.html", context)

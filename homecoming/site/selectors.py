@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
+from django_tasks import task
 
 from homecoming.accounts.access import (
     HOUSEHOLD_VIEW,
@@ -18,6 +17,7 @@ from homecoming.accounts.access import (
     user_can,
 )
 from homecoming.accounts.models import User
+from homecoming.core.kept import keep, kept
 from homecoming.registry.selectors import household_list_for_user
 from homecoming.returns.selectors import pipeline
 from homecoming.site.imports import import_kinds_for
@@ -60,15 +60,33 @@ def home_figures(user: User, *, today: dt.date) -> tuple[int | None, list[tuple[
     numbers for them (``returns.selectors.pipeline``), below the worklist on the home page.
 
     Counting a national registry's steps takes longer than a page may, so, like the
-    dashboard's figures, they are counted at most once per ``DASHBOARD_CACHE_SECONDS`` for
-    each set of districts; the worklist above them is counted on every request.
+    dashboard's figures, they are kept for each set of districts and programmes and
+    counted again by the worker once they are older than ``DASHBOARD_CACHE_SECONDS``
+    (``core.kept``); the worklist above them is counted on every request.
     """
     if not user_can(user, HOUSEHOLD_VIEW):
         return None, []
-    key = f"home:figures:{scope_key(user)}:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        households = household_list_for_user(user)
-        figures = (households.count(), pipeline(households))
-        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
-    return figures
+    entry = kept(
+        _home_key(user, today),
+        lambda: _road_home_in_numbers(user),
+        lambda: count_home_figures_again.enqueue(user_id=user.pk, today=today.isoformat()),
+    )
+    return entry.figures
+
+
+@task()
+def count_home_figures_again(*, user_id: int, today: str) -> None:
+    """The background task (run by `homecoming db_worker`) that counts the home page's
+    kept figures again, for the districts and programmes of the user who asked."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None and user_can(user, HOUSEHOLD_VIEW):
+        keep(_home_key(user, dt.date.fromisoformat(today)), lambda: _road_home_in_numbers(user))
+
+
+def _home_key(user: User, today: dt.date) -> str:
+    return f"home:figures:{scope_key(user)}:{today.isoformat()}"
+
+
+def _road_home_in_numbers(user: User) -> tuple[int, list[tuple[str, int]]]:
+    households = household_list_for_user(user)
+    return households.count(), pipeline(households)

@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from conftest import make_table
@@ -166,7 +166,7 @@ def contradictions(response) -> list[str]:
 @pytest.fixture
 def page_of(client_for):
     def get(user):
-        cache.clear()
+        caches["shared"].clear()  # counted afresh for each page
         return client_for(user).get("/monitoring/")
 
     return get
