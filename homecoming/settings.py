@@ -164,6 +164,9 @@ CACHES = {
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "homecoming_shared_cache",
+        # A day's audiences (districts and programmes) × languages × two pages, and their
+        # markers, well within; past it Django drops the expired entries first.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 60)
