@@ -125,12 +125,17 @@ def programme_scope(user: User) -> frozenset[int] | None:
 
 
 def scope_key(user: User) -> str:
-    """The user's districts and programmes in a few characters, for caches of figures
-    counted over what the user sees."""
-    parts = []
-    for scope in (district_scope(user), programme_scope(user)):
-        parts.append("all" if scope is None else ",".join(map(str, sorted(scope))))
-    return ":".join(parts)
+    """The user's districts and programmes in a few characters, for figures kept for what
+    the user sees (``core.kept``)."""
+    return scopes_key(district_scope(user), programme_scope(user))
+
+
+def scopes_key(districts: frozenset[int] | None, programmes: frozenset[int] | None) -> str:
+    """Districts and programmes (None: all) in a few characters, as :func:`scope_key`."""
+    return ":".join(
+        "all" if scope is None else ",".join(map(str, sorted(scope)))
+        for scope in (districts, programmes)
+    )
 
 
 def totp_required(user: User) -> bool:

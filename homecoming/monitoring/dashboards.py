@@ -27,7 +27,13 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from homecoming.accounts.access import HOUSEHOLD_VIEW, district_scope, programme_scope, user_can
+from homecoming.accounts.access import (
+    HOUSEHOLD_VIEW,
+    district_scope,
+    programme_scope,
+    scopes_key,
+    user_can,
+)
 from homecoming.accounts.models import User
 from homecoming.core.charts import PALETTE, chart
 from homecoming.core.disclosure import THRESHOLD, disclose
@@ -279,7 +285,7 @@ def count_dashboard_again(
     user = None if user_id is None else User.objects.filter(pk=user_id).first()
     if user_id is not None and user is None:
         return  # the user is gone: nobody reads these figures any more
-    programme = Programme.objects.filter(pk=programme_id).first() if programme_id else None
+    programme = None if programme_id is None else Programme.objects.filter(pk=programme_id).first()
     audience = public_audience() if user is None else audience_for(user, programme)
     day = dt.date.fromisoformat(today)
     with translation.override(language):
@@ -288,13 +294,8 @@ def count_dashboard_again(
 
 def _dashboard_key(audience: Audience, today: dt.date) -> str:
     """One key per audience (its districts and programmes, exact or not), language and day."""
-    districts, programmes = (
-        "all" if scope is None else ",".join(map(str, sorted(scope)))
-        for scope in (audience.districts, audience.programmes)
-    )
-    return (
-        f"dashboard:{audience.exact}:{districts}:{programmes}:{get_language()}:{today.isoformat()}"
-    )
+    scopes = scopes_key(audience.districts, audience.programmes)
+    return f"dashboard:{audience.exact}:{scopes}:{get_language()}:{today.isoformat()}"
 
 
 def dashboard(audience: Audience, *, today: dt.date) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.utils import timezone
 
 from homecoming.core.kept import keep, kept
+from homecoming.core.tests.threads import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +39,20 @@ def test_figures_nobody_counted_yet_are_counted_while_the_page_waits_then_kept(s
     assert (counter.counted, counter.queued) == (1, 0)
 
 
-def test_figures_past_their_period_are_shown_and_counted_again_once_in_the_background(
-    settings, django_capture_on_commit_callbacks, age_kept_figures
-):
+@pytest.fixture
+def past_their_period(settings, age_kept_figures) -> Counter:
+    """Figures counted once and kept, now older than their period."""
     settings.DASHBOARD_CACHE_SECONDS = 60
     counter = Counter()
     kept("figures", counter.count, counter.queue)
     assert age_kept_figures(61) == 1
+    return counter
+
+
+def test_figures_past_their_period_are_shown_and_counted_again_once_in_the_background(
+    past_their_period, django_capture_on_commit_callbacks
+):
+    counter = past_their_period
     with django_capture_on_commit_callbacks(execute=True):
         shown = [kept("figures", counter.count, counter.queue) for _ in range(3)]
     # Every page shows the figures kept at once; the count is queued once, not three times.
@@ -53,16 +61,23 @@ def test_figures_past_their_period_are_shown_and_counted_again_once_in_the_backg
 
 
 def test_a_count_is_queued_only_once_the_request_has_committed(
-    settings, django_capture_on_commit_callbacks, age_kept_figures
+    past_their_period, django_capture_on_commit_callbacks
 ):
-    settings.DASHBOARD_CACHE_SECONDS = 60
-    counter = Counter()
-    kept("figures", counter.count, counter.queue)
-    assert age_kept_figures(61) == 1
+    counter = past_their_period
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         kept("figures", counter.count, counter.queue)
         assert counter.queued == 0
     assert len(callbacks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_pages_shown_at_the_same_moment_past_the_period_one_queues_the_count(
+    past_their_period,
+):
+    counter = past_their_period
+    shown = at_once([lambda: kept("figures", counter.count, counter.queue)] * 6)
+    assert [entry.figures for entry in shown] == [101] * 6  # no error, none waited for a count
+    assert (counter.counted, counter.queued) == (1, 1)
 
 
 def test_the_worker_counts_figures_past_their_period_and_leaves_fresh_ones(
